@@ -10,5 +10,6 @@ export const sharedTestConfig = defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     reporters: ['default'],
+    setupFiles: ['reflect-metadata'],
   },
 });

@@ -1,0 +1,66 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendName } from '../config/experiment-config.ts';
+
+/** The order tried for `auto`: CUDA TensorFlow, CPU TensorFlow, wasm SIMD, plain JS. */
+const autoOrder: Exclude<BackendName, 'auto'>[] = ['node-gpu', 'node', 'wasm', 'cpu'];
+
+export interface BackendChoice {
+  readonly name: Exclude<BackendName, 'auto'>;
+  /** The tfjs backend name (`tensorflow`, `wasm`, `cpu`). */
+  readonly tfBackend: string;
+  /** Why faster backends were passed over, for `ouro doctor`. */
+  readonly skipped: ReadonlyArray<{ name: string; reason: string }>;
+}
+
+let current: BackendChoice | null = null;
+
+/** Loads and activates the best backend that works (or exactly `preferred`); idempotent. */
+export async function selectBackend(preferred: BackendName = 'auto'): Promise<BackendChoice> {
+  if (current && (preferred === 'auto' || preferred === current.name)) return current;
+  const candidates = preferred === 'auto' ? autoOrder : [preferred];
+  const skipped: Array<{ name: string; reason: string }> = [];
+  for (const name of candidates) {
+    try {
+      const tfBackend = await activate(name);
+      current = { name, tfBackend, skipped };
+      return current;
+    } catch (error) {
+      skipped.push({ name, reason: String(error instanceof Error ? error.message : error).split('\n')[0]! });
+    }
+  }
+  const reasons = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
+  throw new Error(`backend ${preferred}: none could be loaded (${reasons})`);
+}
+
+async function activate(name: Exclude<BackendName, 'auto'>): Promise<string> {
+  switch (name) {
+    case 'node-gpu':
+    case 'node': {
+      // Optional dependencies: their install downloads libtensorflow and may have failed.
+      const specifier: string = name === 'node-gpu' ? '@tensorflow/tfjs-node-gpu' : '@tensorflow/tfjs-node';
+      await import(specifier);
+      await setOrThrow('tensorflow');
+      return 'tensorflow';
+    }
+    case 'wasm': {
+      await import('@tensorflow/tfjs-backend-wasm');
+      await setOrThrow('wasm');
+      const { registerWasmTrainingKernels } = await import('./wasm-kernels/register-wasm-training-kernels.ts');
+      registerWasmTrainingKernels();
+      return 'wasm';
+    }
+    case 'cpu':
+      await setOrThrow('cpu');
+      return 'cpu';
+  }
+}
+
+async function setOrThrow(tfBackend: string): Promise<void> {
+  if (!(await tf.setBackend(tfBackend))) throw new Error(`tf.setBackend('${tfBackend}') failed`);
+  await tf.ready();
+}
+
+/** The backend selected so far, or null. */
+export function currentBackend(): BackendChoice | null {
+  return current;
+}

@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import type { SchedulePlugin } from '../contracts/schedule.ts';
+import { TrainingSet, type TrainingSegment } from '../store/training-set.ts';
+import { drawSynthetic, newest, syntheticCount } from './synthetic-segment.ts';
+
+const options = z.strictObject({
+  /** Synthetic-to-real ratio: round(lambda * |D|) samples of model t-1 join all of D. */
+  lambda: z.number().min(0),
+});
+
+/** Bertrand et al. 2024: D plus round(lambda*|D|) fresh samples of model t-1, replaced each generation. */
+export const constantLambdaSchedule: SchedulePlugin<z.infer<typeof options>> = {
+  id: 'constant-lambda',
+  description: 'all real data + round(lambda*|D|) samples of the newest model, synthetic replaced each generation (Bertrand et al. 2024)',
+  options,
+  create: ({ lambda }) => ({
+    samplesNeeded: (realCount) => syntheticCount(lambda, realCount),
+    async compose({ generation, real, synthetic, rng }) {
+      const segments: TrainingSegment[] = [{ label: 'real', store: real }];
+      const count = syntheticCount(lambda, real.count);
+      if (count > 0) segments.push(drawSynthetic(newest(synthetic, generation), generation - 1, count, rng));
+      return new TrainingSet(segments);
+    },
+  }),
+};

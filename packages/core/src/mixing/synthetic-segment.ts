@@ -1,0 +1,23 @@
+import type { Rng } from '../rng/rng.ts';
+import type { SampleStore } from '../store/sample-store.ts';
+import type { TrainingSegment } from '../store/training-set.ts';
+
+/** round(lambda * |D|): the synthetic share of the paper's mixed training set. */
+export function syntheticCount(lambda: number, realCount: number): number {
+  return Math.round(lambda * realCount);
+}
+
+/** `count` samples of generation `generation`'s store, drawn without replacement with `rng`. */
+export function drawSynthetic(store: SampleStore, generation: number, count: number, rng: Rng): TrainingSegment {
+  if (count > store.count) {
+    throw new Error(`${store.dir}: generation ${generation} has ${store.count} samples, but the schedule needs ${count}`);
+  }
+  return { label: `gen-${generation}`, store, indices: rng.choose(store.count, count) };
+}
+
+/** The newest generation's samples, which every schedule but `accumulate` draws from. */
+export function newest(synthetic: readonly SampleStore[], generation: number): SampleStore {
+  const store = synthetic[generation - 1];
+  if (!store) throw new Error(`generation ${generation} needs the samples of generation ${generation - 1}, which are missing`);
+  return store;
+}

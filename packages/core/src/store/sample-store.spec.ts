@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { tempDir } from '../testing/index.ts';
+import { SampleStore } from './sample-store.ts';
+import { TrainingSet } from './training-set.ts';
+
+let cleanup = () => {};
+afterEach(() => cleanup());
+
+function workdir(): string {
+  const t = tempDir();
+  cleanup = t.cleanup;
+  return t.dir;
+}
+
+describe('SampleStore', () => {
+  it('round-trips samples across chunk boundaries and reads any range or index set', async () => {
+    const dir = join(workdir(), 's');
+    const writer = SampleStore.create(dir, { dtype: 'float32', sampleShape: [3] }, 4);
+    const data = Float32Array.from({ length: 30 }, (_, i) => i + 0.5);
+    writer.append(data.subarray(0, 9));
+    writer.append(data.subarray(9));
+    const store = writer.close();
+    expect(store.count).toBe(10);
+    expect([...(await store.readAll())]).toEqual([...data]);
+    expect([...(await store.read(3, 6))]).toEqual([...data.subarray(9, 18)]);
+    expect([...(await store.gather([9, 0, 4]))]).toEqual([...data.subarray(27, 30), ...data.subarray(0, 3), ...data.subarray(12, 15)]);
+    const reopened = SampleStore.open(dir);
+    const batches = [];
+    for await (const b of reopened.batches(4)) batches.push(b.length / 3);
+    expect(batches).toEqual([4, 4, 2]);
+  });
+
+  it('keeps uint8 images as bytes', async () => {
+    const store = await SampleStore.write(join(workdir(), 'img'), { dtype: 'uint8', sampleShape: [2, 2, 3] }, Uint8Array.from({ length: 24 }, (_, i) => i * 10));
+    const back = await store.readAll();
+    expect(back).toBeInstanceOf(Uint8Array);
+    expect(back[23]).toBe(230);
+  });
+
+  it('rejects partial samples, wrong dtypes and missing stores with the path in the message', async () => {
+    const dir = join(workdir(), 'bad');
+    const writer = SampleStore.create(dir, { dtype: 'float32', sampleShape: [2] });
+    expect(() => writer.append(new Float32Array(3))).toThrow(/3 values is not a whole number of samples of 2/);
+    expect(() => writer.append(new Uint8Array(2))).toThrow(/expected float32 samples/);
+    expect(() => SampleStore.open(join(dir, 'nope'))).toThrow(/nope.*missing samples.json/);
+  });
+});
+
+describe('TrainingSet', () => {
+  it('concatenates segments, honours index subsets and reports its composition', async () => {
+    const root = workdir();
+    const real = await SampleStore.write(join(root, 'r'), { dtype: 'float32', sampleShape: [1] }, Float32Array.from([0, 1, 2, 3]));
+    const gen = await SampleStore.write(join(root, 'g'), { dtype: 'float32', sampleShape: [1] }, Float32Array.from([10, 11, 12, 13, 14]));
+    const set = new TrainingSet([
+      { label: 'real', store: real },
+      { label: 'gen-0', store: gen, indices: Uint32Array.from([4, 1]) },
+    ]);
+    expect(set.count).toBe(6);
+    expect([...(await set.readAll())]).toEqual([0, 1, 2, 3, 14, 11]);
+    expect([...(await set.gather(Uint32Array.from([5, 0, 4])))]).toEqual([11, 0, 14]);
+    expect(set.composition()).toEqual({ count: 6, segments: [{ label: 'real', count: 4, of: 4 }, { label: 'gen-0', count: 2, of: 5 }] });
+  });
+});

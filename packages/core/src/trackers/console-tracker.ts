@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import type { MetricRow, RunInfo, Tracker, TrackerPlugin } from '../contracts/tracker.ts';
+
+interface Output {
+  write(text: string): unknown;
+  readonly isTTY?: boolean;
+}
+
+/** Human time: 42s, 3m05s, 1h02m. */
+export function formatDuration(seconds: number): string {
+  if (!Number.isFinite(seconds) || seconds < 0) return '?';
+  if (seconds < 60) return `${seconds.toFixed(seconds < 10 ? 1 : 0)}s`;
+  const m = Math.floor(seconds / 60);
+  if (m < 60) return `${m}m${String(Math.round(seconds % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+/** `fd=0.0123 precision=0.812`: every metric of a row but the bookkeeping fields. */
+export function formatRow(row: MetricRow): string {
+  return Object.entries(row)
+    .filter(([key]) => key !== 'generation' && key !== 'seconds')
+    .map(([key, value]) => `${key}=${Number.isInteger(value) ? value : value.toPrecision(4)}`)
+    .join(' ');
+}
+
+/**
+ * Progress on the terminal: a live status line with ETA on a TTY, and plain lines (one per
+ * generation) otherwise, so logs of batch jobs stay readable.
+ */
+export class ConsoleTracker implements Tracker {
+  private run: RunInfo | null = null;
+  private startedAt = 0;
+  private done = 0;
+  private liveLine = false;
+
+  constructor(
+    private readonly out: Output,
+    private readonly live: boolean,
+  ) {}
+
+  async start(run: RunInfo): Promise<void> {
+    this.run = run;
+    this.startedAt = Date.now();
+    const resumed = run.startGeneration > 0 ? `, resuming at generation ${run.startGeneration}` : '';
+    this.line(`run ${run.name}: generations 0..${run.generations} on ${run.backend}${resumed} -> ${run.dir}`);
+  }
+
+  log(row: MetricRow, step: number): void {
+    if (!this.run) return;
+    this.done++;
+    const seconds = row.seconds ?? 0;
+    this.line(`gen ${step}/${this.run.generations} ${formatRow(row)} (${formatDuration(seconds)}, ETA ${formatDuration(this.eta())})`);
+  }
+
+  logImage(): void {}
+
+  progress(generation: number, phase: string, fraction: number, detail: string): void {
+    if (!this.live || !this.run) return;
+    const width = 20;
+    const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
+    const bar = `${'#'.repeat(filled)}${'.'.repeat(width - filled)}`;
+    const text = `gen ${generation}/${this.run.generations} [${bar}] ${phase} ${detail} ETA ${formatDuration(this.eta())}`;
+    this.out.write(`\r\x1b[2K${text.slice(0, 160)}`);
+    this.liveLine = true;
+  }
+
+  note(message: string): void {
+    this.line(`note: ${message}`);
+  }
+
+  async finish(exitCode: number): Promise<void> {
+    if (!this.run) return;
+    const elapsed = (Date.now() - this.startedAt) / 1000;
+    this.line(exitCode === 0 ? `done in ${formatDuration(elapsed)}: ${this.run.dir}` : `stopped with exit code ${exitCode} after ${formatDuration(elapsed)}`);
+  }
+
+  private eta(): number {
+    if (!this.run || this.done === 0) return Number.NaN;
+    const perGeneration = (Date.now() - this.startedAt) / 1000 / this.done;
+    return perGeneration * (this.run.generations - this.run.startGeneration + 1 - this.done);
+  }
+
+  private line(text: string): void {
+    if (this.liveLine) this.out.write('\r\x1b[2K');
+    this.liveLine = false;
+    this.out.write(`${text}\n`);
+  }
+}
+
+export const consoleTrackerPlugin: TrackerPlugin<{ stream: 'stdout' | 'stderr' }> = {
+  id: 'console',
+  description: 'progress on the terminal: a live line with ETA on a TTY, one plain line per generation otherwise',
+  options: z.strictObject({ stream: z.enum(['stdout', 'stderr']).default('stderr') }),
+  create: ({ stream }, env) => {
+    const out = stream === 'stdout' ? process.stdout : process.stderr;
+    return new ConsoleTracker(out, env.interactive && Boolean(out.isTTY));
+  },
+};
