@@ -31,7 +31,7 @@ export { samplesToTensor, takeFloat32 } from './tensor/sample-tensors.ts';
 export * from './linalg/index.ts';
 
 export { corePlugins } from './register.ts';
-export { selectBackend, currentBackend } from './backend/select-backend.ts';
+export { selectBackend, currentBackend, backendThreads } from './backend/select-backend.ts';
 export type { BackendChoice } from './backend/select-backend.ts';
 export { experimentConfigSchema, backendNames } from './config/experiment-config.ts';
 export type { ExperimentConfig, BackendName, PluginEntry } from './config/experiment-config.ts';

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { availableParallelism } from 'node:os';
 import type { BackendName } from '../config/experiment-config.ts';
 
 /** The order tried for `auto`: CUDA TensorFlow, CPU TensorFlow, wasm SIMD, plain JS. */
@@ -63,4 +64,14 @@ async function setOrThrow(tfBackend: string): Promise<void> {
 /** The backend selected so far, or null. */
 export function currentBackend(): BackendChoice | null {
   return current;
+}
+
+/** How many threads the active backend computes with, and why. */
+export async function backendThreads(choice: BackendChoice): Promise<string> {
+  if (choice.tfBackend === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    return `${wasm.getThreadsCount()} (Node refuses the workers the threaded wasm build needs; the SIMD build runs)`;
+  }
+  if (choice.tfBackend === 'tensorflow') return `${availableParallelism()} (libtensorflow's thread pool)`;
+  return '1 (plain JavaScript)';
 }

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { resolve } from 'node:path';
+import { checkBoundaries, importsOf, readProjects, type Project } from './module-boundaries.ts';
+
+const workspaceRoot = resolve(import.meta.dirname, '..', '..');
+
+describe('module boundaries', () => {
+  it('hold across the workspace: core imports no plugin, plugins only core, only the cli everything', () => {
+    const projects = readProjects(workspaceRoot);
+    expect(projects.map((p) => p.name).sort()).toEqual(expect.arrayContaining(['core', 'cli', 'datasets', 'metrics', 'models-gaussian', 'tools']));
+    expect(checkBoundaries(projects, workspaceRoot)).toEqual([]);
+  });
+
+  it('are actually checked: each kind of violation is reported', () => {
+    const project = (name: string, type: string, imports: string[], dependencies: string[] = []): Project => ({
+      name,
+      packageName: `@ouroboros/${name}`,
+      root: `${workspaceRoot}/packages/${name}`,
+      tags: [type],
+      dependencies,
+      imports: imports.map((s) => [`packages/${name}/src/index.ts`, s] as [string, string]),
+    });
+    const problems = checkBoundaries(
+      [
+        project('core', 'type:core', ['@ouroboros/datasets', '../../datasets/src/index.ts'], ['@ouroboros/datasets']),
+        project('datasets', 'type:plugin', ['@ouroboros/metrics', '@ouroboros/core/src/rng/rng.ts', 'zod'], ['@ouroboros/metrics', '@ouroboros/core']),
+        project('metrics', 'type:plugin', ['@ouroboros/core']),
+        project('cli', 'type:app', ['@ouroboros/core', '@ouroboros/datasets'], ['@ouroboros/core', '@ouroboros/datasets']),
+      ],
+      workspaceRoot,
+    );
+    expect(problems).toEqual([
+      'packages/core/src/index.ts: a type:core project may not import @ouroboros/datasets (type:plugin)',
+      "packages/core/src/index.ts: '../../datasets/src/index.ts' reaches outside core; import its package instead",
+      'packages/datasets/src/index.ts: a type:plugin project may not import @ouroboros/metrics (type:plugin)',
+      "packages/datasets/src/index.ts: '@ouroboros/core/src/rng/rng.ts' is not a public entry point; import '@ouroboros/core' (src/index.ts)",
+      "packages/datasets/src/index.ts: imports 'zod', which @ouroboros/datasets's package.json does not declare",
+      "packages/metrics/src/index.ts: imports '@ouroboros/core', which @ouroboros/metrics's package.json does not declare",
+    ]);
+  });
+
+  it('finds static, re-export, side-effect and dynamic imports', () => {
+    const source = `import 'reflect-metadata';\nimport { a } from './a.ts';\nexport { b } from "@x/b";\nimport type { C } from 'c';\nconst d = await import('d');`;
+    expect(importsOf(source)).toEqual(['reflect-metadata', './a.ts', '@x/b', 'c', 'd']);
+  });
+});
