@@ -50,3 +50,7 @@ export { syntheticCount } from './mixing/synthetic-segment.ts';
 export { LocalTracker, localTrackerPlugin } from './trackers/local-tracker.ts';
 export { ConsoleTracker, consoleTrackerPlugin, formatDuration, formatRow } from './trackers/console-tracker.ts';
 export { TrackerGroup } from './trackers/tracker-group.ts';
+export { encodePng, decodePng } from './images/png.ts';
+export type { RgbImage } from './images/png.ts';
+export { scatterPlot } from './images/scatter-plot.ts';
+export type { PointLayer } from './images/scatter-plot.ts';

@@ -97,7 +97,7 @@ describe('RetrainingEngine', () => {
     expect(readHistory(dir).map(withoutTime)).toEqual(result.history.map(withoutTime));
     for (const t of [0, 6]) {
       const gen = join(dir, `gen-00${t}`);
-      expect(readdirSync(gen).sort()).toEqual(['metrics.json', 'model', 'samples', 'training-set.json']);
+      expect(readdirSync(gen).sort()).toEqual(['metrics.json', 'model', 'samples', 'samples.png', 'training-set.json']);
     }
     expect(JSON.parse(readFileSync(join(dir, 'gen-003', 'training-set.json'), 'utf8'))).toEqual({ count: 40, segments: [{ label: 'gen-2', count: 40, of: 40 }] });
     expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))).toMatchObject({ status: 'finished', completedGenerations: 7 });

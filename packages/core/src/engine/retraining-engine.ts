@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inject, injectable } from 'tsyringe';
 import { selectBackend } from '../backend/select-backend.ts';
@@ -19,6 +19,7 @@ import { SampleStore } from '../store/sample-store.ts';
 import { TrainingSet } from '../store/training-set.ts';
 import { TrackerGroup } from '../trackers/tracker-group.ts';
 import { RunFolder } from './run-folder.ts';
+import { samplePreview } from './sample-preview.ts';
 import { writeSplit } from './write-split.ts';
 
 export interface RunOptions {
@@ -118,6 +119,8 @@ export class RetrainingEngine {
         await model.save(join(partial, 'model'));
 
         const samples = await this.sample(model, sampleCount, join(partial, 'samples'), parts.dataset.info, ctx('sample'));
+        const preview = await samplePreview(test, samples, parts.dataset.info);
+        if (preview) writeFileSync(join(partial, 'samples.png'), preview);
         const row: MetricRow = { generation: t };
         for (const { id, metric } of parts.metrics) {
           Object.assign(row, await metric.compute({ real: test, generated: samples, model, data: parts.dataset.info }, ctx(`metric-${id}`)));
@@ -130,6 +133,7 @@ export class RetrainingEngine {
         synthetic[t] = SampleStore.open(join(folder.generationDir(t), 'samples'));
         history.push(row);
         parts.trackers.log(row, t);
+        if (preview) parts.trackers.logImage('samples', preview, t);
       }
       exitCode = 0;
       return { dir: runDir, history };

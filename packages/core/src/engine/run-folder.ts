@@ -5,7 +5,7 @@ import type { MetricRow } from '../contracts/tracker.ts';
 /**
  * The layout of one run's folder:
  *   config.json, history.jsonl, summary.json, real/{train,test}/,
- *   gen-000/{model/, samples/, training-set.json, metrics.json}, gen-001/, ...
+ *   gen-000/{model/, samples/, samples.png, training-set.json, metrics.json}, gen-001/, ...
  * A generation folder exists only once it is complete; it is written as gen-XXX.partial first.
  */
 export class RunFolder {

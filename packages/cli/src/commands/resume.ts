@@ -1,0 +1,14 @@
+import { RetrainingEngine } from '@ouroboros/core';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadConfigForRun } from '../config-loading.ts';
+
+/** `ouro resume DIR`: continues after the last committed generation with the run's saved config and backend. */
+export async function resumeCommand(dir: string, stdout: NodeJS.WritableStream): Promise<number> {
+  const configPath = join(dir, 'config.json');
+  if (!existsSync(configPath)) throw new Error(`${dir}: no config.json; expected a run folder written by 'ouro run'`);
+  const { config, container } = await loadConfigForRun(configPath, []);
+  const result = await container.resolve(RetrainingEngine).run(config, dir, { resume: true, interactive: Boolean(process.stderr.isTTY) });
+  stdout.write(`${join(result.dir, 'history.jsonl')}\n`);
+  return 0;
+}

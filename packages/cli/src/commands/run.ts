@@ -1,0 +1,34 @@
+import { cellId, loadConfigForRun, type ExperimentConfig } from '../config-loading.ts';
+
+import { RetrainingEngine } from '@ouroboros/core';
+import { join } from 'node:path';
+
+export interface RunArgs {
+  configPath: string;
+  out?: string;
+  sets: string[];
+  backend?: string;
+  dryRun: boolean;
+}
+
+/** `ouro run CONFIG`: validates everything first, writes nothing for an invalid config. */
+export async function runCommand(args: RunArgs, stdout: NodeJS.WritableStream): Promise<number> {
+  const sets = args.backend ? [...args.sets, `backend=${args.backend}`] : args.sets;
+  const { config, container } = await loadConfigForRun(args.configPath, sets);
+  const dir = args.out ?? defaultRunDir(config);
+  if (args.dryRun) {
+    stdout.write(`${JSON.stringify({ runDir: dir, config }, null, 2)}\n`);
+    return 0;
+  }
+  const engine = container.resolve(RetrainingEngine);
+  const result = await engine.run(config, dir, { interactive: Boolean(process.stderr.isTTY) });
+  stdout.write(`${join(result.dir, 'history.jsonl')}\n`);
+  return 0;
+}
+
+/** runs/<name>/<cell-id>: the same resolved config always lands in the same folder. */
+export function defaultRunDir(config: ExperimentConfig): string {
+  return join('runs', config.name, cellId(config));
+}
+
+

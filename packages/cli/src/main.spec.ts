@@ -1,0 +1,138 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { tempDir } from '@ouroboros/core/testing';
+import { main } from './main.ts';
+
+const workspace = resolve(import.meta.dirname, '..', '..', '..');
+const example = join(workspace, 'examples', 'gaussian-collapse.yaml');
+const quiet = ['--set', 'trackers=[{id: local}]'];
+const tmp = tempDir();
+afterAll(() => tmp.cleanup());
+
+class Capture {
+  text = '';
+  write(chunk: string) {
+    this.text += chunk;
+    return true;
+  }
+}
+
+async function ouro(...args: string[]) {
+  const stdout = new Capture();
+  const stderr = new Capture();
+  const code = await main(args, stdout as unknown as NodeJS.WritableStream, stderr as unknown as NodeJS.WritableStream);
+  return { code, stdout: stdout.text, stderr: stderr.text };
+}
+
+function history(dir: string): Array<Record<string, number>> {
+  return readFileSync(join(dir, 'history.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, number>);
+}
+
+describe('ouro run', () => {
+  it('runs the quickstart: fully synthetic drifts far from generation 0, lambda = 0 stays near it', async () => {
+    const collapse = join(tmp.dir, 'collapse');
+    const stable = join(tmp.dir, 'stable');
+    expect((await ouro('run', example, '--out', collapse, ...quiet)).code).toBe(0);
+    expect((await ouro('run', example, '--out', stable, ...quiet, '--set', 'schedule.id=constant-lambda', '--set', 'schedule.lambda=0')).code).toBe(0);
+
+    const drift = history(collapse);
+    const kept = history(stable);
+    expect(drift.map((r) => r.generation)).toEqual([...Array(21).keys()]);
+    expect(kept.map((r) => r.generation)).toEqual([...Array(21).keys()]);
+    for (const row of drift) expect(Object.keys(row)).toEqual(expect.arrayContaining(['fd', 'precision', 'recall', 'nll', 'train_loss', 'seconds']));
+    // Same seed, same generation 0.
+    expect(kept[0]!.fd).toBe(drift[0]!.fd);
+    const fd0 = drift[0]!.fd!;
+    const keptMax = Math.max(...kept.map((r) => r.fd!));
+    expect(keptMax).toBeLessThan(fd0 + 0.05);
+    expect(drift[20]!.fd!).toBeGreaterThan(5 * keptMax);
+  });
+
+  it('rejects a bad config with one line naming the field, exit code 1, and writes nothing', async () => {
+    const out = join(tmp.dir, 'never');
+    const cases: Array<[string[], RegExp]> = [
+      [['--set', 'schedule.id=constant-lambda', '--set', 'schedule.lambda=-1'], /schedule\.lambda = -1: expected number to be >=0/],
+      [['--set', 'model.id=vae'], /model\.id = "vae": unknown model; known model ids: gaussian/],
+      [['--set', 'dataset=null'], /dataset is missing: expected object/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await ouro('run', example, '--out', out, ...args);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      expect(result.stderr.startsWith(`ouro: ${example}: `)).toBe(true);
+      expect(existsSync(out)).toBe(false);
+    }
+    expect((await ouro('run', join(tmp.dir, 'missing.yaml'))).stderr).toMatch(/missing\.yaml: config file not found/);
+    expect((await ouro('run')).code).toBe(2);
+    expect((await ouro('frobnicate')).stderr).toMatch(/unknown command 'frobnicate'/);
+    expect((await ouro('run', example, '--backend', 'tpu')).stderr).toMatch(/--backend tpu: expected one of auto, node-gpu, node, wasm, cpu/);
+  });
+
+  it('prints the resolved config with --dry-run and writes nothing', async () => {
+    const out = join(tmp.dir, 'dry');
+    const result = await ouro('run', example, '--out', out, '--dry-run', '--set', 'generations=3');
+    expect(result.code).toBe(0);
+    const printed = JSON.parse(result.stdout) as { runDir: string; config: { generations: number; metrics: Array<{ id: string; k?: number }> } };
+    expect(printed.runDir).toBe(out);
+    expect(printed.config.generations).toBe(3);
+    expect(printed.config.metrics.find((m) => m.id === 'precision-recall')?.k).toBe(3);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe('ouro resume', () => {
+  it('finishes an interrupted run with exactly the numbers of an uninterrupted one', async () => {
+    const whole = join(tmp.dir, 'whole');
+    const cut = join(tmp.dir, 'cut');
+    const args = [...quiet, '--set', 'generations=6', '--set', 'dataset.id=two-moons'];
+    expect((await ouro('run', example, '--out', whole, ...args)).code).toBe(0);
+    expect((await ouro('run', example, '--out', cut, ...args)).code).toBe(0);
+    for (const t of [3, 4, 5, 6]) rmSync(join(cut, `gen-00${t}`), { recursive: true });
+    const refused = await ouro('run', example, '--out', cut, ...args);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/continue it with 'ouro resume/);
+    expect((await ouro('resume', cut)).code).toBe(0);
+    const strip = (rows: Array<Record<string, number>>) => rows.map(({ seconds: _s, ...rest }) => rest);
+    expect(strip(history(cut))).toEqual(strip(history(whole)));
+  });
+
+  it('names a folder that is not a run', async () => {
+    const result = await ouro('resume', join(tmp.dir, 'nothing'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/nothing: no config\.json; expected a run folder/);
+  });
+});
+
+describe('ouro plugins', () => {
+  it('lists every plugin of every kind with its options', async () => {
+    const result = await ouro('plugins', '--json');
+    const listing = JSON.parse(result.stdout) as Array<{ kind: string; plugins: Array<{ id: string; options: { properties?: Record<string, unknown> } }> }>;
+    const ids = Object.fromEntries(listing.map((k) => [k.kind, k.plugins.map((p) => p.id)]));
+    expect(ids.model).toContain('gaussian');
+    expect(ids.dataset).toEqual(expect.arrayContaining(['gaussian', 'two-moons', 'circles', 'eight-gaussians', 'swiss-roll', 'checkerboard']));
+    expect(ids.metric).toEqual(expect.arrayContaining(['fd', 'precision-recall', 'nll']));
+    expect(ids.schedule).toEqual(['accumulate', 'constant-lambda', 'fresh-real', 'fully-synthetic']);
+    expect(ids.tracker).toEqual(['console', 'local']);
+    const constant = listing.find((k) => k.kind === 'schedule')!.plugins.find((p) => p.id === 'constant-lambda')!;
+    expect(Object.keys(constant.options.properties ?? {})).toEqual(['lambda']);
+    const text = await ouro('plugins');
+    expect(text.stdout).toMatch(/constant-lambda .*\n\s+lambda: number >= 0 \(required\)/);
+  });
+});
+
+describe('the ouro bin', () => {
+  it('runs from the workspace root as a user would call it', async () => {
+    const run = promisify(execFile);
+    const { stdout } = await run(process.execPath, [join(workspace, 'packages', 'cli', 'bin', 'ouro.js'), 'doctor', '--backend', 'cpu'], { cwd: workspace });
+    expect(stdout).toMatch(/backend\s+cpu/);
+    expect(stdout).toMatch(/matmul\s+\d+(\.\d+)? GFLOP\/s/);
+  });
+});
+

@@ -1,0 +1,104 @@
+import 'reflect-metadata';
+import { backendNames, ConfigError, type BackendName } from '@ouroboros/core';
+import { parseArgs } from 'node:util';
+import { doctorCommand } from './commands/doctor.ts';
+import { pluginsCommand } from './commands/plugins.ts';
+import { resumeCommand } from './commands/resume.ts';
+import { runCommand } from './commands/run.ts';
+
+export const usage = `usage: ouro <command> [options]
+
+commands:
+  run CONFIG [--out DIR] [--set path=value]... [--backend NAME] [--dry-run]
+                      run an experiment (YAML or JSON config); --set values are YAML
+  resume DIR          continue a run after its last committed generation
+  plugins [--json]    list every plugin with its options
+  doctor [--backend NAME]
+                      show the tensor backend, its threads and a matmul speed
+
+backends: ${backendNames.join(', ')}
+`;
+
+class UsageError extends Error {}
+
+/** Runs one `ouro` command; returns the process exit code (0 ok, 1 failure, 2 usage). */
+export async function main(argv: readonly string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run': {
+        const { values, positionals } = parse(rest, {
+          out: { type: 'string' },
+          set: { type: 'string', multiple: true },
+          backend: { type: 'string' },
+          'dry-run': { type: 'boolean' },
+        });
+        const [configPath] = expectPositionals(positionals, 1, 'run CONFIG');
+        return await runCommand(
+          {
+            configPath: configPath!,
+            out: values.out as string | undefined,
+            sets: (values.set as string[] | undefined) ?? [],
+            backend: values.backend === undefined ? undefined : backendName(values.backend as string),
+            dryRun: Boolean(values['dry-run']),
+          },
+          stdout,
+        );
+      }
+      case 'resume': {
+        const { positionals } = parse(rest, {});
+        const [dir] = expectPositionals(positionals, 1, 'resume DIR');
+        return await resumeCommand(dir!, stdout);
+      }
+      case 'plugins': {
+        const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
+        expectPositionals(positionals, 0, 'plugins');
+        return await pluginsCommand(Boolean(values.json), stdout);
+      }
+      case 'doctor': {
+        const { values, positionals } = parse(rest, { backend: { type: 'string' } });
+        expectPositionals(positionals, 0, 'doctor');
+        return await doctorCommand(backendName((values.backend as string | undefined) ?? 'auto'), stdout);
+      }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        stdout.write(usage);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command '${command}'; expected one of run, resume, plugins, doctor`);
+    }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    stderr.write(`ouro: ${message.split('\n')[0]}\n`);
+    if (error instanceof UsageError) {
+      stderr.write(`run 'ouro --help' for usage\n`);
+      return 2;
+    }
+    if (!(error instanceof ConfigError) && process.env.OURO_DEBUG) stderr.write(`${(error as Error).stack}\n`);
+    return 1;
+  }
+}
+
+type Options = Parameters<typeof parseArgs>[0] extends infer C ? (C extends { options?: infer O } ? NonNullable<O> : never) : never;
+
+function parse(args: string[], options: Options) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+function expectPositionals(positionals: string[], count: number, form: string): string[] {
+  if (positionals.length !== count) {
+    throw new UsageError(`expected 'ouro ${form}', got ${positionals.length ? `'${positionals.join(' ')}'` : 'no arguments'}`);
+  }
+  return positionals;
+}
+
+function backendName(value: string): BackendName {
+  if (!(backendNames as readonly string[]).includes(value)) throw new UsageError(`--backend ${value}: expected one of ${backendNames.join(', ')}`);
+  return value as BackendName;
+}
