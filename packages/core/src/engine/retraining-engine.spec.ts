@@ -23,7 +23,8 @@ const varianceRatio: MetricPluginType<Record<string, never>> = {
   options: z.strictObject({}),
   create: () => ({
     async compute({ real, generated }) {
-      const variance = async (x: Float32Array | Uint8Array) => {
+      const variance = async (data: Float32Array | Uint8Array) => {
+        const x = Array.from(data);
         const m = x.reduce((s, v) => s + v, 0) / x.length;
         return x.reduce((s, v) => s + (v - m) ** 2, 0) / x.length;
       };

@@ -1,0 +1,89 @@
+import { DatasetPlugin, PluginRegistry, Rng, type OuroborosPlugin } from '@ouroboros/core';
+import { describe, expect, it } from 'vitest';
+import { datasetDefinitions, datasetPlugins } from './register.ts';
+import { collect, createDataset } from './spec-helpers.ts';
+
+type Container = Parameters<OuroborosPlugin['register']>[0];
+
+/** The slice of a tsyringe container that `register` and `PluginRegistry.fromContainer` use. */
+function recordingContainer(): Container {
+  const registered = new Map<unknown, unknown[]>();
+  const fake = {
+    register(token: unknown, provider: { useValue: unknown }) {
+      registered.set(token, [...(registered.get(token) ?? []), provider.useValue]);
+      return fake;
+    },
+    isRegistered: (token: unknown) => registered.has(token),
+    resolveAll: (token: unknown) => registered.get(token) ?? [],
+  };
+  return fake as unknown as Container;
+}
+
+const ids = ['checkerboard', 'circles', 'eight-gaussians', 'gaussian', 'swiss-roll', 'two-moons'];
+
+describe('datasetPlugins', () => {
+  it('registers every dataset under the DatasetPlugin token', () => {
+    const container = recordingContainer();
+    datasetPlugins.register(container);
+    expect(container.resolveAll(DatasetPlugin)).toHaveLength(ids.length);
+    expect(PluginRegistry.fromContainer(container).ids('dataset')).toEqual(ids);
+  });
+
+  it('makes the registry list the known ids when asked for an unknown one', () => {
+    const registry = new PluginRegistry({ dataset: datasetDefinitions });
+    expect(() => registry.resolve('dataset', { id: 'nope' })).toThrow(
+      'dataset.id = "nope": unknown dataset; known dataset ids: checkerboard, circles, eight-gaussians, gaussian, swiss-roll, two-moons',
+    );
+  });
+
+  it('rejects a negative noise in one line naming the option', () => {
+    const registry = new PluginRegistry({ dataset: datasetDefinitions });
+    for (const id of ['two-moons', 'circles', 'eight-gaussians', 'swiss-roll', 'checkerboard']) {
+      expect(() => registry.resolve('dataset', { id, noise: -0.1 }, 'data')).toThrow(/^data\.noise = -0\.1: expected number to be >=0$/);
+    }
+  });
+});
+
+describe.each(datasetDefinitions.map((plugin) => [plugin.id, plugin] as const))('%s dataset', (_id, plugin) => {
+  const dataset = createDataset(plugin, { train: 300, test: 200 });
+  const dim = dataset.info.sampleShape[0]!;
+
+  it('parses empty options to defaults and has a one-line description', () => {
+    expect(plugin.options.safeParse({}).success).toBe(true);
+    expect(plugin.description).not.toContain('\n');
+  });
+
+  it('declares float32 vectors and the requested counts', () => {
+    expect(dataset.info).toEqual({ kind: 'vector', dtype: 'float32', sampleShape: [dim], trainCount: 300, testCount: 200 });
+  });
+
+  it('gives exactly the declared number of finite samples per split, in chunks of whole samples', async () => {
+    for (const [split, count] of [['train', 300], ['test', 200]] as const) {
+      let values = 0;
+      for await (const chunk of dataset.split(split, Rng.from(0))) {
+        expect(chunk).toBeInstanceOf(Float32Array);
+        expect(chunk.length % dim).toBe(0);
+        expect(chunk.every(Number.isFinite)).toBe(true);
+        values += chunk.length;
+      }
+      expect(values).toBe(count * dim);
+    }
+  });
+
+  it('gives identical samples for the same seed and different ones for another seed', async () => {
+    const first = await collect(dataset.split('train', Rng.from(5, 'data')));
+    expect(await collect(dataset.split('train', Rng.from(5, 'data')))).toEqual(first);
+    expect(await collect(dataset.split('train', Rng.from(6, 'data')))).not.toEqual(first);
+  });
+
+  it('draws train, test and fresh samples independently from one rng', async () => {
+    const rng = Rng.from(7);
+    const train = await collect(dataset.split('train', rng));
+    const test = await collect(dataset.split('test', rng));
+    const fresh = await collect(dataset.fresh!(200, rng));
+    expect(fresh.length).toBe(200 * dim);
+    expect(test).not.toEqual(train.subarray(0, test.length));
+    expect(fresh).not.toEqual(train.subarray(0, fresh.length));
+    expect(fresh).not.toEqual(test);
+  });
+});

@@ -1,0 +1,35 @@
+import type { Dataset, DatasetPlugin, SampleArray } from '@ouroboros/core';
+
+/** Parses `options` with the plugin's schema (as the registry does) and creates the dataset. */
+export function createDataset<T>(plugin: DatasetPlugin<T>, options: Record<string, unknown> = {}): Dataset {
+  return plugin.create(plugin.options.parse(options), { baseDir: '.' });
+}
+
+/** All chunks of `chunks` joined into one array. */
+export async function collect(chunks: AsyncIterable<SampleArray>): Promise<Float32Array> {
+  const parts: SampleArray[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  const out = new Float32Array(parts.reduce((total, part) => total + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+/** Rows of a flat array of 2-D points. */
+export function points(flat: Float32Array): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let i = 0; i < flat.length; i += 2) out.push([flat[i]!, flat[i + 1]!]);
+  return out;
+}
+
+export function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
+}
+
+/** Root mean square of `values`. */
+export function rms(values: readonly number[]): number {
+  return Math.sqrt(mean(values.map((v) => v * v)));
+}
