@@ -1,0 +1,7 @@
+export { identity, transpose, trace, symmetrize } from './matrix.ts';
+export { multiply, multiplyTransposed } from './multiply.ts';
+export { MomentAccumulator, accumulateMoments } from './moments.ts';
+export { cholesky, choleskyLogDet, solveLower, solveLowerTransposed, choleskyInverseTrace } from './cholesky.ts';
+export { symmetricEigen, symmetricEigenvalues } from './symmetric-eigen.ts';
+export type { SymmetricEigen } from './symmetric-eigen.ts';
+export { sqrtmPsd } from './sqrtm.ts';

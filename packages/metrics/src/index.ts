@@ -1,0 +1,15 @@
+export { fdMetricPlugin, fdOptions } from './fd/fd-metric.ts';
+export type { FdOptions } from './fd/fd-metric.ts';
+export { frechetDistance, traceSqrtProduct, psdFactor } from './fd/frechet-distance.ts';
+export { storeMoments } from './fd/gaussian-moments.ts';
+export type { GaussianMoments } from './fd/gaussian-moments.ts';
+export { precisionRecallMetricPlugin, precisionRecallOptions } from './precision-recall/precision-recall-metric.ts';
+export type { PrecisionRecallOptions } from './precision-recall/precision-recall-metric.ts';
+export { improvedPrecisionRecall } from './precision-recall/improved-precision-recall.ts';
+export { kNearestSquaredRadii } from './precision-recall/knn-radii.ts';
+export { ballCoverage } from './precision-recall/ball-coverage.ts';
+export { pairwiseSquaredDistances, squaredNorms } from './precision-recall/pairwise-distances.ts';
+export { nllMetricPlugin, nllOptions } from './nll/nll-metric.ts';
+export type { NllOptions } from './nll/nll-metric.ts';
+export { subsampleIndices, readSamples } from './subsample.ts';
+export { metricPlugins, metricDefinitions } from './register.ts';

@@ -1,0 +1,197 @@
+import * as tf from '@tensorflow/tfjs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import {
+  MomentAccumulator,
+  cholesky,
+  choleskyInverseTrace,
+  choleskyLogDet,
+  writeFileAtomic,
+  type FitReport,
+  type GenerativeModel,
+  type RunContext,
+  type SampleSource,
+  type TrainBudget,
+} from '@ouroboros/core';
+import { gaussianLogDensity, gaussianTrainingNll, gaussianTransform } from './gaussian-density.ts';
+
+/** File that `save(dir)` writes and `load(dir)` reads. */
+export const GAUSSIAN_MODEL_FILE = 'gaussian.json';
+/** Samples per batch when streaming the training set and when sampling. */
+const BATCH = 4096;
+
+/** The fitted parameters, all float64: N(mean, covariance) with covariance = lower lower^T. */
+interface GaussianState {
+  readonly mean: Float64Array;
+  readonly covariance: Float64Array;
+  readonly lower: Float64Array;
+  readonly logDet: number;
+  readonly trainCount: number;
+}
+
+const savedModelSchema = z.object({
+  format: z.literal('ouroboros.gaussian'),
+  version: z.literal(1),
+  sampleShape: z.array(z.int().positive()).min(1),
+  ridge: z.number().min(0),
+  trainCount: z.int().nonnegative(),
+  mean: z.array(z.number()),
+  covariance: z.array(z.array(z.number())),
+});
+type SavedModel = z.infer<typeof savedModelSchema>;
+
+/**
+ * The closed-form maximum-likelihood Gaussian with full covariance: mu = mean of x, Sigma = (1/n) sum
+ * (x - mu)(x - mu)^T + ridge I. The exact reference model of the retraining theory (Bertrand et al.
+ * 2024, Section 3): refitted on n of its own samples, E[Sigma_{t+1}] = (n-1)/n Sigma_t.
+ */
+export class GaussianModel implements GenerativeModel {
+  readonly likelihood = 'exact' as const;
+  /** d = prod(sampleShape); the Gaussian lives on the flattened samples. */
+  readonly dim: number;
+  private state: GaussianState | null = null;
+
+  constructor(
+    readonly sampleShape: readonly number[],
+    readonly ridge = 0, // added to the covariance diagonal; needed when n <= d or the data are degenerate
+  ) {
+    this.dim = sampleShape.reduce((a, b) => a * b, 1);
+    if (!(this.dim > 0) || !sampleShape.every((s) => Number.isInteger(s) && s > 0)) {
+      throw new RangeError(`gaussian: sampleShape [${sampleShape.join(', ')}]; expected positive integers`);
+    }
+    if (!(ridge >= 0)) throw new RangeError(`gaussian: ridge = ${ridge}; expected a number >= 0`);
+  }
+
+  get fitted(): boolean {
+    return this.state !== null;
+  }
+
+  /** mu (a copy). */
+  get mean(): Float64Array {
+    return this.fittedState('mean').mean.slice();
+  }
+
+  /** Sigma, row-major d x d, ridge included (a copy). */
+  get covariance(): Float64Array {
+    return this.fittedState('covariance').covariance.slice();
+  }
+
+  /** Replaces the parameters by the MLE of `train` (a closed form has nothing to warm-start). */
+  async fit(train: SampleSource, _budget: TrainBudget, ctx: RunContext): Promise<FitReport> {
+    this.checkShape('fit: training set', train.sampleShape);
+    if (train.count === 0) throw new RangeError('gaussian.fit: training set has 0 samples; expected at least 1');
+    const moments = new MomentAccumulator(this.dim);
+    for await (const batch of train.batches(BATCH)) {
+      moments.add(batch);
+      ctx.progress(moments.count / train.count, `moments of ${moments.count}/${train.count} samples`);
+    }
+    const d = this.dim;
+    const covariance = moments.covariance(0);
+    for (let i = 0; i < d; i++) covariance[i * d + i] += this.ridge;
+    let lower: Float64Array;
+    try {
+      lower = cholesky(covariance, d);
+    } catch (error) {
+      throw new RangeError(
+        `gaussian.fit: covariance of ${moments.count} samples in ${d} dimensions is singular (${(error as Error).message}); set the ridge option > 0`,
+      );
+    }
+    const logDet = choleskyLogDet(lower, d);
+    this.state = { mean: moments.mean(), covariance, lower, logDet, trainCount: moments.count };
+    const inverseTrace = this.ridge > 0 ? choleskyInverseTrace(lower, d) : 0;
+    return { trainLoss: gaussianTrainingNll(d, logDet, this.ridge, inverseTrace), steps: 1 };
+  }
+
+  /** x = mu + L z, z ~ N(0, I) from ctx.rng, computed in float64; batches of at most 4096 samples. */
+  async *sample(n: number, ctx: RunContext): AsyncIterable<tf.Tensor> {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`gaussian.sample: n = ${n}; expected a non-negative integer`);
+    const { mean, lower } = this.fittedState('sample');
+    const d = this.dim;
+    for (let start = 0; start < n; start += BATCH) {
+      const rows = Math.min(BATCH, n - start);
+      const z = ctx.rng.normals(rows * d);
+      const values = new Float32Array(rows * d);
+      gaussianTransform(z, mean, lower, values);
+      ctx.progress((start + rows) / n, `${start + rows}/${n} samples`);
+      yield tf.tensor(values, [rows, ...this.sampleShape], 'float32');
+    }
+  }
+
+  /** Exact log N(x; mu, Sigma) in nats per sample, computed in float64 and returned as float32. */
+  logLikelihood(x: tf.Tensor): tf.Tensor1D {
+    this.checkShape('logLikelihood: input', x.shape.slice(1));
+    return tf.tensor1d(Float32Array.from(this.logDensity(x.dataSync())));
+  }
+
+  /** Exact log N(x; mu, Sigma) in float64 for each row of a flat n x d array. */
+  logDensity(x: ArrayLike<number>): Float64Array {
+    const { mean, lower, logDet } = this.fittedState('logDensity');
+    return gaussianLogDensity(x, mean, lower, logDet);
+  }
+
+  /** Writes `gaussian.json`: every double in full (JSON numbers round-trip exactly), so a reload is bit-identical. */
+  async save(dir: string): Promise<void> {
+    const state = this.fittedState('save');
+    const d = this.dim;
+    const saved: SavedModel = {
+      format: 'ouroboros.gaussian',
+      version: 1,
+      sampleShape: [...this.sampleShape],
+      ridge: this.ridge,
+      trainCount: state.trainCount,
+      mean: Array.from(state.mean),
+      covariance: Array.from({ length: d }, (_, i) => Array.from(state.covariance.subarray(i * d, (i + 1) * d))),
+    };
+    mkdirSync(dir, { recursive: true });
+    writeFileAtomic(join(dir, GAUSSIAN_MODEL_FILE), `${JSON.stringify(saved)}\n`);
+  }
+
+  /** Restores a model written by `save(dir)`; `ridge` applies to later fits (the saved covariance already has its own). */
+  static async load(dir: string, ridge = 0): Promise<GaussianModel> {
+    const path = join(dir, GAUSSIAN_MODEL_FILE);
+    if (!existsSync(path)) throw new Error(`${path}: no Gaussian model here (missing ${GAUSSIAN_MODEL_FILE})`);
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (error) {
+      throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
+    }
+    const parsed = savedModelSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      throw new Error(`${path}: ${issue.path.join('.') || '(file)'}: ${issue.message}; expected a model written by GaussianModel.save`);
+    }
+    const saved = parsed.data;
+    const model = new GaussianModel(saved.sampleShape, ridge);
+    const d = model.dim;
+    if (saved.mean.length !== d) throw new Error(`${path}: mean has ${saved.mean.length} values; expected ${d} for sampleShape [${saved.sampleShape}]`);
+    if (saved.covariance.length !== d || saved.covariance.some((row) => row.length !== d)) {
+      throw new Error(`${path}: covariance is not ${d}x${d}; expected ${d} rows of ${d} numbers`);
+    }
+    const covariance = Float64Array.from(saved.covariance.flat());
+    let lower: Float64Array;
+    try {
+      lower = cholesky(covariance, d);
+    } catch (error) {
+      throw new Error(`${path}: covariance is not positive definite (${(error as Error).message})`);
+    }
+    model.state = { mean: Float64Array.from(saved.mean), covariance, lower, logDet: choleskyLogDet(lower, d), trainCount: saved.trainCount };
+    return model;
+  }
+
+  dispose(): void {
+    this.state = null;
+  }
+
+  private fittedState(what: string): GaussianState {
+    if (!this.state) throw new Error(`gaussian.${what}: the model is not fitted (or was disposed); call fit or load first`);
+    return this.state;
+  }
+
+  private checkShape(what: string, shape: readonly number[]): void {
+    if (shape.join('x') !== this.sampleShape.join('x')) {
+      throw new RangeError(`gaussian.${what} has samples of shape [${shape.join(', ')}]; expected [${this.sampleShape.join(', ')}]`);
+    }
+  }
+}
