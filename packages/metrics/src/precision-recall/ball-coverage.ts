@@ -23,7 +23,8 @@ export async function ballCoverage(
       const end = Math.min(m, start + rowsPerBlock);
       const count = tf.tidy(() => {
         const distances = pairwiseSquaredDistances(queries.slice([start, 0], [end - start, -1]), centres, norms);
-        return tf.sum(tf.cast(tf.any(tf.lessEqual(distances, radii), 1), 'int32'));
+        // q_i is inside some ball iff min_j (|q_i - c_j|^2 - r_j^2) <= 0; a broadcast compare is slow on wasm.
+        return tf.sum(tf.cast(tf.lessEqual(tf.min(tf.sub(distances, radii), 1), 0), 'int32'));
       });
       try {
         inside += (await count.data())[0]!;
