@@ -18,6 +18,8 @@ let current: BackendChoice | null = null;
 /** Loads and activates the best backend that works (or exactly `preferred`); idempotent. */
 export async function selectBackend(preferred: BackendName = 'auto'): Promise<BackendChoice> {
   if (current && (preferred === 'auto' || preferred === current.name)) return current;
+  // Production mode: no debug-only checks, and no advice to install tfjs-node printed mid-run.
+  tf.enableProdMode();
   const candidates = preferred === 'auto' ? autoOrder : [preferred];
   const skipped: Array<{ name: string; reason: string }> = [];
   for (const name of candidates) {
@@ -26,11 +28,18 @@ export async function selectBackend(preferred: BackendName = 'auto'): Promise<Ba
       current = { name, tfBackend, skipped };
       return current;
     } catch (error) {
-      skipped.push({ name, reason: String(error instanceof Error ? error.message : error).split('\n')[0]! });
+      skipped.push({ name, reason: whyNotLoaded(error) });
     }
   }
   const reasons = skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
   throw new Error(`backend ${preferred}: none could be loaded (${reasons})`);
+}
+
+function whyNotLoaded(error: unknown): string {
+  if ((error as { code?: string }).code === 'ERR_MODULE_NOT_FOUND') {
+    return 'not installed (an optional dependency: its install downloads libtensorflow, which needs internet)';
+  }
+  return String(error instanceof Error ? error.message : error).split('\n')[0]!;
 }
 
 async function activate(name: Exclude<BackendName, 'auto'>): Promise<string> {

@@ -10,6 +10,8 @@ export interface MetricInput {
   /** This generation's samples. */
   readonly generated: SampleStore;
   readonly model: GenerativeModel;
+  /** The model plugin's id, for messages. */
+  readonly modelId: string;
   readonly data: DataInfo;
 }
 

@@ -123,7 +123,7 @@ export class RetrainingEngine {
         if (preview) writeFileSync(join(partial, 'samples.png'), preview);
         const row: MetricRow = { generation: t };
         for (const { id, metric } of parts.metrics) {
-          Object.assign(row, await metric.compute({ real: test, generated: samples, model, data: parts.dataset.info }, ctx(`metric-${id}`)));
+          Object.assign(row, await metric.compute({ real: test, generated: samples, model, modelId: config.model.id, data: parts.dataset.info }, ctx(`metric-${id}`)));
         }
         if (fit.trainLoss !== undefined) row.train_loss = fit.trainLoss;
         row.seconds = (performance.now() - began) / 1000;

@@ -28,6 +28,7 @@ async function fd(real: number[][], generated: number[][], name: string, options
     real: await vectorStore(join(temp.dir, `${name}-real`), real),
     generated: await vectorStore(join(temp.dir, `${name}-generated`), generated),
     model: unusedModel,
+    modelId: 'unused',
     data: vectorInfo(real[0]!.length),
   };
   const metric = fdMetricPlugin.create(fdOptions.parse(options), recordingEnv(real[0]!.length));

@@ -24,7 +24,7 @@ const heldOut = [
 
 async function input(model: GenerativeModel, name: string) {
   const real = await vectorStore(join(temp.dir, name), heldOut);
-  return { real, generated: real, model, data: vectorInfo(2) };
+  return { real, generated: real, model, modelId: 'test-model', data: vectorInfo(2) };
 }
 
 describe('nll metric', () => {
@@ -50,7 +50,7 @@ describe('nll metric', () => {
     const metric = nllMetricPlugin.create(nllOptions.parse({}), env);
     expect(await metric.compute(await input(unusedModel, 'none-1'), testContext())).toEqual({});
     expect(await metric.compute(await input(unusedModel, 'none-2'), testContext())).toEqual({});
-    expect(env.notes).toEqual(['nll skipped: model Object has no likelihood']);
+    expect(env.notes).toEqual(["nll skipped: model 'test-model' has no likelihood"]);
   });
 
   it('notes once that a bound on the likelihood makes nll an upper bound', async () => {
@@ -72,7 +72,7 @@ describe('nll metric', () => {
     const first = await metric.compute(await input(model, 'bound-1'), testContext());
     await metric.compute(await input(model, 'bound-2'), testContext());
     expect(first.nll).toBeGreaterThan(0);
-    expect(env.notes).toEqual(['nll: model BoundModel gives a lower bound on the log-likelihood, so nll is an upper bound']);
+    expect(env.notes).toEqual(["nll: model 'test-model' gives a lower bound on the log-likelihood, so nll is an upper bound"]);
   });
 
   it('defaults batchSize to 1024 and refuses a non-positive one', () => {

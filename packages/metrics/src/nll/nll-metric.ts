@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { samplesToTensor, takeFloat32, type GenerativeModel, type Metric, type MetricPlugin } from '@ouroboros/core';
+import { samplesToTensor, takeFloat32, type Metric, type MetricPlugin } from '@ouroboros/core';
 
 export const nllOptions = z.strictObject({
   /** Held-out samples per logLikelihood call. */
@@ -19,12 +19,12 @@ export const nllMetricPlugin: MetricPlugin<NllOptions> = {
       noted.add(message);
     };
     return {
-      async compute({ real, model }): Promise<Record<string, number>> {
+      async compute({ real, model, modelId }): Promise<Record<string, number>> {
         if (!model.logLikelihood) {
-          noteOnce(`nll skipped: model ${modelName(model)} has no likelihood`);
+          noteOnce(`nll skipped: model '${modelId}' has no likelihood`);
           return {};
         }
-        if (model.likelihood === 'bound') noteOnce(`nll: model ${modelName(model)} gives a lower bound on the log-likelihood, so nll is an upper bound`);
+        if (model.likelihood === 'bound') noteOnce(`nll: model '${modelId}' gives a lower bound on the log-likelihood, so nll is an upper bound`);
         if (real.count === 0) throw new RangeError('nll: the held-out real set has 0 samples; expected at least 1');
         let sum = 0;
         for await (const batch of real.batches(batchSize)) {
@@ -42,7 +42,3 @@ export const nllMetricPlugin: MetricPlugin<NllOptions> = {
     };
   },
 };
-
-function modelName(model: GenerativeModel): string {
-  return model.constructor.name;
-}

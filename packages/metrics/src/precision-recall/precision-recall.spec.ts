@@ -109,6 +109,7 @@ describe('precision-recall metric', () => {
         real: await vectorStore(join(temp.dir, `${name}-real`), real),
         generated: await vectorStore(join(temp.dir, `${name}-generated`), generated),
         model: unusedModel,
+        modelId: 'unused',
         data: vectorInfo(2),
       },
       testContext(seed),

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { ConsoleTracker, formatDuration, formatRow } from './console-tracker.ts';
+
+class Sink {
+  text = '';
+  write(chunk: string) {
+    this.text += chunk;
+  }
+}
+
+const run = { name: 'demo', dir: 'runs/demo', config: {}, generations: 2, startGeneration: 0, backend: 'wasm' };
+
+describe('ConsoleTracker', () => {
+  it('writes one plain line per generation, with no control characters, when not on a TTY', async () => {
+    const out = new Sink();
+    const tracker = new ConsoleTracker(out, false);
+    await tracker.start(run);
+    tracker.progress(0, 'fit', 0.5, 'step 5/10');
+    tracker.log({ generation: 0, fd: 0.012345, seconds: 1.5 }, 0);
+    await tracker.finish(0);
+    const lines = out.text.trim().split('\n');
+    expect(lines).toHaveLength(3);
+    expect(lines[1]).toMatch(/^gen 0\/2 fd=0\.01235 \(1\.5s, ETA \d/);
+    expect(out.text).not.toMatch(/[\r\x1b]/);
+  });
+
+  it('redraws a live progress line with a bar and ETA on a TTY', async () => {
+    const out = new Sink();
+    const tracker = new ConsoleTracker(out, true);
+    await tracker.start(run);
+    tracker.log({ generation: 0, fd: 1, seconds: 1 }, 0);
+    tracker.progress(1, 'sample', 0.5, '1000/2000 samples');
+    expect(out.text).toMatch(/\r\x1b\[2Kgen 1\/2 \[#{10}\.{10}\] sample 1000\/2000 samples ETA /);
+    tracker.note('nll skipped');
+    expect(out.text.endsWith('\r\x1b[2Knote: nll skipped\n')).toBe(true);
+  });
+
+  it('formats durations and rows for people', () => {
+    expect(formatDuration(3.21)).toBe('3.2s');
+    expect(formatDuration(185)).toBe('3m05s');
+    expect(formatDuration(3 * 3600 + 120)).toBe('3h02m');
+    expect(formatRow({ generation: 3, fd: 0.5, precision: 1, seconds: 2 })).toBe('fd=0.5000 precision=1');
+  });
+});
