@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { tempDir } from '@ouroboros/core/testing';
+import { readHistory, tempDir, withoutSeconds } from '@ouroboros/core/testing';
 import { main } from './main.ts';
 
 const workspace = resolve(import.meta.dirname, '..', '..', '..');
@@ -33,13 +33,6 @@ async function expectSuccess(...args: string[]) {
   return result;
 }
 
-function history(dir: string): Array<Record<string, number>> {
-  return readFileSync(join(dir, 'history.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as Record<string, number>);
-}
-
 describe('ouro run', () => {
   it('runs the quickstart: fully synthetic drifts far from generation 0, lambda = 0 stays near it', async () => {
     const collapse = join(tmp.dir, 'collapse');
@@ -47,8 +40,8 @@ describe('ouro run', () => {
     await expectSuccess('run', example, '--out', collapse, ...quiet);
     await expectSuccess('run', example, '--out', stable, ...quiet, '--set', 'schedule.id=constant-lambda', '--set', 'schedule.lambda=0');
 
-    const drift = history(collapse);
-    const kept = history(stable);
+    const drift = readHistory(collapse);
+    const kept = readHistory(stable);
     expect(drift.map((r) => r.generation)).toEqual([...Array(21).keys()]);
     expect(kept.map((r) => r.generation)).toEqual([...Array(21).keys()]);
     for (const row of drift) expect(Object.keys(row)).toEqual(expect.arrayContaining(['fd', 'precision', 'recall', 'nll', 'train_loss', 'seconds']));
@@ -109,8 +102,7 @@ describe('ouro resume', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/continue it with 'ouro resume/);
     await expectSuccess('resume', cut);
-    const strip = (rows: Array<Record<string, number>>) => rows.map(({ seconds: _s, ...rest }) => rest);
-    expect(strip(history(cut))).toEqual(strip(history(whole)));
+    expect(withoutSeconds(readHistory(cut))).toEqual(withoutSeconds(readHistory(whole)));
   });
 
   it('names a folder that is not a run', async () => {

@@ -13,7 +13,7 @@ import type { TrackerPlugin as TrackerPluginType } from '../contracts/tracker.ts
 import { resolveConfig } from '../config/load-config.ts';
 import { PluginRegistry } from '../registry/plugin-registry.ts';
 import { corePlugins } from '../register.ts';
-import { diagonalGaussianModelPlugin, normalDatasetPlugin, RecordingTracker, tempDir } from '../testing/index.ts';
+import { diagonalGaussianModelPlugin, normalDatasetPlugin, readHistory, RecordingTracker, tempDir, withoutSeconds } from '../testing/index.ts';
 import { RetrainingEngine } from './retraining-engine.ts';
 
 /** Variance of the generated samples over that of held-out real data, averaged over dimensions. */
@@ -78,24 +78,12 @@ function config(overrides: string[] = []) {
   );
 }
 
-const withoutTime = (row: Record<string, number>) => {
-  const { seconds: _seconds, ...rest } = row;
-  return rest;
-};
-
-function readHistory(dir: string): Array<Record<string, number>> {
-  return readFileSync(join(dir, 'history.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as Record<string, number>);
-}
-
 describe('RetrainingEngine', () => {
   it('runs generations 0..G, writes the run folder, and shows the fully synthetic variance falling', async () => {
     const dir = join(root.dir, 'full');
     const result = await engine.run(config(), dir);
     expect(result.history.map((r) => r.generation)).toEqual([0, 1, 2, 3, 4, 5, 6]);
-    expect(readHistory(dir).map(withoutTime)).toEqual(result.history.map(withoutTime));
+    expect(withoutSeconds(readHistory(dir))).toEqual(withoutSeconds(result.history));
     for (const t of [0, 6]) {
       const gen = join(dir, `gen-00${t}`);
       expect(readdirSync(gen).sort()).toEqual(['metrics.json', 'model', 'samples', 'samples.png', 'training-set.json']);
@@ -111,9 +99,9 @@ describe('RetrainingEngine', () => {
   it('gives the same numbers for the same config and seed', async () => {
     const a = await engine.run(config(), join(root.dir, 'same-a'));
     const b = await engine.run(config(), join(root.dir, 'same-b'));
-    expect(b.history.map(withoutTime)).toEqual(a.history.map(withoutTime));
+    expect(withoutSeconds(b.history)).toEqual(withoutSeconds(a.history));
     const c = await engine.run(config(['seed=6']), join(root.dir, 'same-c'));
-    expect(c.history.map(withoutTime)).not.toEqual(a.history.map(withoutTime));
+    expect(withoutSeconds(c.history)).not.toEqual(withoutSeconds(a.history));
   });
 
   it.each([
@@ -135,8 +123,8 @@ describe('RetrainingEngine', () => {
     const resumed = await engine.run(cfg, dir, { resume: true, extraTrackers: [recorder] });
     expect(recorder.run?.startGeneration).toBe(4);
     expect(recorder.rows.map((r) => r.step)).toEqual([4, 5, 6]);
-    expect(resumed.history.map(withoutTime)).toEqual(whole.history.map(withoutTime));
-    expect(readHistory(dir).map(withoutTime)).toEqual(whole.history.map(withoutTime));
+    expect(withoutSeconds(resumed.history)).toEqual(withoutSeconds(whole.history));
+    expect(withoutSeconds(readHistory(dir))).toEqual(withoutSeconds(whole.history));
     expect(existsSync(join(dir, 'gen-004.partial'))).toBe(false);
     const bytes = (d: string) => readFileSync(join(d, 'gen-006', 'samples', 'chunk-00000.bin'));
     expect(bytes(dir).equals(bytes(join(root.dir, `whole-${name}`)))).toBe(true);

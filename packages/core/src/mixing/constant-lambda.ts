@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { SchedulePlugin } from '../contracts/schedule.ts';
-import { TrainingSet, type TrainingSegment } from '../store/training-set.ts';
-import { drawSynthetic, newest, syntheticCount } from './synthetic-segment.ts';
+import { mixWithNewest, syntheticCount } from './synthetic-segment.ts';
 
 const options = z.strictObject({
   /** Synthetic-to-real ratio: round(lambda * |D|) samples of model t-1 join all of D. */
@@ -15,11 +14,6 @@ export const constantLambdaSchedule: SchedulePlugin<z.infer<typeof options>> = {
   options,
   create: ({ lambda }) => ({
     samplesNeeded: (realCount) => syntheticCount(lambda, realCount),
-    async compose({ generation, real, synthetic, rng }) {
-      const segments: TrainingSegment[] = [{ label: 'real', store: real }];
-      const count = syntheticCount(lambda, real.count);
-      if (count > 0) segments.push(drawSynthetic(newest(synthetic, generation), generation - 1, count, rng));
-      return new TrainingSet(segments);
-    },
+    compose: async (input) => mixWithNewest({ label: 'real', store: input.real }, lambda, input),
   }),
 };

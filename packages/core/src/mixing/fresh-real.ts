@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import type { SchedulePlugin } from '../contracts/schedule.ts';
 import { ConfigError } from '../config/config-error.ts';
-import { TrainingSet, type TrainingSegment } from '../store/training-set.ts';
-import { drawSynthetic, newest, syntheticCount } from './synthetic-segment.ts';
+import { mixWithNewest, syntheticCount } from './synthetic-segment.ts';
 
 const options = z.strictObject({
   lambda: z.number().min(0),
@@ -19,12 +18,7 @@ export const freshRealSchedule: SchedulePlugin<z.infer<typeof options>> = {
     }
     return {
       samplesNeeded: (realCount) => syntheticCount(lambda, realCount),
-      async compose({ generation, real, synthetic, rng, drawFreshReal }) {
-        const segments: TrainingSegment[] = [{ label: 'fresh-real', store: await drawFreshReal(real.count) }];
-        const count = syntheticCount(lambda, real.count);
-        if (count > 0) segments.push(drawSynthetic(newest(synthetic, generation), generation - 1, count, rng));
-        return new TrainingSet(segments);
-      },
+      compose: async (input) => mixWithNewest({ label: 'fresh-real', store: await input.drawFreshReal(input.real.count) }, lambda, input),
     };
   },
 };

@@ -1,6 +1,7 @@
+import type { ComposeInput } from '../contracts/schedule.ts';
 import type { Rng } from '../rng/rng.ts';
 import type { SampleStore } from '../store/sample-store.ts';
-import type { TrainingSegment } from '../store/training-set.ts';
+import { TrainingSet, type TrainingSegment } from '../store/training-set.ts';
 
 /** round(lambda * |D|): the synthetic share of the paper's mixed training set. */
 export function syntheticCount(lambda: number, realCount: number): number {
@@ -20,4 +21,12 @@ export function newest(synthetic: readonly SampleStore[], generation: number): S
   const store = synthetic[generation - 1];
   if (!store) throw new Error(`generation ${generation} needs the samples of generation ${generation - 1}, which are missing`);
   return store;
+}
+
+/** The paper's mixed set: a real part plus round(lambda*|D|) samples of model t-1 without replacement. */
+export function mixWithNewest(realPart: TrainingSegment, lambda: number, { generation, real, synthetic, rng }: ComposeInput): TrainingSet {
+  const segments = [realPart];
+  const count = syntheticCount(lambda, real.count);
+  if (count > 0) segments.push(drawSynthetic(newest(synthetic, generation), generation - 1, count, rng));
+  return new TrainingSet(segments);
 }

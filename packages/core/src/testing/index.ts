@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunContext } from '../contracts/run-context.ts';
@@ -18,3 +18,16 @@ export function tempDir(prefix = 'ouroboros-test-'): { dir: string; cleanup: () 
 export { DiagonalGaussianModel, diagonalGaussianModelPlugin } from './diagonal-gaussian-model.ts';
 export { normalDatasetPlugin } from './normal-dataset.ts';
 export { RecordingTracker } from './recording-tracker.ts';
+
+/** The rows of a run folder's history.jsonl. */
+export function readHistory(dir: string): Array<Record<string, number>> {
+  return readFileSync(join(dir, 'history.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record<string, number>);
+}
+
+/** History rows without wall-clock time, the one field that differs between identical runs. */
+export function withoutSeconds(rows: ReadonlyArray<Record<string, number>>): Array<Record<string, number>> {
+  return rows.map(({ seconds: _seconds, ...rest }) => rest);
+}
