@@ -2,6 +2,8 @@ import { corePlugins, PluginRegistry, RetrainingEngine, type OuroborosPlugin } f
 import { datasetPlugins } from '@ouroboros/datasets';
 import { metricPlugins } from '@ouroboros/metrics';
 import { gaussianModels } from '@ouroboros/models-gaussian';
+import { isAbsolute, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 
 /** Every plugin package that ships with ouroboros. */
@@ -20,10 +22,12 @@ export async function buildContainer(extraPackages: readonly string[] = []): Pro
   return container;
 }
 
+/** Loads an npm package by name, or a module by path (relative paths from the working directory). */
 async function loadPluginPackage(name: string): Promise<OuroborosPlugin> {
+  const specifier = /^\.{1,2}\//.test(name) || isAbsolute(name) ? pathToFileURL(resolve(name)).href : name;
   let module: Record<string, unknown>;
   try {
-    module = (await import(name)) as Record<string, unknown>;
+    module = (await import(specifier)) as Record<string, unknown>;
   } catch (error) {
     throw new Error(`plugins: cannot load package '${name}' (${String(error instanceof Error ? error.message : error).split('\n')[0]}); expected an installed package`);
   }

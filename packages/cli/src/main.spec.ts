@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { readHistory, tempDir, withoutSeconds } from '@ouroboros/core/testing';
@@ -109,6 +109,43 @@ describe('ouro resume', () => {
     const result = await ouro('resume', join(tmp.dir, 'nothing'));
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/nothing: no config\.json; expected a run folder/);
+  });
+});
+
+describe('third-party plugins', () => {
+  it('loads a package named in plugins: and uses the plugins it registers', async () => {
+    // Inside node_modules so the fixture resolves zod like an installed package would.
+    const pkg = mkdtempSync(join(workspace, 'node_modules', '.ouro-plugin-test-'));
+    try {
+      writeFileSync(
+        join(pkg, 'index.mjs'),
+        `import { z } from 'zod';
+import { appendFileSync } from 'node:fs';
+export const rowsToFile = {
+  name: 'rows-to-file',
+  register(container) {
+    container.register(Symbol.for('ouroboros.TrackerPlugin'), { useValue: {
+      id: 'rows-to-file',
+      description: 'appends each row to a file',
+      options: z.strictObject({ path: z.string() }),
+      create: ({ path }) => ({
+        start: async () => {}, logImage: () => {}, finish: async () => {},
+        log: (row, step) => appendFileSync(path, step + ' ' + JSON.stringify(row) + '\\n'),
+      }),
+    } });
+  },
+};
+`,
+      );
+      const rows = join(tmp.dir, 'rows.txt');
+      await expectSuccess('run', example, '--out', join(tmp.dir, 'third-party'), '--set', `plugins=[${join(pkg, 'index.mjs')}]`, '--set', `trackers=[{id: rows-to-file, path: ${rows}}]`, '--set', 'generations=2');
+      expect(readFileSync(rows, 'utf8').trim().split('\n').map((line) => Number(line.split(' ')[0]))).toEqual([0, 1, 2]);
+      const missing = await ouro('run', example, '--set', 'plugins=[ouroboros-no-such-plugin]');
+      expect(missing.code).toBe(1);
+      expect(missing.stderr).toMatch(/plugins: cannot load package 'ouroboros-no-such-plugin' .*; expected an installed package/);
+    } finally {
+      rmSync(pkg, { recursive: true, force: true });
+    }
   });
 });
 

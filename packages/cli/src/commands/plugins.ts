@@ -52,7 +52,7 @@ function describeOption(schema: JsonSchema): string {
   parts.push(schema.enum ? schema.enum.map((v) => JSON.stringify(v)).join('|') : type);
   if (schema.minimum !== undefined) parts[0] += ` >= ${schema.minimum}`;
   if (schema.exclusiveMinimum !== undefined) parts[0] += ` > ${schema.exclusiveMinimum}`;
-  if (schema.maximum !== undefined) parts[0] += ` <= ${schema.maximum}`;
+  if (schema.maximum !== undefined && schema.maximum < Number.MAX_SAFE_INTEGER) parts[0] += ` <= ${schema.maximum}`;
   if (schema.default !== undefined) parts.push(`default ${JSON.stringify(schema.default)}`);
   return parts.join(', ');
 }

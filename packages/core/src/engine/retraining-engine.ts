@@ -83,7 +83,9 @@ export class RetrainingEngine {
       const test = await this.realStore(folder.realTestDir, parts.dataset, 'test', root);
       const sampleCount = this.sampleCount(config, parts.schedule, real.count);
       const synthetic = committed.map((t) => SampleStore.open(join(folder.generationDir(t), 'samples')));
-      if (start > 0) {
+      if (start > config.generations) {
+        parts.trackers.note(`all ${config.generations + 1} generations are already committed; nothing to do`);
+      } else if (start > 0) {
         model = await parts.modelPlugin.load(join(folder.generationDir(start - 1), 'model'), parts.modelOptions, modelEnv(start));
         parts.trackers.note(`resuming after generation ${start - 1}`);
       }
