@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -163,6 +163,31 @@ describe('ouro plugins', () => {
     expect(Object.keys(constant.options.properties ?? {})).toEqual(['lambda']);
     const text = await ouro('plugins');
     expect(text.stdout).toMatch(/constant-lambda .*\n\s+lambda: number >= 0 \(required\)/);
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('stops a run with exit code 130, keeps committed generations, and resume finishes it', async () => {
+    const dir = join(tmp.dir, 'sigint');
+    const child = spawn(process.execPath, [join(workspace, 'packages', 'cli', 'bin', 'ouro.js'), 'run', example, '--out', dir, '--set', 'generations=60', '--set', 'trackers=[{id: local}, {id: console}]'], {
+      cwd: workspace,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (/gen 1\/60/.test(stderr) && child.exitCode === null && !child.killed) child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/stopping at the next safe point/);
+    expect(stderr).toMatch(/interrupted during generation \d+; .*continue with 'ouro resume/);
+    const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { status: string; completedGenerations: number };
+    expect(summary.status).toBe('interrupted');
+    expect(summary.completedGenerations).toBeLessThan(61);
+    expect(readHistory(dir).map((r) => r.generation)).toEqual([...Array(summary.completedGenerations).keys()]);
+    await expectSuccess('resume', dir);
+    expect(readHistory(dir).map((r) => r.generation)).toEqual([...Array(61).keys()]);
   });
 });
 

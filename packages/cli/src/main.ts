@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { backendNames, ConfigError, type BackendName } from '@ouroboros/core';
+import { backendNames, ConfigError, RunInterrupted, type BackendName } from '@ouroboros/core';
 import { parseArgs } from 'node:util';
 import { doctorCommand } from './commands/doctor.ts';
 import { pluginsCommand } from './commands/plugins.ts';
@@ -21,7 +21,7 @@ backends: ${backendNames.join(', ')}
 
 class UsageError extends Error {}
 
-/** Runs one `ouro` command; returns the process exit code (0 ok, 1 failure, 2 usage). */
+/** Runs one `ouro` command; returns the process exit code (0 ok, 1 failure, 2 usage, 130 interrupted). */
 export async function main(argv: readonly string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -43,12 +43,13 @@ export async function main(argv: readonly string[], stdout: NodeJS.WritableStrea
             dryRun: Boolean(values['dry-run']),
           },
           stdout,
+          stderr,
         );
       }
       case 'resume': {
         const { positionals } = parse(rest, {});
         const [dir] = expectPositionals(positionals, 1, 'resume DIR');
-        return await resumeCommand(dir!, stdout);
+        return await resumeCommand(dir!, stdout, stderr);
       }
       case 'plugins': {
         const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
@@ -72,6 +73,7 @@ export async function main(argv: readonly string[], stdout: NodeJS.WritableStrea
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     stderr.write(`ouro: ${message.split('\n')[0]}\n`);
+    if (error instanceof RunInterrupted) return 130;
     if (error instanceof UsageError) {
       stderr.write(`run 'ouro --help' for usage\n`);
       return 2;

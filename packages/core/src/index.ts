@@ -38,7 +38,7 @@ export type { ExperimentConfig, BackendName, PluginEntry } from './config/experi
 export { loadConfig, readConfigFile, resolveConfig } from './config/load-config.ts';
 export { applySetOverride } from './config/set-override.ts';
 export { cellId, canonicalJson } from './config/cell-id.ts';
-export { RetrainingEngine } from './engine/retraining-engine.ts';
+export { RetrainingEngine, RunInterrupted, yieldToEventLoop } from './engine/retraining-engine.ts';
 export type { RunOptions, RunResult } from './engine/retraining-engine.ts';
 export { RunFolder } from './engine/run-folder.ts';
 export { writeSplit } from './engine/write-split.ts';

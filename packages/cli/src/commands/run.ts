@@ -2,6 +2,7 @@ import { cellId, loadConfigForRun, type ExperimentConfig } from '../config-loadi
 
 import { RetrainingEngine } from '@ouroboros/core';
 import { join } from 'node:path';
+import { stopOnSigint } from '../interrupt.ts';
 
 export interface RunArgs {
   configPath: string;
@@ -12,7 +13,7 @@ export interface RunArgs {
 }
 
 /** `ouro run CONFIG`: validates everything first, writes nothing for an invalid config. */
-export async function runCommand(args: RunArgs, stdout: NodeJS.WritableStream): Promise<number> {
+export async function runCommand(args: RunArgs, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
   const sets = args.backend ? [...args.sets, `backend=${args.backend}`] : args.sets;
   const { config, container } = await loadConfigForRun(args.configPath, sets);
   const dir = args.out ?? defaultRunDir(config);
@@ -20,10 +21,14 @@ export async function runCommand(args: RunArgs, stdout: NodeJS.WritableStream): 
     stdout.write(`${JSON.stringify({ runDir: dir, config }, null, 2)}\n`);
     return 0;
   }
-  const engine = container.resolve(RetrainingEngine);
-  const result = await engine.run(config, dir, { interactive: Boolean(process.stderr.isTTY) });
-  stdout.write(`${join(result.dir, 'history.jsonl')}\n`);
-  return 0;
+  const interrupt = stopOnSigint(stderr);
+  try {
+    const result = await container.resolve(RetrainingEngine).run(config, dir, { interactive: Boolean(process.stderr.isTTY), signal: interrupt.signal });
+    stdout.write(`${join(result.dir, 'history.jsonl')}\n`);
+    return 0;
+  } finally {
+    interrupt.release();
+  }
 }
 
 /** runs/<name>/<cell-id>: the same resolved config always lands in the same folder. */

@@ -30,9 +30,8 @@ export const experimentConfigSchema = z.strictObject({
     .strictObject({
       /** Samples drawn per generation; default |D| or what the schedule needs, whichever is more. */
       count: z.int().positive().optional(),
-      batchSize: z.int().positive().default(4096),
     })
-    .default({ batchSize: 4096 }),
+    .default({}),
   metrics: z.array(pluginEntry).default([{ id: 'fd' }]),
   trackers: z.array(pluginEntry).default([{ id: 'local' }, { id: 'console' }]),
   /** Third-party packages exporting an OuroborosPlugin, loaded by name. */

@@ -12,4 +12,6 @@ export interface RunContext {
   /** Name of the tfjs backend in use. */
   readonly backend: string;
   readonly progress: ProgressReporter;
+  /** Set when the user asked to stop; long steps should check it (after `yieldToEventLoop()`) and end early. */
+  readonly signal?: AbortSignal;
 }

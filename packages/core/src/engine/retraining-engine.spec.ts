@@ -147,6 +147,23 @@ describe('RetrainingEngine', () => {
     expect(recorder.notes.filter((n) => n.includes("tracker 'broken' failed"))).toHaveLength(1);
   });
 
+  it('stops at a safe point when its signal aborts, marks the run interrupted, and resumes to the same numbers', async () => {
+    const cfg = config();
+    const whole = await engine.run(cfg, join(root.dir, 'abort-whole'));
+    const dir = join(root.dir, 'abort');
+    const controller = new AbortController();
+    const stopper = new RecordingTracker();
+    stopper.log = (row, step) => {
+      if (step === 2) controller.abort();
+    };
+    await expect(engine.run(cfg, dir, { signal: controller.signal, extraTrackers: [stopper] })).rejects.toThrow(
+      /interrupted during generation 3; generations before it are committed; continue with 'ouro resume/,
+    );
+    expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))).toMatchObject({ status: 'interrupted', exitCode: 130, completedGenerations: 3 });
+    const resumed = await engine.run(cfg, dir, { resume: true });
+    expect(withoutSeconds(resumed.history)).toEqual(withoutSeconds(whole.history));
+  });
+
   it('keeps the number of live tensors flat across generations', async () => {
     const before = tf.memory().numTensors;
     await engine.run(config(['generations=3']), join(root.dir, 'memory'));

@@ -29,6 +29,19 @@ export interface RunOptions {
   readonly interactive?: boolean;
   /** Trackers added to the config's, e.g. a test's recorder. */
   readonly extraTrackers?: readonly Tracker[];
+  /** Aborting stops the run at the next safe point; committed generations stay, resume goes on. */
+  readonly signal?: AbortSignal;
+}
+
+/** Thrown when a run stops because its signal was aborted. */
+export class RunInterrupted extends Error {
+  override readonly name = 'RunInterrupted';
+  constructor(
+    readonly dir: string,
+    readonly generation: number,
+  ) {
+    super(`interrupted during generation ${generation}; generations before it are committed; continue with 'ouro resume ${dir}'`);
+  }
 }
 
 export interface RunResult {
@@ -91,6 +104,12 @@ export class RetrainingEngine {
       }
 
       for (let t = start; t <= config.generations; t++) {
+        // Yielding a macrotask lets signal handlers (Ctrl-C) run even when every await resolved at once.
+        const stopIfAborted = async () => {
+          await yieldToEventLoop();
+          if (options.signal?.aborted) throw new RunInterrupted(runDir, t);
+        };
+        await stopIfAborted();
         const began = performance.now();
         const rng = root.fork('generation', t);
         const partial = folder.partialGenerationDir(t);
@@ -99,6 +118,7 @@ export class RetrainingEngine {
           rng: rng.fork(phase),
           backend: backend.tfBackend,
           progress: (fraction, detail) => parts.trackers.progress(t, phase, fraction, detail),
+          ...(options.signal ? { signal: options.signal } : {}),
         });
 
         const train =
@@ -118,9 +138,11 @@ export class RetrainingEngine {
           model = parts.modelPlugin.create(parts.modelOptions, modelEnv(t));
         }
         const fit = await model.fit(train, config.train, ctx('fit'));
+        await stopIfAborted();
         await model.save(join(partial, 'model'));
 
         const samples = await this.sample(model, sampleCount, join(partial, 'samples'), parts.dataset.info, ctx('sample'));
+        await stopIfAborted();
         const preview = await samplePreview(test, samples, parts.dataset.info);
         if (preview) writeFileSync(join(partial, 'samples.png'), preview);
         const row: MetricRow = { generation: t };
@@ -139,6 +161,9 @@ export class RetrainingEngine {
       }
       exitCode = 0;
       return { dir: runDir, history };
+    } catch (error) {
+      if (error instanceof RunInterrupted) exitCode = 130;
+      throw error;
     } finally {
       model?.dispose();
       await parts.trackers.finish(exitCode);
@@ -208,6 +233,11 @@ export class RetrainingEngine {
     if (writer.written !== count) throw new Error(`model.sample(${count}) produced ${writer.written} samples`);
     return writer.close();
   }
+}
+
+/** Resolves after pending I/O and signal callbacks have had their turn. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
 
 function ensureDir(dir: string, file: string): string {

@@ -37,7 +37,7 @@ export class LocalTracker implements Tracker {
     if (!this.run) return;
     writeJsonAtomic(this.folder.summaryPath, {
       name: this.run.name,
-      status: exitCode === 0 ? 'finished' : 'failed',
+      status: exitCode === 0 ? 'finished' : exitCode === 130 ? 'interrupted' : 'failed',
       exitCode,
       generations: this.run.generations,
       completedGenerations: this.folder.committedGenerations().length,
