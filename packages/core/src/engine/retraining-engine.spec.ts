@@ -134,7 +134,7 @@ describe('RetrainingEngine', () => {
     const dir = join(root.dir, 'guard');
     await engine.run(config(), dir);
     const before = readFileSync(join(dir, 'history.jsonl'), 'utf8');
-    await expect(engine.run(config(), dir)).rejects.toThrow(/already holds 7 committed generation\(s\) of this config; continue it with 'ouro resume/);
+    await expect(engine.run(config(), dir)).rejects.toThrow(/already holds this config's finished run \(generations 0\.\.6\); expected an empty folder/);
     await expect(engine.run(config(['seed=9']), dir)).rejects.toThrow(/already holds a run of a different config/);
     expect(readFileSync(join(dir, 'history.jsonl'), 'utf8')).toBe(before);
   });

@@ -181,6 +181,9 @@ export class RetrainingEngine {
     if (canonicalJson(JSON.parse(saved)) !== canonicalJson(config)) {
       throw new ConfigError(`${folder.root}: already holds a run of a different config; expected an empty folder, or 'ouro resume ${folder.root}'`);
     }
+    if (committed.length > config.generations && !resume) {
+      throw new ConfigError(`${folder.root}: already holds this config's finished run (generations 0..${config.generations}); expected an empty folder: choose another --out`);
+    }
     if (committed.length > 0 && !resume) {
       throw new ConfigError(`${folder.root}: already holds ${committed.length} committed generation(s) of this config; continue it with 'ouro resume ${folder.root}'`);
     }
