@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
+import { Rng } from '../rng/rng.ts';
 import { tempDir } from '../testing/index.ts';
 import { SampleStore } from './sample-store.ts';
 import { TrainingSet } from './training-set.ts';
@@ -29,6 +30,22 @@ describe('SampleStore', () => {
     const batches = [];
     for await (const b of reopened.batches(4)) batches.push(b.length / 3);
     expect(batches).toEqual([4, 4, 2]);
+  });
+
+  it('gathers any order of rows, across chunks and in runs, exactly as a full read would', async () => {
+    const dir = join(workdir(), 'gather');
+    const data = Float32Array.from({ length: 2 * 1000 }, (_, i) => i);
+    const writer = SampleStore.create(dir, { dtype: 'float32', sampleShape: [2] }, 64);
+    writer.append(data);
+    const store = writer.close();
+    const order = Rng.from(1).permutation(1000);
+    const runs = Uint32Array.from([5, 6, 7, 62, 63, 64, 65, 999, 0, 0]);
+    for (const indices of [order, runs]) {
+      const got = await store.gather(indices);
+      const want = Float32Array.from(Array.from(indices).flatMap((i) => [2 * i, 2 * i + 1]));
+      expect(got).toEqual(want);
+    }
+    await expect(store.gather([1000])).rejects.toThrow(/sample 1000 out of range 0\.\.999/);
   });
 
   it('keeps uint8 images as bytes', async () => {

@@ -119,25 +119,31 @@ export class SampleStore implements SampleSource {
     return this.read(0, this.count);
   }
 
-  /** Samples at arbitrary indices, in the given order. */
+  /**
+   * Samples at arbitrary indices, in the given order. Reads only the rows asked for (runs of
+   * consecutive rows in one read), so a shuffled batch costs its own size, not its chunks'.
+   */
   async gather(indices: ArrayLike<number>): Promise<SampleArray> {
     const size = sampleSize(this);
     const out = allocate(this.dtype, indices.length * size);
-    // Read whole chunks once and copy the rows they hold.
-    const byChunk = new Map<number, number[]>();
-    for (let i = 0; i < indices.length; i++) {
-      const c = this.chunkIndex(indices[i]!);
-      let list = byChunk.get(c);
-      if (!list) byChunk.set(c, (list = []));
-      list.push(i);
-    }
-    for (const [c, rows] of byChunk) {
-      const start = this.chunkStarts[c]!;
-      const chunkData = await this.read(start, start + this.header.chunks[c]!.count);
-      for (const row of rows) {
-        const local = indices[row]! - start;
-        out.set(chunkData.subarray(local * size, (local + 1) * size), row * size);
+    const bytesPer = out.BYTES_PER_ELEMENT * size;
+    const bytes = new Uint8Array(out.buffer);
+    const fds = new Map<number, number>();
+    try {
+      let i = 0;
+      while (i < indices.length) {
+        const first = indices[i]!;
+        const c = this.chunkIndex(first);
+        const chunkEnd = this.chunkStarts[c]! + this.header.chunks[c]!.count;
+        let run = 1;
+        while (i + run < indices.length && indices[i + run] === first + run && first + run < chunkEnd) run++;
+        let fd = fds.get(c);
+        if (fd === undefined) fds.set(c, (fd = openSync(join(this.dir, this.header.chunks[c]!.file), 'r')));
+        readSync(fd, bytes, i * bytesPer, run * bytesPer, (first - this.chunkStarts[c]!) * bytesPer);
+        i += run;
       }
+    } finally {
+      for (const fd of fds.values()) closeSync(fd);
     }
     return out;
   }
