@@ -23,6 +23,8 @@ export { ConfigError } from './config/config-error.ts';
 export { SampleStore, SampleStoreWriter, sampleSize, allocate } from './store/sample-store.ts';
 export type { SampleArray, SampleDtype, SampleLayout, SampleSource } from './store/sample-store.ts';
 export { TrainingSet } from './store/training-set.ts';
+export { readTrainingSetManifest, writeTrainingSetManifest } from './store/training-set-manifest.ts';
+export type { TrainingSetManifest } from './store/training-set-manifest.ts';
 export type { TrainingSegment, TrainingSetComposition } from './store/training-set.ts';
 export { writeFileAtomic, writeJsonAtomic } from './store/atomic-write.ts';
 

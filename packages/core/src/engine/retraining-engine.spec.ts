@@ -15,6 +15,8 @@ import { PluginRegistry } from '../registry/plugin-registry.ts';
 import { corePlugins } from '../register.ts';
 import { diagonalGaussianModelPlugin, normalDatasetPlugin, readHistory, RecordingTracker, tempDir, withoutSeconds } from '../testing/index.ts';
 import { RetrainingEngine } from './retraining-engine.ts';
+import { SampleStore } from '../store/sample-store.ts';
+import { readTrainingSetManifest } from '../store/training-set-manifest.ts';
 
 /** Variance of the generated samples over that of held-out real data, averaged over dimensions. */
 const varianceRatio: MetricPluginType<Record<string, never>> = {
@@ -84,16 +86,32 @@ describe('RetrainingEngine', () => {
     const result = await engine.run(config(), dir);
     expect(result.history.map((r) => r.generation)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(withoutSeconds(readHistory(dir))).toEqual(withoutSeconds(result.history));
-    for (const t of [0, 6]) {
-      const gen = join(dir, `gen-00${t}`);
-      expect(readdirSync(gen).sort()).toEqual(['metrics.json', 'model', 'samples', 'samples.png', 'training-set.json']);
-    }
-    expect(JSON.parse(readFileSync(join(dir, 'gen-003', 'training-set.json'), 'utf8'))).toEqual({ count: 40, segments: [{ label: 'gen-2', count: 40, of: 40 }] });
+    expect(readdirSync(join(dir, 'gen-000')).sort()).toEqual(['metrics.json', 'model', 'samples', 'samples.png', 'training-set.json']);
+    expect(readdirSync(join(dir, 'gen-006')).sort()).toEqual(['metrics.json', 'model', 'samples', 'samples.png', 'training-set.0.u32', 'training-set.json']);
+    expect(JSON.parse(readFileSync(join(dir, 'gen-003', 'training-set.json'), 'utf8'))).toEqual({
+      count: 40,
+      segments: [{ label: 'gen-2', source: 'gen-002/samples', count: 40, of: 40, indices: 'training-set.0.u32' }],
+    });
     expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))).toMatchObject({ status: 'finished', completedGenerations: 7 });
     expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).schedule).toEqual({ id: 'fully-synthetic' });
     const last = result.history.at(-1)!;
     expect(last.variance_ratio).toBeLessThan(result.history[0]!.variance_ratio!);
     expect(last.train_loss).toBeTypeOf('number');
+  });
+
+  it('keeps each training set on disk: the manifest rebuilds exactly the rows mixed for that generation', async () => {
+    const dir = join(root.dir, 'manifest');
+    await engine.run(config(['schedule.id=fresh-real', 'schedule.lambda=0.5', 'generations=2']), dir);
+    const set = readTrainingSetManifest(join(dir, 'gen-002'), dir);
+    expect(set.composition()).toEqual({ count: 60, segments: [{ label: 'fresh-real', count: 40, of: 40 }, { label: 'gen-1', count: 20, of: 40 }] });
+    const values = await set.readAll();
+    const fresh = await SampleStore.open(join(dir, 'gen-002', 'fresh-real')).readAll();
+    const newest = await SampleStore.open(join(dir, 'gen-001', 'samples')).readAll();
+    expect(values.subarray(0, 120)).toEqual(fresh);
+    const drawn = new Set(Array.from({ length: 20 }, (_, i) => values.subarray(120 + 3 * i, 123 + 3 * i).join()));
+    const all = new Set(Array.from({ length: 40 }, (_, i) => newest.subarray(3 * i, 3 * i + 3).join()));
+    expect(drawn.size).toBe(20);
+    for (const row of drawn) expect(all.has(row)).toBe(true);
   });
 
   it('gives the same numbers for the same config and seed', async () => {

@@ -17,6 +17,7 @@ import { Rng } from '../rng/rng.ts';
 import { commitDir, writeJsonAtomic } from '../store/atomic-write.ts';
 import { SampleStore } from '../store/sample-store.ts';
 import { TrainingSet } from '../store/training-set.ts';
+import { writeTrainingSetManifest } from '../store/training-set-manifest.ts';
 import { TrackerGroup } from '../trackers/tracker-group.ts';
 import { RunFolder } from './run-folder.ts';
 import { samplePreview } from './sample-preview.ts';
@@ -131,7 +132,8 @@ export class RetrainingEngine {
                 rng: rng.fork('mix'),
                 drawFreshReal: (n) => writeSplit(join(partial, 'fresh-real'), parts.dataset.info, parts.dataset.fresh!(n, rng.fork('fresh-real'))),
               });
-        writeJsonAtomic(ensureDir(partial, 'training-set.json'), train.composition());
+        mkdirSync(partial, { recursive: true });
+        writeTrainingSetManifest(partial, train, runDir, (dir) => dir.replace(partial, folder.generationDir(t)));
 
         if (model === null || !config.train.warmStart) {
           model?.dispose();
@@ -241,9 +243,4 @@ export class RetrainingEngine {
 /** Resolves after pending I/O and signal callbacks have had their turn. */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-function ensureDir(dir: string, file: string): string {
-  mkdirSync(dir, { recursive: true });
-  return join(dir, file);
 }
