@@ -60,6 +60,21 @@ interface RunParts {
   trackers: TrackerGroup;
 }
 
+/** What every generation of one run shares. */
+interface RunState {
+  readonly config: ExperimentConfig;
+  readonly folder: RunFolder;
+  readonly parts: RunParts;
+  readonly root: Rng;
+  readonly real: SampleStore;
+  readonly test: SampleStore;
+  /** `synthetic[k]`: generation k's committed samples; grows as generations commit. */
+  readonly synthetic: SampleStore[];
+  readonly sampleCount: number;
+  readonly backend: string;
+  readonly signal: AbortSignal | undefined;
+}
+
 /**
  * The self-consuming loop: generation 0 trains on real data; generation t trains on the mixing
  * schedule's set, samples, is evaluated against held-out real data and is committed atomically.
@@ -104,62 +119,13 @@ export class RetrainingEngine {
         parts.trackers.note(`resuming after generation ${start - 1}`);
       }
 
+      const run: RunState = { config, folder, parts, root, real, test, synthetic, sampleCount, backend: backend.tfBackend, signal: options.signal };
       for (let t = start; t <= config.generations; t++) {
-        // Yielding a macrotask lets signal handlers (Ctrl-C) run even when every await resolved at once.
-        const stopIfAborted = async () => {
-          await yieldToEventLoop();
-          if (options.signal?.aborted) throw new RunInterrupted(runDir, t);
-        };
-        await stopIfAborted();
-        const began = performance.now();
-        const rng = root.fork('generation', t);
-        const partial = folder.partialGenerationDir(t);
-        const ctx = (phase: string): RunContext => ({
-          generation: t,
-          rng: rng.fork(phase),
-          backend: backend.tfBackend,
-          progress: (fraction, detail) => parts.trackers.progress(t, phase, fraction, detail),
-          ...(options.signal ? { signal: options.signal } : {}),
-        });
-
-        const train =
-          t === 0
-            ? new TrainingSet([{ label: 'real', store: real }])
-            : await parts.schedule.compose({
-                generation: t,
-                real,
-                synthetic,
-                rng: rng.fork('mix'),
-                drawFreshReal: (n) => writeSplit(join(partial, 'fresh-real'), parts.dataset.info, parts.dataset.fresh!(n, rng.fork('fresh-real'))),
-              });
-        mkdirSync(partial, { recursive: true });
-        writeTrainingSetManifest(partial, train, runDir, (dir) => dir.replace(partial, folder.generationDir(t)));
-
         if (model === null || !config.train.warmStart) {
           model?.dispose();
           model = parts.modelPlugin.create(parts.modelOptions, modelEnv(t));
         }
-        const fit = await model.fit(train, config.train, ctx('fit'));
-        await stopIfAborted();
-        await model.save(join(partial, 'model'));
-
-        const samples = await this.sample(model, sampleCount, join(partial, 'samples'), parts.dataset.info, ctx('sample'));
-        await stopIfAborted();
-        const preview = await samplePreview(test, samples, parts.dataset.info);
-        if (preview) writeFileSync(join(partial, 'samples.png'), preview);
-        const row: MetricRow = { generation: t };
-        for (const { id, metric } of parts.metrics) {
-          Object.assign(row, await metric.compute({ real: test, generated: samples, model, modelId: config.model.id, data: parts.dataset.info }, ctx(`metric-${id}`)));
-        }
-        if (fit.trainLoss !== undefined) row.train_loss = fit.trainLoss;
-        row.seconds = (performance.now() - began) / 1000;
-        writeJsonAtomic(join(partial, 'metrics.json'), row);
-
-        commitDir(partial, folder.generationDir(t));
-        synthetic[t] = SampleStore.open(join(folder.generationDir(t), 'samples'));
-        history.push(row);
-        parts.trackers.log(row, t);
-        if (preview) parts.trackers.logImage('samples', preview, t);
+        history.push(await this.generation(t, model, run));
       }
       exitCode = 0;
       return { dir: runDir, history };
@@ -170,6 +136,63 @@ export class RetrainingEngine {
       model?.dispose();
       await parts.trackers.finish(exitCode);
     }
+  }
+
+  /** Generation t: compose, fit, save, sample, evaluate, commit, log. Returns its history row. */
+  private async generation(t: number, model: GenerativeModel, run: RunState): Promise<MetricRow> {
+    const { config, folder, parts } = run;
+    // Yielding a macrotask lets signal handlers (Ctrl-C) run even when every await resolved at once.
+    const stopIfAborted = async () => {
+      await yieldToEventLoop();
+      if (run.signal?.aborted) throw new RunInterrupted(folder.root, t);
+    };
+    await stopIfAborted();
+    const began = performance.now();
+    const rng = run.root.fork('generation', t);
+    const partial = folder.partialGenerationDir(t);
+    const ctx = (phase: string): RunContext => ({
+      generation: t,
+      rng: rng.fork(phase),
+      backend: run.backend,
+      progress: (fraction, detail) => parts.trackers.progress(t, phase, fraction, detail),
+      ...(run.signal ? { signal: run.signal } : {}),
+    });
+
+    const train =
+      t === 0
+        ? new TrainingSet([{ label: 'real', store: run.real }])
+        : await parts.schedule.compose({
+            generation: t,
+            real: run.real,
+            synthetic: run.synthetic,
+            rng: rng.fork('mix'),
+            drawFreshReal: (n) => writeSplit(join(partial, 'fresh-real'), parts.dataset.info, parts.dataset.fresh!(n, rng.fork('fresh-real'))),
+          });
+    mkdirSync(partial, { recursive: true });
+    writeTrainingSetManifest(partial, train, folder.root, (dir) => dir.replace(partial, folder.generationDir(t)));
+
+    const fit = await model.fit(train, config.train, ctx('fit'));
+    await stopIfAborted();
+    await model.save(join(partial, 'model'));
+
+    const samples = await this.sample(model, run.sampleCount, join(partial, 'samples'), parts.dataset.info, ctx('sample'));
+    await stopIfAborted();
+    const preview = await samplePreview(run.test, samples, parts.dataset.info);
+    if (preview) writeFileSync(join(partial, 'samples.png'), preview);
+    const row: MetricRow = { generation: t };
+    for (const { id, metric } of parts.metrics) {
+      const input = { real: run.test, generated: samples, model, modelId: config.model.id, data: parts.dataset.info };
+      Object.assign(row, await metric.compute(input, ctx(`metric-${id}`)));
+    }
+    if (fit.trainLoss !== undefined) row.train_loss = fit.trainLoss;
+    row.seconds = (performance.now() - began) / 1000;
+    writeJsonAtomic(join(partial, 'metrics.json'), row);
+
+    commitDir(partial, folder.generationDir(t));
+    run.synthetic[t] = SampleStore.open(join(folder.generationDir(t), 'samples'));
+    parts.trackers.log(row, t);
+    if (preview) parts.trackers.logImage('samples', preview, t);
+    return row;
   }
 
   /** Refuses a folder that holds another config's run; returns the generations already committed. */
