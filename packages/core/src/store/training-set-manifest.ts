@@ -25,21 +25,19 @@ export const MANIFEST_FILE = 'training-set.json';
  * still being written (a generation's .partial folder) to where it will live once committed.
  */
 export function writeTrainingSetManifest(dir: string, set: TrainingSet, runRoot: string, rename: (storeDir: string) => string = (d) => d): TrainingSetManifest {
-  const manifest: TrainingSetManifest = { count: set.count, segments: [] };
-  set.segments.forEach((segment, i) => {
-    const entry: TrainingSetManifest['segments'][number] = {
-      label: segment.label,
-      source: relative(runRoot, rename(segment.store.dir)),
-      count: segment.indices ? segment.indices.length : segment.store.count,
-      of: segment.store.count,
-    };
-    if (segment.indices) {
-      entry.indices = `training-set.${i}.u32`;
-      const bytes = new Uint8Array(segment.indices.buffer, segment.indices.byteOffset, segment.indices.byteLength);
-      writeFileAtomic(join(dir, entry.indices), bytes);
-    }
-    manifest.segments.push(entry);
-  });
+  const composition = set.composition();
+  const manifest: TrainingSetManifest = {
+    count: composition.count,
+    segments: composition.segments.map((part, i) => {
+      const segment = set.segments[i]!;
+      const entry: TrainingSetManifest['segments'][number] = { label: part.label, source: relative(runRoot, rename(segment.store.dir)), count: part.count, of: part.of };
+      if (segment.indices) {
+        entry.indices = `training-set.${i}.u32`;
+        writeFileAtomic(join(dir, entry.indices), new Uint8Array(segment.indices.buffer, segment.indices.byteOffset, segment.indices.byteLength));
+      }
+      return entry;
+    }),
+  };
   writeJsonAtomic(join(dir, MANIFEST_FILE), manifest);
   return manifest;
 }
