@@ -15,13 +15,15 @@ export interface Project {
 }
 
 /**
- * Which internal projects a project of each type may import: core imports no plugin, plugins
- * import only core, only the CLI (type:app) imports everything.
+ * Which internal projects a project of each type may import, arrows only downward: core imports
+ * nothing internal, libs import core, plugins import core and libs, only the CLI (type:app)
+ * imports everything.
  */
 export const allowedInternalTypes: Record<string, readonly string[]> = {
   'type:core': [],
-  'type:plugin': ['type:core'],
-  'type:app': ['type:core', 'type:plugin'],
+  'type:lib': ['type:core'],
+  'type:plugin': ['type:core', 'type:lib'],
+  'type:app': ['type:core', 'type:lib', 'type:plugin'],
   'type:tools': [],
 };
 

@@ -33,8 +33,6 @@ export { samplesToTensor, takeFloat32 } from './tensor/sample-tensors.ts';
 export * from './linalg/index.ts';
 
 export { corePlugins } from './register.ts';
-export { selectBackend, currentBackend, backendThreads } from './backend/select-backend.ts';
-export type { BackendChoice } from './backend/select-backend.ts';
 export { experimentConfigSchema, backendNames } from './config/experiment-config.ts';
 export type { ExperimentConfig, BackendName, PluginEntry } from './config/experiment-config.ts';
 export { loadConfig, readConfigFile, resolveConfig } from './config/load-config.ts';

@@ -12,7 +12,7 @@ const WASM = 'wasm';
  * missing). A global symbol: tfjs's kernel registry is global too, so a second copy of this
  * module sees the marks of the first.
  */
-const REPLACED = Symbol.for('@ouroboros/core/wasm-training-kernels/replaced');
+const REPLACED = Symbol.for('@ouroboros/nn/wasm-training-kernels/replaced');
 
 type MarkedConfig = KernelConfig & { [REPLACED]?: KernelConfig | undefined };
 

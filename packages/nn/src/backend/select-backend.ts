@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { availableParallelism } from 'node:os';
-import type { BackendName } from '../config/experiment-config.ts';
+import type { BackendName } from '@ouroboros/core';
 
 /** The order tried for `auto`: CUDA TensorFlow, CPU TensorFlow, wasm SIMD, plain JS. */
 const autoOrder: Exclude<BackendName, 'auto'>[] = ['node-gpu', 'node', 'wasm', 'cpu'];
