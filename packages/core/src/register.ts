@@ -1,21 +1,22 @@
-import type { DependencyContainer } from 'tsyringe';
-import type { OuroborosPlugin } from './contracts/plugin.ts';
-import { SchedulePlugin } from './contracts/schedule.ts';
-import { TrackerPlugin } from './contracts/tracker.ts';
+import type { PluginPackage } from './contracts/plugin.ts';
+import { CONTRACT_VERSION } from './contracts/plugin.ts';
+import { identityFeaturesPlugin } from './features/identity.ts';
+import { pixelFeaturesPlugin } from './features/pixels.ts';
 import { accumulateSchedule } from './mixing/accumulate.ts';
 import { constantLambdaSchedule } from './mixing/constant-lambda.ts';
 import { freshRealSchedule } from './mixing/fresh-real.ts';
 import { fullySyntheticSchedule } from './mixing/fully-synthetic.ts';
+import { registerPlugins } from './registry/plugin-tokens.ts';
 import { consoleTrackerPlugin } from './trackers/console-tracker.ts';
 import { localTrackerPlugin } from './trackers/local-tracker.ts';
 
-/** The core's own plugins: the mixing schedules and the local and console trackers. */
-export const corePlugins: OuroborosPlugin = {
+/** The core's own plugins: the mixing schedules, the console (and no-op local) trackers, the identity and pixel features. */
+export const corePackage: PluginPackage = {
   name: '@ouroboros/core',
-  register(container: DependencyContainer) {
-    for (const schedule of [constantLambdaSchedule, fullySyntheticSchedule, accumulateSchedule, freshRealSchedule]) {
-      container.register(SchedulePlugin, { useValue: schedule });
-    }
-    for (const tracker of [localTrackerPlugin, consoleTrackerPlugin]) container.register(TrackerPlugin, { useValue: tracker });
+  contractVersion: CONTRACT_VERSION,
+  register(container) {
+    registerPlugins(container, 'schedule', constantLambdaSchedule, fullySyntheticSchedule, accumulateSchedule, freshRealSchedule);
+    registerPlugins(container, 'tracker', consoleTrackerPlugin, localTrackerPlugin);
+    registerPlugins(container, 'features', identityFeaturesPlugin, pixelFeaturesPlugin);
   },
 };

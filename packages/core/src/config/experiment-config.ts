@@ -2,8 +2,39 @@ import { z } from 'zod';
 
 /** A config entry naming a plugin by id; the plugin's own schema checks the other keys. */
 const pluginEntry = z.looseObject({ id: z.string().min(1) });
-
 export type PluginEntry = z.infer<typeof pluginEntry>;
+
+/** The model entry: a plugin entry plus `init`, a checkpoint generation 0 starts from. */
+const modelEntry = z.looseObject({
+  id: z.string().min(1),
+  /** Folder of a saved model (`gen-XXX/model` of another run, say); relative to the config file. */
+  init: z.string().min(1).optional(),
+});
+
+export const metricReferences = ['test', 'train'] as const;
+
+/** A metric entry: a plugin entry plus the settings the engine applies to every metric. */
+const metricEntry = z.looseObject({
+  id: z.string().min(1),
+  /** Evaluate every k-th generation (and always the last). */
+  every: z.int().min(1).default(1),
+  /** The real split compared against: held-out `test` data or the training set D (the paper's FID). */
+  reference: z.enum(metricReferences).default('test'),
+  /** Feature extractor id; default `identity` for vectors, `pixels` for images. */
+  features: z.string().min(1).optional(),
+});
+export type MetricEntry = z.infer<typeof metricEntry>;
+
+/** Keys of plugin entries that the engine reads; the rest are the plugin's options. */
+export const engineKeys = { model: ['init'], metric: ['every', 'reference', 'features'] } as const;
+
+/** How much one fit trains; `steps: 0` skips training (a generation 0 started from `model.init`). */
+const budget = z.strictObject({
+  steps: z.int().min(0).optional(),
+  epochs: z.number().positive().optional(),
+  batchSize: z.int().positive().optional(),
+});
+export type BudgetConfig = z.infer<typeof budget>;
 
 export const backendNames = ['auto', 'node-gpu', 'node', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof backendNames)[number];
@@ -15,28 +46,35 @@ export const experimentConfigSchema = z.strictObject({
   /** Retraining generations after generation 0. */
   generations: z.int().min(0),
   dataset: pluginEntry,
-  model: pluginEntry,
+  model: modelEntry,
   schedule: pluginEntry,
   train: z
     .strictObject({
       /** Warm start generation t from model t-1 (the paper fine-tunes) or train from scratch. */
       warmStart: z.boolean().default(true),
-      epochs: z.number().positive().optional(),
-      steps: z.int().positive().optional(),
-      batchSize: z.int().positive().optional(),
+      ...budget.shape,
+      /** Generation 0's budget (the paper trains it long), over the fields above. */
+      initial: budget.optional(),
+      /** Each retraining generation's budget (the paper fine-tunes briefly), over the fields above. */
+      retrain: budget.optional(),
+      /** Save the full training state mid-fit this often, so a crash loses at most this much. */
+      checkpointEvery: z
+        .strictObject({ steps: z.int().positive().optional(), minutes: z.number().positive().optional() })
+        .prefault({ minutes: 10 }),
     })
-    .default({ warmStart: true }),
+    .prefault({}),
   sampling: z
     .strictObject({
       /** Samples drawn per generation; default |D| or what the schedule needs, whichever is more. */
       count: z.int().positive().optional(),
     })
-    .default({}),
-  metrics: z.array(pluginEntry).default([{ id: 'fd' }]),
-  trackers: z.array(pluginEntry).default([{ id: 'local' }, { id: 'console' }]),
-  /** Third-party packages exporting an OuroborosPlugin, loaded by name. */
+    .prefault({}),
+  /** Feature extractors with options (weights files, say), named by metrics' `features`. */
+  features: z.array(pluginEntry).default([]),
+  metrics: z.array(metricEntry).prefault([{ id: 'fd' }]),
+  trackers: z.array(pluginEntry).default([{ id: 'console' }]),
+  /** Third-party packages exporting an OuroborosPlugin, by name or path (relative to the config file). */
   plugins: z.array(z.string().min(1)).default([]),
   backend: z.enum(backendNames).default('auto'),
 });
-
 export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;

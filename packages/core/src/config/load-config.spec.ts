@@ -1,17 +1,22 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync, readdirSync } from 'node:fs';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { container } from 'tsyringe';
+import { z } from 'zod';
+import { budgetFor } from '../engine/retraining-engine.ts';
+import { registerPlugins } from '../registry/plugin-tokens.ts';
+import { pathOption } from './path-option.ts';
 import { ModelPlugin } from '../contracts/model.ts';
 import { DatasetPlugin } from '../contracts/dataset.ts';
 import { PluginRegistry } from '../registry/plugin-registry.ts';
-import { corePlugins } from '../register.ts';
+import { corePackage } from '../register.ts';
 import { diagonalGaussianModelPlugin, normalDatasetPlugin, tempDir } from '../testing/index.ts';
 import { ConfigError } from './config-error.ts';
 import { loadConfig, resolveConfig } from './load-config.ts';
 
 const scope = container.createChildContainer();
-corePlugins.register(scope);
+corePackage.register(scope);
 scope.register(ModelPlugin, { useValue: diagonalGaussianModelPlugin });
 scope.register(DatasetPlugin, { useValue: normalDatasetPlugin });
 const registry = PluginRegistry.fromContainer(scope);
@@ -41,8 +46,8 @@ function errorOf(run: () => unknown): string {
 
 describe('resolveConfig', () => {
   it('fills defaults and parses every plugin entry', () => {
-    const config = resolveConfig(base(), registry);
-    expect(config.train).toEqual({ warmStart: true });
+    const { config } = resolveConfig(base(), registry);
+    expect(config.train).toEqual({ warmStart: true, checkpointEvery: { minutes: 10 } });
     expect(config.dataset).toEqual({ id: 'test-normal', dim: 2, train: 200, test: 200, scale: 1, fresh: true });
     expect(config.backend).toBe('auto');
   });
@@ -75,11 +80,11 @@ describe('resolveConfig', () => {
   });
 
   it('applies --set overrides, parsing values as YAML', () => {
-    const config = resolveConfig(base(), registry, ['schedule.id=fully-synthetic', 'schedule.lambda=null', 'trackers=[{id: local}, {id: console}]', 'train.warmStart=false']);
+    const { config } = resolveConfig(base(), registry, { overrides: ['schedule.id=fully-synthetic', 'schedule.lambda=null', 'trackers=[{id: local}, {id: console}]', 'train.warmStart=false'] });
     expect(config.schedule).toEqual({ id: 'fully-synthetic' });
     expect(config.trackers.map((t) => t.id)).toEqual(['local', 'console']);
     expect(config.train.warmStart).toBe(false);
-    expect(errorOf(() => resolveConfig(base(), registry, ['seed']))).toMatch(/^--set "seed": expected path=value/);
+    expect(errorOf(() => resolveConfig(base(), registry, { overrides: ['seed'] }))).toMatch(/^--set "seed": expected path=value/);
   });
 });
 
@@ -98,3 +103,82 @@ describe('loadConfig', () => {
     expect(errorOf(() => loadConfig(join(t.dir, 'none.yaml'), registry))).toMatch(/none\.yaml: config file not found/);
   });
 });
+
+describe('paths in a config', () => {
+  const t = tempDir();
+  afterAll(() => t.cleanup());
+  const withPath = {
+    id: 'test-file',
+    description: 'a dataset read from a file (tests only)',
+    options: z.strictObject({ path: pathOption(), labels: pathOption().optional(), note: z.string().default('') }),
+    create: () => {
+      throw new Error('not used');
+    },
+  };
+  const fileScope = container.createChildContainer();
+  corePackage.register(fileScope);
+  registerPlugins(fileScope, 'model', diagonalGaussianModelPlugin);
+  registerPlugins(fileScope, 'dataset', withPath as never);
+  const fileRegistry = PluginRegistry.fromContainer(fileScope);
+
+  it('takes relative paths from the config file folder and stores them absolute, in the user config too', () => {
+    const folder = join(t.dir, 'experiments', 'cifar');
+    mkdirSync(folder, { recursive: true });
+    const path = join(folder, 'run.yaml');
+    writeFileSync(
+      path,
+      'generations: 1\ndataset: {id: test-file, path: ../../data/cifar.tar.gz, labels: /abs/labels.json, note: ./not-a-path}\nmodel: {id: test-diagonal-gaussian, init: ./pretrained}\nschedule: {id: fully-synthetic}\nmetrics: []\nplugins: [./my-plugin.mjs, some-package]\n',
+    );
+    const resolved = loadConfig(path, fileRegistry);
+    expect(resolved.config.dataset).toEqual({ id: 'test-file', path: join(t.dir, 'data', 'cifar.tar.gz'), labels: '/abs/labels.json', note: './not-a-path' });
+    expect(resolved.config.model).toEqual({ id: 'test-diagonal-gaussian', init: join(folder, 'pretrained') });
+    expect(resolved.config.plugins).toEqual([join(folder, 'my-plugin.mjs'), 'some-package']);
+    expect(resolved.user.dataset).toEqual({ id: 'test-file', path: join(t.dir, 'data', 'cifar.tar.gz'), labels: '/abs/labels.json', note: './not-a-path' });
+    expect(resolveConfig({ generations: 0, dataset: { id: 'test-file', path: '~/data' }, model: { id: 'test-diagonal-gaussian' }, schedule: { id: 'fully-synthetic' }, metrics: [] }, fileRegistry).config.dataset).toMatchObject({
+      path: join(homedir(), 'data'),
+    });
+  });
+});
+
+describe('plugin binding', () => {
+  it('parses options once and hands the typed result to create', () => {
+    const seen: unknown[] = [];
+    const spy = { ...normalDatasetPlugin, id: 'spy', create: (options: unknown, env: never) => (seen.push(options), normalDatasetPlugin.create(options as never, env)) };
+    const s = container.createChildContainer();
+    corePackage.register(s);
+    registerPlugins(s, 'model', diagonalGaussianModelPlugin);
+    registerPlugins(s, 'dataset', spy);
+    const resolved = resolveConfig({ ...base(), dataset: { id: 'spy', dim: 4 } }, PluginRegistry.fromContainer(s));
+    resolved.dataset.create({ cacheDir: '/tmp', note: () => {} });
+    expect(seen).toEqual([{ dim: 4, train: 200, test: 200, scale: 1, fresh: true }]);
+    expect(seen[0]).toBe(resolved.dataset.options);
+  });
+
+  it('keeps the engine keys of metric and model entries apart from the plugin options', () => {
+    const resolved = resolveConfig({ ...base(), metrics: [{ id: 'fd', every: 5, reference: 'train', features: 'pixels' }] }, registryWithMetrics());
+    expect(resolved.metrics[0]!.entry).toMatchObject({ every: 5, reference: 'train', features: 'pixels' });
+    expect(resolved.metrics[0]!.bound.options).toEqual({});
+    expect(resolved.config.metrics).toEqual([{ id: 'fd', every: 5, reference: 'train', features: 'pixels' }]);
+    expect(errorOf(() => resolveConfig({ ...base(), metrics: [{ id: 'fd', features: 'inceptoin' }] }, registryWithMetrics()))).toMatch(
+      /^metrics\.0\.features = "inceptoin": unknown feature extractor; known ids: identity, pixels$/,
+    );
+    expect(errorOf(() => resolveConfig({ ...base(), metrics: [{ id: 'fd', every: 0 }] }, registryWithMetrics()))).toBe('metrics.0.every = 0: expected number to be >=1');
+  });
+
+  it('gives generation 0 the initial budget and later generations the retrain budget, over the shared fields', () => {
+    const { config } = resolveConfig({ ...base(), train: { steps: 100, batchSize: 32, initial: { epochs: 50 }, retrain: { steps: 10, batchSize: 8 }, checkpointEvery: { steps: 5 } } }, registry);
+    expect(budgetFor(0, config.train)).toEqual({ epochs: 50, batchSize: 32, checkpointEvery: { steps: 5 } });
+    expect(budgetFor(1, config.train)).toEqual({ steps: 10, batchSize: 8, checkpointEvery: { steps: 5 } });
+    const plain = resolveConfig({ ...base(), train: { steps: 100 } }, registry).config;
+    expect(budgetFor(3, plain.train)).toEqual({ steps: 100, checkpointEvery: { minutes: 10 } });
+  });
+});
+
+function registryWithMetrics(): PluginRegistry {
+  const s = container.createChildContainer();
+  corePackage.register(s);
+  registerPlugins(s, 'model', diagonalGaussianModelPlugin);
+  registerPlugins(s, 'dataset', normalDatasetPlugin);
+  registerPlugins(s, 'metric', { id: 'fd', description: 'test', options: z.strictObject({}), create: () => ({ compute: async () => ({}) }) });
+  return PluginRegistry.fromContainer(s);
+}

@@ -1,18 +1,38 @@
-import type { DataInfo } from './dataset.ts';
+import type { DataInfo, DataSplit } from './dataset.ts';
 import type { GenerativeModel } from './model.ts';
 import type { PluginDefinition } from './plugin.ts';
 import type { RunContext } from './run-context.ts';
+import type { GaussianMoments } from '../linalg/moments.ts';
 import type { SampleStore } from '../store/sample-store.ts';
 
+/** Features of one set of samples, on disk, with their moments computed once. */
+export interface FeatureSet {
+  /** float32 store of [dim] rows, one per sample. */
+  readonly store: SampleStore;
+  readonly dim: number;
+  /** Mean and covariance (divisor n - 1), float64; cached for the reference set. */
+  moments(): Promise<GaussianMoments>;
+}
+
+export interface MetricFeatures {
+  /** The extractor's id, e.g. `identity`, `pixels`, `inception-v3`. */
+  readonly extractor: string;
+  readonly reference: FeatureSet;
+  readonly generated: FeatureSet;
+}
+
 export interface MetricInput {
-  /** Held-out real data. */
-  readonly real: SampleStore;
-  /** This generation's samples. */
+  /** The real reference split the metric compares against (`reference` option: test or train). */
+  readonly reference: SampleStore;
+  readonly referenceSplit: DataSplit;
+  /** This generation's samples, as stored. */
   readonly generated: SampleStore;
   readonly model: GenerativeModel;
   /** The model plugin's id, for messages. */
   readonly modelId: string;
   readonly data: DataInfo;
+  /** Features of both sets from the extractor the metric's `features` option names (computed once, shared). */
+  features(): Promise<MetricFeatures>;
 }
 
 /** Values are keyed by the names logged (`fd`, `precision`, `recall`, ...); absent means skipped. */

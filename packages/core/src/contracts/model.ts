@@ -5,42 +5,59 @@ import type { RunContext } from './run-context.ts';
 import type { Rng } from '../rng/rng.ts';
 import type { TrainingSet } from '../store/training-set.ts';
 
-/** How much training one generation gets; a model reads the fields it understands. */
+/** How much training one fit gets; a model reads the fields it understands. */
 export interface TrainBudget {
-  readonly epochs?: number;
+  /** Optimizer steps; 0 means no training. Wins over `epochs` when both are given. */
   readonly steps?: number;
+  /** Passes over the training set (fractions allowed). */
+  readonly epochs?: number;
   readonly batchSize?: number;
+  /** Save the full training state to `ctx.checkpointDir` this often, whichever comes first. */
+  readonly checkpointEvery: { readonly steps?: number; readonly minutes?: number };
 }
 
 export interface FitReport {
   /** Final training loss (mean over the last steps), if the model has one. */
   readonly trainLoss?: number;
+  /** Steps taken in this fit. */
   readonly steps?: number;
 }
 
-/** One trained model of one family. */
+/** `exact` (flows, Gaussians), a lower `bound` (diffusion ELBO, VAE), or a stochastic `estimate`. */
+export type LikelihoodKind = 'exact' | 'bound' | 'estimate';
+
+export interface SampleOptions {
+  /** Class of each sample, for class-conditional models (length n). */
+  readonly labels?: Int32Array;
+}
+
+/**
+ * One model of one family. Its life: `create` or `load` -> `fit` (checks `ctx.signal` between
+ * steps, checkpoints to `ctx.checkpointDir`, reports with `ctx.log`) -> `sample` ->
+ * `logLikelihood` -> `save` (the complete training state) -> `dispose`.
+ */
 export interface GenerativeModel {
   fit(train: TrainingSet, budget: TrainBudget, ctx: RunContext): Promise<FitReport>;
-  /** `n` samples in batches, shape [batch, ...sampleShape], in data space (float32). */
-  sample(n: number, ctx: RunContext): AsyncIterable<tf.Tensor>;
-  /** Per-sample log-likelihood in nats, shape [batch]. */
-  logLikelihood?(x: tf.Tensor): tf.Tensor1D;
-  /** Whether `logLikelihood` is exact or a lower bound. */
-  readonly likelihood?: 'exact' | 'bound';
+  /** `n` samples in batches, shape [batch, ...sampleShape], in model space (see `dataCodec`). */
+  sample(n: number, ctx: RunContext, options?: SampleOptions): AsyncIterable<tf.Tensor>;
+  /** Whether `sample` uses `options.labels`. */
+  readonly conditional?: boolean;
+  readonly likelihood?: LikelihoodKind;
+  /** log p(x) in nats of each row of `x` (model space, [batch, ...sampleShape]), in float64. */
+  logLikelihood?(x: tf.Tensor, ctx: RunContext): Promise<Float64Array>;
+  /** Writes everything needed to continue training bit for bit: weights, optimizer, EMA, step. */
   save(dir: string): Promise<void>;
   dispose(): void;
 }
 
 export interface ModelEnv {
   readonly data: DataInfo;
+  /** For initial weights; forked from the seed by generation. */
   readonly rng: Rng;
 }
 
-export interface ModelFactory<TOptions> extends PluginDefinition<TOptions, GenerativeModel, ModelEnv> {
-  /** Restores a model saved with `save(dir)`. */
+export interface ModelPlugin<TOptions = unknown> extends PluginDefinition<TOptions, GenerativeModel, ModelEnv> {
+  /** Restores a model saved with `save(dir)`, training state included. */
   load(dir: string, options: TOptions, env: ModelEnv): Promise<GenerativeModel>;
 }
-
-export type ModelPlugin<TOptions = unknown> = ModelFactory<TOptions>;
 export const ModelPlugin = Symbol.for('ouroboros.ModelPlugin');
-

@@ -1,41 +1,78 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { container } from 'tsyringe';
 import { z } from 'zod';
-import { DatasetPlugin } from '../contracts/dataset.ts';
-import { MetricPlugin } from '../contracts/metric.ts';
-import { ModelPlugin } from '../contracts/model.ts';
-import { TrackerPlugin } from '../contracts/tracker.ts';
-import type { MetricPlugin as MetricPluginType } from '../contracts/metric.ts';
-import type { TrackerPlugin as TrackerPluginType } from '../contracts/tracker.ts';
+import type { FeatureExtractorPlugin } from '../contracts/feature-extractor.ts';
+import type { MetricPlugin } from '../contracts/metric.ts';
+import type { ModelPlugin } from '../contracts/model.ts';
+import { TensorBackend } from '../contracts/tensor-backend.ts';
+import type { TrackerPlugin } from '../contracts/tracker.ts';
 import { resolveConfig } from '../config/load-config.ts';
+import { decodePng } from '../images/png.ts';
 import { PluginRegistry } from '../registry/plugin-registry.ts';
-import { corePlugins } from '../register.ts';
-import { diagonalGaussianModelPlugin, normalDatasetPlugin, readHistory, RecordingTracker, tempDir, withoutSeconds } from '../testing/index.ts';
-import { RetrainingEngine } from './retraining-engine.ts';
+import { registerPlugins } from '../registry/plugin-tokens.ts';
+import { corePackage } from '../register.ts';
 import { SampleStore } from '../store/sample-store.ts';
 import { readTrainingSetManifest } from '../store/training-set-manifest.ts';
+import {
+  cpuTensorBackend,
+  diagonalGaussianModelPlugin,
+  normalDatasetPlugin,
+  readHistory,
+  RecordingTracker,
+  tempDir,
+  tinyImagesDatasetPlugin,
+  withoutSeconds,
+} from '../testing/index.ts';
+import { RetrainingEngine } from './retraining-engine.ts';
 
-/** Variance of the generated samples over that of held-out real data, averaged over dimensions. */
-const varianceRatio: MetricPluginType<Record<string, never>> = {
+/** Variance of the generated samples over that of the reference data, averaged over values. */
+const varianceRatio: MetricPlugin<Record<string, never>> = {
   id: 'variance-ratio',
   description: 'test metric',
   options: z.strictObject({}),
   create: () => ({
-    async compute({ real, generated }) {
-      const variance = async (data: Float32Array | Uint8Array) => {
+    async compute({ reference, generated }) {
+      const variance = (data: ArrayLike<number>) => {
         const x = Array.from(data);
         const m = x.reduce((s, v) => s + v, 0) / x.length;
         return x.reduce((s, v) => s + (v - m) ** 2, 0) / x.length;
       };
-      return { variance_ratio: (await variance(await generated.readAll())) / (await variance(await real.readAll())) };
+      return { variance_ratio: variance(await generated.readAll()) / variance(await reference.readAll()) };
     },
   }),
 };
 
-const brokenTracker: TrackerPluginType<Record<string, never>> = {
+/** Counts the samples a feature extractor is asked for, to see what is computed once. */
+const extracted = { count: 0 };
+const countingFeatures: FeatureExtractorPlugin<{ scale: number }> = {
+  id: 'counting',
+  description: 'test extractor: samples times scale, counting its work',
+  options: z.strictObject({ scale: z.number().default(1) }),
+  create: ({ scale }, env) => ({
+    dim: env.data.sampleShape.reduce((a, b) => a * b, 1),
+    batchSize: 64,
+    async extract(samples, count) {
+      extracted.count += count;
+      return Float32Array.from(samples, (v) => v * scale);
+    },
+  }),
+};
+const featureMean: MetricPlugin<Record<string, never>> = {
+  id: 'feature-mean',
+  description: 'test metric on features: mean of the first feature of each set',
+  options: z.strictObject({}),
+  create: () => ({
+    async compute(input) {
+      const { reference, generated } = await input.features();
+      return { reference_mean: (await reference.moments()).mean[0]!, generated_mean: (await generated.moments()).mean[0]! };
+    },
+  }),
+};
+
+const brokenTracker: TrackerPlugin<Record<string, never>> = {
   id: 'broken',
   description: 'a tracker whose network is down',
   options: z.strictObject({}),
@@ -48,52 +85,75 @@ const brokenTracker: TrackerPluginType<Record<string, never>> = {
     finish: async () => {},
   }),
 };
+const hangingTracker: TrackerPlugin<Record<string, never>> = {
+  id: 'hanging',
+  description: 'a tracker whose server never answers',
+  options: z.strictObject({}),
+  create: () => ({ start: () => new Promise(() => {}), log: () => {}, logImage: () => {}, finish: () => new Promise(() => {}) }),
+};
 
-const scope = container.createChildContainer();
-corePlugins.register(scope);
-scope.register(ModelPlugin, { useValue: diagonalGaussianModelPlugin });
-scope.register(DatasetPlugin, { useValue: normalDatasetPlugin });
-scope.register(MetricPlugin, { useValue: varianceRatio });
-scope.register(TrackerPlugin, { useValue: brokenTracker });
-scope.register(PluginRegistry, { useFactory: (c) => PluginRegistry.fromContainer(c) });
+/** The test model, counting the models it loads. */
+const loads = { count: 0 };
+const countingModel: ModelPlugin<Record<string, never>> = {
+  ...diagonalGaussianModelPlugin,
+  load: (dir, options, env) => {
+    loads.count++;
+    return diagonalGaussianModelPlugin.load(dir, options, env);
+  },
+};
+
+function registryWith(register: (scope: ReturnType<typeof container.createChildContainer>) => void = () => {}) {
+  const scope = container.createChildContainer();
+  corePackage.register(scope);
+  registerPlugins(scope, 'model', countingModel);
+  registerPlugins(scope, 'dataset', normalDatasetPlugin, tinyImagesDatasetPlugin);
+  registerPlugins(scope, 'metric', varianceRatio, featureMean);
+  registerPlugins(scope, 'features', countingFeatures);
+  registerPlugins(scope, 'tracker', brokenTracker, hangingTracker);
+  register(scope);
+  scope.register(TensorBackend, { useValue: cpuTensorBackend });
+  scope.register(PluginRegistry, { useFactory: (c) => PluginRegistry.fromContainer(c) });
+  return scope;
+}
+const scope = registryWith();
 const registry = scope.resolve(PluginRegistry);
 const engine = scope.resolve(RetrainingEngine);
 
 const root = tempDir();
 afterAll(() => root.cleanup());
 
-function config(overrides: string[] = []) {
-  return resolveConfig(
-    {
-      name: 'engine-test',
-      seed: 5,
-      generations: 6,
-      backend: 'cpu',
-      dataset: { id: 'test-normal', dim: 3, train: 40, test: 400 },
-      model: { id: 'test-diagonal-gaussian' },
-      schedule: { id: 'fully-synthetic' },
-      metrics: [{ id: 'variance-ratio' }],
-      trackers: [{ id: 'local' }],
-    },
-    registry,
-    overrides,
-  );
+const base = {
+  name: 'engine-test',
+  seed: 5,
+  generations: 6,
+  backend: 'cpu',
+  dataset: { id: 'test-normal', dim: 3, train: 40, test: 400 },
+  model: { id: 'test-diagonal-gaussian' },
+  schedule: { id: 'fully-synthetic' },
+  metrics: [{ id: 'variance-ratio' }],
+  trackers: [],
+};
+function config(overrides: string[] = [], reg = registry) {
+  return resolveConfig(base, reg, { overrides });
 }
+const json = (path: string) => JSON.parse(readFileSync(path, 'utf8'));
 
 describe('RetrainingEngine', () => {
-  it('runs generations 0..G, writes the run folder, and shows the fully synthetic variance falling', async () => {
+  it('runs generations 0..G, writes the run files with no tracker at all, and shows the fully synthetic variance falling', async () => {
     const dir = join(root.dir, 'full');
     const result = await engine.run(config(), dir);
     expect(result.history.map((r) => r.generation)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(withoutSeconds(readHistory(dir))).toEqual(withoutSeconds(result.history));
+    expect(readdirSync(dir).sort()).toEqual(['config.json', 'gen-000', 'gen-001', 'gen-002', 'gen-003', 'gen-004', 'gen-005', 'gen-006', 'history.jsonl', 'real', 'run.json', 'summary.json']);
     expect(readdirSync(join(dir, 'gen-000')).sort()).toEqual(['metrics.json', 'model', 'samples', 'samples.png', 'training-set.json']);
     expect(readdirSync(join(dir, 'gen-006')).sort()).toEqual(['metrics.json', 'model', 'samples', 'samples.png', 'training-set.0.u32', 'training-set.json']);
-    expect(JSON.parse(readFileSync(join(dir, 'gen-003', 'training-set.json'), 'utf8'))).toEqual({
+    expect(json(join(dir, 'gen-003', 'training-set.json'))).toEqual({
       count: 40,
-      segments: [{ label: 'gen-2', source: 'gen-002/samples', count: 40, of: 40, indices: 'training-set.0.u32' }],
+      segments: [{ name: 'gen-2', source: 'gen-002/samples', count: 40, of: 40, indices: 'training-set.0.u32' }],
     });
-    expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))).toMatchObject({ status: 'finished', completedGenerations: 7 });
-    expect(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')).schedule).toEqual({ id: 'fully-synthetic' });
+    expect(json(join(dir, 'summary.json'))).toMatchObject({ status: 'finished', completedGenerations: 7 });
+    expect(json(join(dir, 'config.json')).schedule).toEqual({ id: 'fully-synthetic' });
+    expect(json(join(dir, 'run.json'))).toMatchObject({ format: 'ouroboros.run', version: 2, config: base, plugins: { 'model:test-diagonal-gaussian': 1 } });
     const last = result.history.at(-1)!;
     expect(last.variance_ratio).toBeLessThan(result.history[0]!.variance_ratio!);
     expect(last.train_loss).toBeTypeOf('number');
@@ -103,7 +163,7 @@ describe('RetrainingEngine', () => {
     const dir = join(root.dir, 'manifest');
     await engine.run(config(['schedule.id=fresh-real', 'schedule.lambda=0.5', 'generations=2']), dir);
     const set = readTrainingSetManifest(join(dir, 'gen-002'), dir);
-    expect(set.composition()).toEqual({ count: 60, segments: [{ label: 'fresh-real', count: 40, of: 40 }, { label: 'gen-1', count: 20, of: 40 }] });
+    expect(set.composition()).toEqual({ count: 60, segments: [{ name: 'fresh-real', count: 40, of: 40 }, { name: 'gen-1', count: 20, of: 40 }] });
     const values = await set.readAll();
     const fresh = await SampleStore.open(join(dir, 'gen-002', 'fresh-real')).readAll();
     const newest = await SampleStore.open(join(dir, 'gen-001', 'samples')).readAll();
@@ -140,7 +200,7 @@ describe('RetrainingEngine', () => {
     const recorder = new RecordingTracker();
     const resumed = await engine.run(cfg, dir, { resume: true, extraTrackers: [recorder] });
     expect(recorder.run?.startGeneration).toBe(4);
-    expect(recorder.rows.map((r) => r.step)).toEqual([4, 5, 6]);
+    expect(recorder.rows.map((r) => r.generation)).toEqual([4, 5, 6]);
     expect(withoutSeconds(resumed.history)).toEqual(withoutSeconds(whole.history));
     expect(withoutSeconds(readHistory(dir))).toEqual(withoutSeconds(whole.history));
     expect(existsSync(join(dir, 'gen-004.partial'))).toBe(false);
@@ -148,36 +208,142 @@ describe('RetrainingEngine', () => {
     expect(bytes(dir).equals(bytes(join(root.dir, `whole-${name}`)))).toBe(true);
   });
 
-  it('refuses to overwrite a finished run or a folder of another config, writing nothing', async () => {
+  it('resumes a run that trains from scratch without loading the previous model it would throw away', async () => {
+    const cfg = config(['train.warmStart=false', 'schedule.id=constant-lambda', 'schedule.lambda=1']);
+    const dir = join(root.dir, 'scratch-loads');
+    await engine.run(cfg, dir);
+    rmSync(join(dir, 'gen-006'), { recursive: true });
+    loads.count = 0;
+    await engine.run(cfg, dir, { resume: true });
+    expect(loads.count).toBe(0);
+    rmSync(join(dir, 'gen-006'), { recursive: true });
+    const warm = config(['train.warmStart=true', 'schedule.id=constant-lambda', 'schedule.lambda=1']);
+    const warmDir = join(root.dir, 'warm-loads');
+    await engine.run(warm, warmDir);
+    rmSync(join(warmDir, 'gen-006'), { recursive: true });
+    await engine.run(warm, warmDir, { resume: true });
+    expect(loads.count).toBe(1);
+  });
+
+  it('refuses a finished run or a folder of another config, naming the field that differs, and writes nothing', async () => {
     const dir = join(root.dir, 'guard');
     await engine.run(config(), dir);
     const before = readFileSync(join(dir, 'history.jsonl'), 'utf8');
     await expect(engine.run(config(), dir)).rejects.toThrow(/already holds this config's finished run \(generations 0\.\.6\); expected an empty folder/);
-    await expect(engine.run(config(['seed=9']), dir)).rejects.toThrow(/already holds a run of a different config/);
+    await expect(engine.run(config(['seed=9']), dir)).rejects.toThrow(/holds a run of a different config \(seed: 5 in the folder, 9 now\)/);
     expect(readFileSync(join(dir, 'history.jsonl'), 'utf8')).toBe(before);
   });
 
-  it('keeps training when a tracker throws, and says so once', async () => {
-    const recorder = new RecordingTracker();
-    const cfg = config(['trackers=[{id: local}, {id: broken}]']);
-    const result = await engine.run(cfg, join(root.dir, 'broken-tracker'), { extraTrackers: [recorder] });
-    expect(result.history).toHaveLength(7);
-    expect(recorder.notes.filter((n) => n.includes("tracker 'broken' failed"))).toHaveLength(1);
+  it('judges a folder by the config as written: a plugin gaining a defaulted option still resumes, a new options version does not', async () => {
+    const dir = join(root.dir, 'upgrade');
+    await engine.run(config(['generations=2']), dir);
+    rmSync(join(dir, 'gen-002'), { recursive: true });
+    const upgraded = (version?: number) =>
+      registryWith((s) => {
+        const gained = { ...varianceRatio, id: 'variance-ratio-2', options: z.strictObject({ clip: z.number().default(10) }), ...(version ? { version } : {}) };
+        registerPlugins(s, 'metric', gained);
+      });
+    // The same user config resolves to more options (a new default) on the upgraded registry.
+    const withDefault = upgraded();
+    const reg = withDefault.resolve(PluginRegistry);
+    const userConfig = { ...base, generations: 2, metrics: [{ id: 'variance-ratio-2' }] };
+    const dir2 = join(root.dir, 'upgrade-2');
+    const oldRun = resolveConfig(userConfig, registryWith((s) => registerPlugins(s, 'metric', { ...varianceRatio, id: 'variance-ratio-2' })).resolve(PluginRegistry));
+    await withDefault.resolve(RetrainingEngine).run(oldRun, dir2);
+    rmSync(join(dir2, 'gen-002'), { recursive: true });
+    const resumed = await withDefault.resolve(RetrainingEngine).run(resolveConfig(userConfig, reg), dir2, { resume: true });
+    expect(resumed.history).toHaveLength(3);
+    rmSync(join(dir2, 'gen-002'), { recursive: true });
+    const bumped = upgraded(2);
+    const error = await bumped
+      .resolve(RetrainingEngine)
+      .run(resolveConfig(userConfig, bumped.resolve(PluginRegistry)), dir2, { resume: true })
+      .catch((e: Error) => e);
+    expect(String(error)).toMatch(/was made with metric:variance-ratio-2 at options version 1, which is now 2/);
+    expect(String(error)).not.toMatch(/ouro resume/);
   });
 
-  it('stops at a safe point when its signal aborts, marks the run interrupted, and resumes to the same numbers', async () => {
+  it('stores uint8 images as uint8, mixes real and generated images, keeps labels, and previews grids', async () => {
+    const dir = join(root.dir, 'images');
+    const recorder = new RecordingTracker();
+    const cfg = resolveConfig({ ...base, generations: 3, dataset: { id: 'test-tiny-images', size: 8, train: 48, test: 32 }, schedule: { id: 'constant-lambda', lambda: 0.5 }, metrics: [{ id: 'variance-ratio' }, { id: 'feature-mean' }] }, registry);
+    const result = await engine.run(cfg, dir, { extraTrackers: [recorder] });
+    expect(result.history).toHaveLength(4);
+    const real = SampleStore.open(join(dir, 'real', 'train'));
+    expect([real.dtype, real.labelled, real.sampleShape]).toEqual(['uint8', true, [8, 8, 3]]);
+    for (const t of [0, 1, 2, 3]) {
+      const samples = SampleStore.open(join(dir, `gen-00${t}`, 'samples'));
+      expect([samples.dtype, samples.count]).toEqual(['uint8', 48]);
+    }
+    const set = readTrainingSetManifest(join(dir, 'gen-002'), dir);
+    expect(set.composition().segments).toEqual([{ name: 'real', count: 48, of: 48 }, { name: 'gen-1', count: 24, of: 48 }]);
+    expect(set.labelled).toBe(false);
+    // Generation 0 shows real images beside generated ones; later generations only generated ones.
+    const grid0 = decodePng(readFileSync(join(dir, 'gen-000', 'samples.png')));
+    const grid1 = decodePng(readFileSync(join(dir, 'gen-001', 'samples.png')));
+    expect(grid1.width).toBe(8 * 8 + 9 * 2);
+    expect(grid0.width).toBe(2 * grid1.width + 8);
+    expect(recorder.images.map((i) => i.generation)).toEqual([0, 1, 2, 3]);
+    // The default extractor for images is pixels in [0, 1].
+    expect(result.history[0]!.reference_mean).toBeGreaterThanOrEqual(0);
+    expect(result.history[0]!.reference_mean).toBeLessThanOrEqual(1);
+  });
+
+  it('computes the reference features once per run, with every and reference options honoured', async () => {
+    extracted.count = 0;
+    const dir = join(root.dir, 'features');
+    const cfg = resolveConfig(
+      { ...base, generations: 4, features: [{ id: 'counting', scale: 2 }], metrics: [{ id: 'feature-mean', features: 'counting', every: 2 }, { id: 'feature-mean', features: 'counting', reference: 'train' }] },
+      registry,
+    );
+    // Second entry's keys overwrite the first's in a row; check both sets of work instead.
+    const result = await engine.run(cfg, dir);
+    // test (400) and train (40) reference features once each; each generation's 40 samples once.
+    expect(extracted.count).toBe(400 + 40 + 5 * 40);
+    expect(readdirSync(join(dir, 'features'))).toEqual([expect.stringMatching(/^counting-[0-9a-f]{10}$/)]);
+    expect(result.history.every((row) => row.reference_mean !== undefined)).toBe(true);
+    extracted.count = 0;
+    rmSync(join(dir, 'gen-004'), { recursive: true });
+    await engine.run(cfg, dir, { resume: true });
+    expect(extracted.count).toBe(40);
+  });
+
+  it('stores the real splits once for runs beside each other (hard links into a shared cache)', async () => {
+    const a = join(root.dir, 'shared', 'a');
+    const b = join(root.dir, 'shared', 'b');
+    await engine.run(config(['generations=0']), a);
+    await engine.run(config(['generations=0', 'schedule.id=constant-lambda', 'schedule.lambda=1']), b);
+    const inode = (dir: string) => statSync(join(dir, 'real', 'train', 'chunk-00000.bin')).ino;
+    expect(inode(a)).toBe(inode(b));
+    rmSync(join(root.dir, 'shared', '.ouroboros-data'), { recursive: true });
+    expect((await SampleStore.open(join(a, 'real', 'train')).readAll()).length).toBe(120);
+  });
+
+  it('keeps training when a tracker throws or hangs, and says so once', async () => {
+    const recorder = new RecordingTracker();
+    const cfg = config(['trackers=[{id: broken}, {id: hanging}]', 'generations=2']);
+    const result = await engine.run(cfg, join(root.dir, 'broken-tracker'), { extraTrackers: [recorder], trackerTimeoutMs: 200 });
+    expect(result.history).toHaveLength(3);
+    expect(recorder.notes.filter((n) => n.includes("tracker 'broken' failed"))).toHaveLength(1);
+    expect(recorder.notes.filter((n) => n.includes("tracker 'hanging' failed") && n.includes('start took longer'))).toHaveLength(1);
+  });
+
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ])('stops at a safe point on %s, marks the run interrupted with exit code %s, and resumes to the same numbers', async (reason, exitCode) => {
     const cfg = config();
-    const whole = await engine.run(cfg, join(root.dir, 'abort-whole'));
-    const dir = join(root.dir, 'abort');
+    const whole = await engine.run(cfg, join(root.dir, `abort-whole-${reason}`));
+    const dir = join(root.dir, `abort-${reason}`);
     const controller = new AbortController();
     const stopper = new RecordingTracker();
-    stopper.log = (row, step) => {
-      if (step === 2) controller.abort();
+    stopper.log = (_row, generation) => {
+      if (generation === 2) controller.abort(reason);
     };
-    await expect(engine.run(cfg, dir, { signal: controller.signal, extraTrackers: [stopper] })).rejects.toThrow(
-      /interrupted during generation 3; generations before it are committed; continue with 'ouro resume/,
-    );
-    expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))).toMatchObject({ status: 'interrupted', exitCode: 130, completedGenerations: 3 });
+    const error = await engine.run(cfg, dir, { signal: controller.signal, extraTrackers: [stopper] }).catch((e: unknown) => e);
+    expect(String(error)).toMatch(/interrupted during generation 3; generations before it are committed; continue with 'ouro resume/);
+    expect((error as { exitCode: number }).exitCode).toBe(exitCode);
+    expect(json(join(dir, 'summary.json'))).toMatchObject({ status: 'interrupted', exitCode, completedGenerations: 3 });
     const resumed = await engine.run(cfg, dir, { resume: true });
     expect(withoutSeconds(resumed.history)).toEqual(withoutSeconds(whole.history));
   });

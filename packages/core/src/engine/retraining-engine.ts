@@ -1,48 +1,48 @@
 import 'reflect-metadata';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { inject, injectable } from 'tsyringe';
-import { selectBackend } from '../backend/select-backend.ts';
-import { canonicalJson } from '../config/cell-id.ts';
+import { cellId } from '../config/cell-id.ts';
 import { ConfigError } from '../config/config-error.ts';
-import type { ExperimentConfig } from '../config/experiment-config.ts';
-import type { Dataset, DataInfo } from '../contracts/dataset.ts';
-import type { GenerativeModel, ModelEnv, ModelPlugin } from '../contracts/model.ts';
-import type { Metric } from '../contracts/metric.ts';
+import type { BudgetConfig, ExperimentConfig } from '../config/experiment-config.ts';
+import { pluginVersions, type ResolvedExperiment } from '../config/load-config.ts';
+import type { DataSplit } from '../contracts/dataset.ts';
+import type { MetricInput } from '../contracts/metric.ts';
+import type { GenerativeModel, ModelEnv, TrainBudget } from '../contracts/model.ts';
 import type { RunContext } from '../contracts/run-context.ts';
-import type { MixingSchedule } from '../contracts/schedule.ts';
+import { TensorBackend } from '../contracts/tensor-backend.ts';
 import type { MetricRow, Tracker } from '../contracts/tracker.ts';
-import { PluginRegistry } from '../registry/plugin-registry.ts';
 import { Rng } from '../rng/rng.ts';
-import { commitDir, writeJsonAtomic } from '../store/atomic-write.ts';
+import { commitDir, writeFileAtomic, writeJsonAtomic } from '../store/atomic-write.ts';
 import { SampleStore } from '../store/sample-store.ts';
 import { TrainingSet } from '../store/training-set.ts';
 import { writeTrainingSetManifest } from '../store/training-set-manifest.ts';
-import { TrackerGroup } from '../trackers/tracker-group.ts';
+import { writeChunks } from '../store/write-chunks.ts';
+import { writeSharedSplit } from './shared-real-data.ts';
+import { FeatureCache } from './feature-cache.ts';
+import { guardRunFolder } from './folder-guard.ts';
+import { runContext, StepLog } from './generation-context.ts';
+import { RunFiles } from './run-files.ts';
 import { RunFolder } from './run-folder.ts';
+import { RunInterrupted, yieldToEventLoop } from './run-interrupted.ts';
+import { buildRunParts, type RunParts } from './run-parts.ts';
 import { samplePreview } from './sample-preview.ts';
-import { writeSplit } from './write-split.ts';
 
 export interface RunOptions {
-  /** Continue after the last committed generation instead of refusing a non-empty folder. */
+  /** Continue after the last committed generation instead of refusing a folder that holds some. */
   readonly resume?: boolean;
   /** Show live progress (a TTY); plain lines otherwise. */
   readonly interactive?: boolean;
   /** Trackers added to the config's, e.g. a test's recorder. */
   readonly extraTrackers?: readonly Tracker[];
-  /** Aborting stops the run at the next safe point; committed generations stay, resume goes on. */
+  /** Aborting stops the run at the next safe point (reason 'SIGTERM' exits 143, else 130); resume goes on. */
   readonly signal?: AbortSignal;
-}
-
-/** Thrown when a run stops because its signal was aborted. */
-export class RunInterrupted extends Error {
-  override readonly name = 'RunInterrupted';
-  constructor(
-    readonly dir: string,
-    readonly generation: number,
-  ) {
-    super(`interrupted during generation ${generation}; generations before it are committed; continue with 'ouro resume ${dir}'`);
-  }
+  /** The sweep this run belongs to, for trackers. */
+  readonly group?: string;
+  /** Where real splits are stored once for all runs beside this one; default `<parent of the run folder>/.ouroboros-data`. */
+  readonly dataCache?: string;
+  /** How long a tracker's start/finish may take; default 30 s. */
+  readonly trackerTimeoutMs?: number;
 }
 
 export interface RunResult {
@@ -50,212 +50,234 @@ export interface RunResult {
   readonly history: MetricRow[];
 }
 
-/** The plugins a config names, built for one run. */
-interface RunParts {
-  dataset: Dataset;
-  modelPlugin: ModelPlugin;
-  modelOptions: unknown;
-  schedule: MixingSchedule;
-  metrics: Array<{ id: string; metric: Metric }>;
-  trackers: TrackerGroup;
-}
-
 /** What every generation of one run shares. */
 interface RunState {
   readonly config: ExperimentConfig;
+  readonly resolved: ResolvedExperiment;
   readonly folder: RunFolder;
+  readonly files: RunFiles;
   readonly parts: RunParts;
+  readonly features: FeatureCache;
   readonly root: Rng;
-  readonly real: SampleStore;
-  readonly test: SampleStore;
+  readonly real: Record<DataSplit, SampleStore>;
   /** `synthetic[k]`: generation k's committed samples; grows as generations commit. */
   readonly synthetic: SampleStore[];
   readonly sampleCount: number;
   readonly backend: string;
-  readonly signal: AbortSignal | undefined;
+  readonly signal: AbortSignal;
 }
 
 /**
  * The self-consuming loop: generation 0 trains on real data; generation t trains on the mixing
- * schedule's set, samples, is evaluated against held-out real data and is committed atomically.
- * Every random draw is forked from the seed by (purpose, generation), so resuming after
- * generation k gives exactly the numbers of an uninterrupted run.
+ * schedule's set, samples, is evaluated against real reference data and is committed atomically.
+ * The engine owns the run folder (run.json, config.json, history.jsonl, summary.json, generations);
+ * trackers only mirror. Every random draw is forked from the seed by (purpose, generation, ...), so
+ * resuming, after a generation or from a mid-fit checkpoint, gives exactly the uninterrupted numbers.
  */
 @injectable()
 export class RetrainingEngine {
-  constructor(@inject(PluginRegistry) private readonly registry: PluginRegistry) {}
+  constructor(@inject(TensorBackend) private readonly tensorBackend: TensorBackend) {}
 
-  async run(config: ExperimentConfig, runDir: string, options: RunOptions = {}): Promise<RunResult> {
+  async run(resolved: ResolvedExperiment, runDir: string, options: RunOptions = {}): Promise<RunResult> {
+    const { config } = resolved;
     const folder = new RunFolder(runDir);
-    const committed = this.checkFolder(folder, config, options.resume ?? false);
-    const backend = await selectBackend(config.backend);
+    const files = new RunFiles(folder);
+    const runId = cellId(resolved.config);
+    const committed = guardRunFolder(folder, files, { runId, name: config.name, user: resolved.user, plugins: pluginVersions(resolved), generations: config.generations }, options.resume ?? false);
+    const backend = await this.tensorBackend.select(config.backend);
+    const dataCache = options.dataCache ?? join(dirname(resolve(runDir)), '.ouroboros-data');
+    const parts = buildRunParts(resolved, {
+      runDir,
+      interactive: options.interactive ?? false,
+      cacheDir: join(dataCache, 'datasets'),
+      extraTrackers: options.extraTrackers ?? [],
+      ...(options.trackerTimeoutMs !== undefined ? { trackerTimeoutMs: options.trackerTimeoutMs } : {}),
+    });
+    const signal = options.signal ?? new AbortController().signal;
     const root = Rng.from(config.seed, 'experiment');
-    const parts = this.build(config, runDir, options);
     const start = committed.length;
-    const history: MetricRow[] = committed.map((t) => folder.readMetrics(t));
-    const modelEnv = (t: number): ModelEnv => ({ data: parts.dataset.info, rng: root.fork('model-init', t) });
+    files.writeConfig(config);
+    const history = files.startHistory(start);
+    folder.removeLeftovers(start);
 
-    folder.ensure();
-    folder.removePartials();
     await parts.trackers.start({
+      runId,
+      ...(options.group !== undefined ? { group: options.group } : {}),
       name: config.name,
       dir: runDir,
-      config: JSON.parse(canonicalJson(config)) as Record<string, unknown>,
+      config: config as unknown as Record<string, unknown>,
       generations: config.generations,
       startGeneration: start,
       backend: backend.tfBackend,
     });
     let model: GenerativeModel | null = null;
     let exitCode = 1;
+    let failure: string | undefined;
     try {
-      const real = await this.realStore(folder.realTrainDir, parts.dataset, 'train', root);
-      const test = await this.realStore(folder.realTestDir, parts.dataset, 'test', root);
-      const sampleCount = this.sampleCount(config, parts.schedule, real.count);
-      const synthetic = committed.map((t) => SampleStore.open(join(folder.generationDir(t), 'samples')));
-      if (start > config.generations) {
-        parts.trackers.note(`all ${config.generations + 1} generations are already committed; nothing to do`);
-      } else if (start > 0) {
-        model = await parts.modelPlugin.load(join(folder.generationDir(start - 1), 'model'), parts.modelOptions, modelEnv(start));
-        parts.trackers.note(`resuming after generation ${start - 1}`);
-      }
-
-      const run: RunState = { config, folder, parts, root, real, test, synthetic, sampleCount, backend: backend.tfBackend, signal: options.signal };
+      const layout = { ...parts.dataset.info, labelled: parts.dataset.info.classes !== undefined };
+      const split = (s: DataSplit) => writeSharedSplit(folder.realDir(s), join(dataCache, 'splits'), layout, parts.dataset.split(s, root.fork('dataset', s)));
+      const real = { train: await split('train'), test: await split('test') };
+      const run: RunState = {
+        config,
+        resolved,
+        folder,
+        files,
+        parts,
+        features: new FeatureCache(folder),
+        root,
+        real,
+        synthetic: committed.map((t) => SampleStore.open(join(folder.generationDir(t), 'samples'))),
+        sampleCount: sampleCount(config, parts, real.train.count),
+        backend: backend.tfBackend,
+        signal,
+      };
+      if (start > config.generations) parts.trackers.note(`all ${config.generations + 1} generations are already committed; nothing to do`);
+      else if (start > 0) parts.trackers.note(`resuming after generation ${start - 1}`);
       for (let t = start; t <= config.generations; t++) {
-        if (model === null || !config.train.warmStart) {
-          model?.dispose();
-          model = parts.modelPlugin.create(parts.modelOptions, modelEnv(t));
-        }
+        model = await this.modelFor(t, start, model, run);
         history.push(await this.generation(t, model, run));
       }
       exitCode = 0;
       return { dir: runDir, history };
     } catch (error) {
-      if (error instanceof RunInterrupted) exitCode = 130;
+      if (error instanceof RunInterrupted) exitCode = error.exitCode;
+      else failure = String(error instanceof Error ? error.message : error).split('\n')[0];
       throw error;
     } finally {
       model?.dispose();
+      for (const { extractor } of parts.extractors) extractor.dispose?.();
+      files.writeSummary({ name: config.name, runId, exitCode, generations: config.generations, backend: backend.tfBackend, ...(failure ? { error: failure } : {}) });
       await parts.trackers.finish(exitCode);
     }
+  }
+
+  /**
+   * The model generation t starts from: model t-1 when warm-starting (loaded from its folder when
+   * this process starts at t), else a new one; generation 0 starts from `model.init` when given.
+   */
+  private async modelFor(t: number, start: number, previous: GenerativeModel | null, run: RunState): Promise<GenerativeModel> {
+    const { config, resolved, folder } = run;
+    const env = (g: number): ModelEnv => ({ data: run.parts.dataset.info, rng: run.root.fork('model-init', g) });
+    if (t > 0 && config.train.warmStart) {
+      return previous ?? (await resolved.model.load(join(folder.generationDir(t - 1), 'model'), env(t)));
+    }
+    previous?.dispose();
+    if (t === 0 && config.model.init !== undefined) {
+      if (!existsSync(config.model.init)) throw new ConfigError(`model.init = ${JSON.stringify(config.model.init)}: no such folder; expected a saved model (a gen-XXX/model folder)`);
+      return resolved.model.load(config.model.init, env(0));
+    }
+    return resolved.model.create(env(t));
   }
 
   /** Generation t: compose, fit, save, sample, evaluate, commit, log. Returns its history row. */
   private async generation(t: number, model: GenerativeModel, run: RunState): Promise<MetricRow> {
     const { config, folder, parts } = run;
-    // Yielding a macrotask lets signal handlers (Ctrl-C) run even when every await resolved at once.
     const stopIfAborted = async () => {
+      // Yielding a macrotask lets signal handlers run even when every await resolved at once.
       await yieldToEventLoop();
-      if (run.signal?.aborted) throw new RunInterrupted(folder.root, t);
+      if (run.signal.aborted) throw new RunInterrupted(folder.root, t, run.signal.reason);
     };
     await stopIfAborted();
     const began = performance.now();
     const rng = run.root.fork('generation', t);
     const partial = folder.partialGenerationDir(t);
-    const ctx = (phase: string): RunContext => ({
-      generation: t,
-      rng: rng.fork(phase),
-      backend: run.backend,
-      progress: (fraction, detail) => parts.trackers.progress(t, phase, fraction, detail),
-      ...(run.signal ? { signal: run.signal } : {}),
-    });
-
-    const train =
-      t === 0
-        ? new TrainingSet([{ label: 'real', store: run.real }])
-        : await parts.schedule.compose({
-            generation: t,
-            real: run.real,
-            synthetic: run.synthetic,
-            rng: rng.fork('mix'),
-            drawFreshReal: (n) => writeSplit(join(partial, 'fresh-real'), parts.dataset.info, parts.dataset.fresh!(n, rng.fork('fresh-real'))),
-          });
+    const work = folder.checkpointDir(t);
     mkdirSync(partial, { recursive: true });
+    mkdirSync(work, { recursive: true });
+    const steps = new StepLog(join(work, 'steps.jsonl'));
+    const ctx = (phase: string): RunContext =>
+      runContext({
+        generation: t,
+        rng: rng.fork(phase),
+        backend: run.backend,
+        signal: run.signal,
+        checkpointDir: join(work, phase),
+        progress: (fraction, detail) => parts.trackers.progress(t, phase, fraction, detail),
+        log: (scalars, step) => {
+          steps.append(step, scalars);
+          parts.trackers.logSteps(t, step, scalars);
+        },
+      });
+
+    const train = t === 0 ? new TrainingSet([{ name: 'real', store: run.real.train }]) : await this.compose(t, rng, partial, run);
     writeTrainingSetManifest(partial, train, folder.root, (dir) => dir.replace(partial, folder.generationDir(t)));
 
-    const fit = await model.fit(train, config.train, ctx('fit'));
+    const budget = budgetFor(t, config.train);
+    const fit = budget.steps === 0 ? {} : await model.fit(train, budget, ctx('fit'));
     await stopIfAborted();
     await model.save(join(partial, 'model'));
 
-    const samples = await this.sample(model, run.sampleCount, join(partial, 'samples'), parts.dataset.info, ctx('sample'));
+    const samples = await this.sample(model, run, join(partial, 'samples'), ctx('sample'));
     await stopIfAborted();
-    const preview = await samplePreview(run.test, samples, parts.dataset.info);
-    if (preview) writeFileSync(join(partial, 'samples.png'), preview);
+    const preview = await samplePreview(run.real.test, samples, parts.dataset.info, t);
+    if (preview) writeFileAtomic(join(partial, 'samples.png'), preview);
+
     const row: MetricRow = { generation: t };
-    for (const { id, metric } of parts.metrics) {
-      const input = { real: run.test, generated: samples, model, modelId: config.model.id, data: parts.dataset.info };
-      Object.assign(row, await metric.compute(input, ctx(`metric-${id}`)));
+    for (const { id, entry, metric, extractor } of parts.metrics) {
+      if (t % entry.every !== 0 && t !== config.generations) continue;
+      const phase = `metric-${id}`;
+      const reference = run.real[entry.reference];
+      const input: MetricInput = {
+        reference,
+        referenceSplit: entry.reference,
+        generated: samples,
+        model,
+        modelId: config.model.id,
+        data: parts.dataset.info,
+        features: async () => ({
+          extractor: extractor.id,
+          reference: await run.features.reference(extractor, entry.reference, reference, ctx(phase)),
+          generated: await run.features.ofGeneration(extractor, t, samples, work, ctx(phase)),
+        }),
+      };
+      Object.assign(row, await metric.compute(input, ctx(phase)));
+      await stopIfAborted();
     }
     if (fit.trainLoss !== undefined) row.train_loss = fit.trainLoss;
     row.seconds = (performance.now() - began) / 1000;
     writeJsonAtomic(join(partial, 'metrics.json'), row);
+    if (existsSync(steps.path)) renameSync(steps.path, join(partial, 'steps.jsonl'));
 
     commitDir(partial, folder.generationDir(t));
+    folder.removeCheckpoint(t);
     run.synthetic[t] = SampleStore.open(join(folder.generationDir(t), 'samples'));
+    run.files.appendHistory(row);
     parts.trackers.log(row, t);
     if (preview) parts.trackers.logImage('samples', preview, t);
     return row;
   }
 
-  /** Refuses a folder that holds another config's run; returns the generations already committed. */
-  private checkFolder(folder: RunFolder, config: ExperimentConfig, resume: boolean): number[] {
-    const committed = folder.committedGenerations();
-    if (!existsSync(folder.configPath)) {
-      if (committed.length > 0) throw new ConfigError(`${folder.root}: holds generations but no config.json; expected a run folder written by ouro`);
-      return [];
-    }
-    const saved = readFileSync(folder.configPath, 'utf8');
-    if (canonicalJson(JSON.parse(saved)) !== canonicalJson(config)) {
-      throw new ConfigError(`${folder.root}: already holds a run of a different config; expected an empty folder, or 'ouro resume ${folder.root}'`);
-    }
-    if (committed.length > config.generations && !resume) {
-      throw new ConfigError(`${folder.root}: already holds this config's finished run (generations 0..${config.generations}); expected an empty folder: choose another --out`);
-    }
-    if (committed.length > 0 && !resume) {
-      throw new ConfigError(`${folder.root}: already holds ${committed.length} committed generation(s) of this config; continue it with 'ouro resume ${folder.root}'`);
-    }
-    return committed.filter((t) => t <= config.generations);
-  }
-
-  private build(config: ExperimentConfig, runDir: string, options: RunOptions): RunParts {
-    const { dataset: datasetEntry, model: modelEntry, schedule: scheduleEntry } = config;
-    const resolvedDataset = this.registry.resolve('dataset', datasetEntry, 'dataset');
-    const dataset = resolvedDataset.plugin.create(resolvedDataset.options, { baseDir: process.cwd() });
-    const resolvedModel = this.registry.resolve('model', modelEntry, 'model');
-    const resolvedSchedule = this.registry.resolve('schedule', scheduleEntry, 'schedule');
-    const schedule = resolvedSchedule.plugin.create(resolvedSchedule.options, { canDrawFresh: typeof dataset.fresh === 'function' });
-    const trackers = config.trackers.map((entry, i) => {
-      const resolved = this.registry.resolve('tracker', entry, `trackers.${i}`);
-      return { id: entry.id, tracker: resolved.plugin.create(resolved.options, { runDir, interactive: options.interactive ?? false }) };
+  private compose(t: number, rng: Rng, partial: string, run: RunState): Promise<TrainingSet> {
+    const { dataset } = run.parts;
+    return run.parts.schedule.compose({
+      generation: t,
+      real: run.real.train,
+      synthetic: run.synthetic,
+      rng: rng.fork('mix'),
+      drawFreshReal: (n) =>
+        writeChunks(join(partial, 'fresh-real'), { ...dataset.info, labelled: dataset.info.classes !== undefined }, dataset.fresh!(n, rng.fork('fresh-real'))),
     });
-    for (const [i, tracker] of (options.extraTrackers ?? []).entries()) trackers.push({ id: `extra-${i}`, tracker });
-    const group = new TrackerGroup(trackers);
-    const metrics = config.metrics.map((entry, i) => {
-      const resolved = this.registry.resolve('metric', entry, `metrics.${i}`);
-      return { id: entry.id, metric: resolved.plugin.create(resolved.options, { data: dataset.info, note: (m: string) => group.note(m) }) };
-    });
-    return { dataset, modelPlugin: resolvedModel.plugin, modelOptions: resolvedModel.options, schedule, metrics, trackers: group };
   }
 
-  private sampleCount(config: ExperimentConfig, schedule: MixingSchedule, realCount: number): number {
-    const needed = schedule.samplesNeeded(realCount);
-    const count = config.sampling.count ?? Math.max(realCount, needed);
-    if (count < needed) {
-      throw new ConfigError(`sampling.count = ${count}: the schedule draws ${needed} samples per generation; expected at least ${needed}`);
-    }
-    return count;
-  }
-
-  /** The real split, written once into the run folder so every generation reads the same data. */
-  private async realStore(dir: string, dataset: Dataset, split: 'train' | 'test', root: Rng): Promise<SampleStore> {
-    if (SampleStore.exists(dir)) return SampleStore.open(dir);
-    return writeSplit(dir, dataset.info, dataset.split(split, root.fork('dataset', split)));
-  }
-
-  private async sample(model: GenerativeModel, count: number, dir: string, data: DataInfo, ctx: RunContext): Promise<SampleStore> {
-    const writer = SampleStore.create(dir, { dtype: 'float32', sampleShape: data.sampleShape });
-    for await (const batch of model.sample(count, ctx)) {
-      const values = await batch.data();
-      batch.dispose();
-      writer.append(values instanceof Float32Array ? values : Float32Array.from(values));
+  /**
+   * Draws this generation's samples into a store of the dataset's storage dtype (the codec
+   * decodes model space), so real and generated segments always mix. A class-conditional model on
+   * labelled data gets labels drawn from the real training labels, stored with the samples.
+   */
+  private async sample(model: GenerativeModel, run: RunState, dir: string, ctx: RunContext): Promise<SampleStore> {
+    const { codec, dataset } = run.parts;
+    const count = run.sampleCount;
+    const labels = model.conditional && run.real.train.labelled ? await drawLabels(run.real.train, count, ctx.rng.fork('labels')) : undefined;
+    const writer = SampleStore.create(dir, { ...dataset.info, labelled: labels !== undefined });
+    for await (const batch of model.sample(count, ctx, labels ? { labels } : {})) {
+      let values;
+      try {
+        values = await codec.decode(batch);
+      } finally {
+        batch.dispose();
+      }
+      const from = writer.written;
+      writer.append(values, labels?.subarray(from, from + values.length / codec.dims));
       ctx.progress(writer.written / count, `${writer.written}/${count} samples`);
     }
     if (writer.written !== count) throw new Error(`model.sample(${count}) produced ${writer.written} samples`);
@@ -263,7 +285,33 @@ export class RetrainingEngine {
   }
 }
 
-/** Resolves after pending I/O and signal callbacks have had their turn. */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/** Labels for `count` samples, drawn with replacement from the real training set's labels. */
+async function drawLabels(real: SampleStore, count: number, rng: Rng): Promise<Int32Array> {
+  const all = await real.readLabels(0, real.count);
+  const out = new Int32Array(count);
+  for (let i = 0; i < count; i++) out[i] = all[rng.int(all.length)]!;
+  return out;
+}
+
+/** Generation t's budget: `train.initial` (t = 0) or `train.retrain` over the shared fields; a length given there replaces the shared one. */
+export function budgetFor(t: number, train: ExperimentConfig['train']): TrainBudget {
+  const { warmStart: _warmStart, initial, retrain, checkpointEvery, ...shared } = train;
+  const own: BudgetConfig = (t === 0 ? initial : retrain) ?? {};
+  const length = own.steps !== undefined || own.epochs !== undefined ? { steps: own.steps, epochs: own.epochs } : { steps: shared.steps, epochs: shared.epochs };
+  const batchSize = own.batchSize ?? shared.batchSize;
+  return {
+    ...(length.steps !== undefined ? { steps: length.steps } : {}),
+    ...(length.epochs !== undefined ? { epochs: length.epochs } : {}),
+    ...(batchSize !== undefined ? { batchSize } : {}),
+    checkpointEvery,
+  };
+}
+
+function sampleCount(config: ExperimentConfig, parts: RunParts, realCount: number): number {
+  const needed = parts.schedule.samplesNeeded(realCount);
+  const count = config.sampling.count ?? Math.max(realCount, needed);
+  if (count < needed) {
+    throw new ConfigError(`sampling.count = ${count}: the schedule draws ${needed} samples per generation; expected at least ${needed}`);
+  }
+  return count;
 }

@@ -1,16 +1,22 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DataSplit } from '../contracts/dataset.ts';
 import type { MetricRow } from '../contracts/tracker.ts';
 
 /**
  * The layout of one run's folder:
- *   config.json, history.jsonl, summary.json, real/{train,test}/,
- *   gen-000/{model/, samples/, samples.png, training-set.json, metrics.json}, gen-001/, ...
+ *   run.json, config.json, history.jsonl, summary.json, real/{train,test}/, features/<extractor>/<split>/,
+ *   checkpoints/gen-XXX/ (only while generation XXX is in progress),
+ *   gen-000/{model/, samples/, samples.png, training-set.json, steps.jsonl, metrics.json}, gen-001/, ...
  * A generation folder exists only once it is complete; it is written as gen-XXX.partial first.
  */
 export class RunFolder {
   constructor(readonly root: string) {}
 
+  /** The marker that makes a folder an ouroboros run: format, run id, plugin versions, the user's config. */
+  get markerPath(): string {
+    return join(this.root, 'run.json');
+  }
   get configPath(): string {
     return join(this.root, 'config.json');
   }
@@ -20,11 +26,11 @@ export class RunFolder {
   get summaryPath(): string {
     return join(this.root, 'summary.json');
   }
-  get realTrainDir(): string {
-    return join(this.root, 'real', 'train');
+  realDir(split: DataSplit): string {
+    return join(this.root, 'real', split);
   }
-  get realTestDir(): string {
-    return join(this.root, 'real', 'test');
+  featuresDir(extractorKey: string, split: DataSplit): string {
+    return join(this.root, 'features', extractorKey, split);
   }
 
   generationName(t: number): string {
@@ -35,6 +41,17 @@ export class RunFolder {
   }
   partialGenerationDir(t: number): string {
     return `${this.generationDir(t)}.partial`;
+  }
+  /** Mid-fit training state and per-step logs of generation t: kept across a crash, removed on commit. */
+  checkpointDir(t: number): string {
+    return join(this.root, 'checkpoints', this.generationName(t));
+  }
+
+  /** Drops generation t's checkpoint folder (and `checkpoints/` once empty): its generation has committed. */
+  removeCheckpoint(t: number): void {
+    rmSync(this.checkpointDir(t), { recursive: true, force: true });
+    const parent = join(this.root, 'checkpoints');
+    if (existsSync(parent) && readdirSync(parent).length === 0) rmSync(parent, { recursive: true, force: true });
   }
 
   ensure(): void {
@@ -56,14 +73,27 @@ export class RunFolder {
 
   /** The metrics row a committed generation wrote. */
   readMetrics(t: number): MetricRow {
-    return JSON.parse(readFileSync(join(this.generationDir(t), 'metrics.json'), 'utf8')) as MetricRow;
+    const path = join(this.generationDir(t), 'metrics.json');
+    try {
+      return JSON.parse(readFileSync(path, 'utf8')) as MetricRow;
+    } catch (error) {
+      throw new Error(`${path}: cannot read the generation's metrics (${(error as Error).message.split('\n')[0]})`);
+    }
   }
 
-  /** Removes half-written generation folders left by a crash. */
-  removePartials(): void {
+  /**
+   * Removes what a crash can leave behind that resuming at generation `next` does not use:
+   * half-written generation folders, and checkpoints of generations other than `next`.
+   */
+  removeLeftovers(next: number): void {
     if (!existsSync(this.root)) return;
     for (const name of readdirSync(this.root)) {
       if (/^gen-\d{3,}\.partial$/.test(name)) rmSync(join(this.root, name), { recursive: true, force: true });
+    }
+    const checkpoints = join(this.root, 'checkpoints');
+    if (!existsSync(checkpoints)) return;
+    for (const name of readdirSync(checkpoints)) {
+      if (name !== this.generationName(next)) rmSync(join(checkpoints, name), { recursive: true, force: true });
     }
   }
 }

@@ -1,6 +1,7 @@
 export { identity, transpose, trace, symmetrize } from './matrix.ts';
 export { multiply, multiplyTransposed } from './multiply.ts';
-export { MomentAccumulator, accumulateMoments } from './moments.ts';
+export { MomentAccumulator, accumulateMoments, gaussianMoments } from './moments.ts';
+export type { GaussianMoments } from './moments.ts';
 export { cholesky, choleskyLogDet, solveLower, solveLowerTransposed, choleskyInverseTrace } from './cholesky.ts';
 export { symmetricEigen, symmetricEigenvalues } from './symmetric-eigen.ts';
 export type { SymmetricEigen } from './symmetric-eigen.ts';

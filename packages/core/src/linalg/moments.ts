@@ -97,6 +97,18 @@ export class MomentAccumulator {
   }
 }
 
+/** Mean and covariance of one set of samples, in float64. */
+export interface GaussianMoments {
+  readonly count: number;
+  readonly mean: Float64Array;
+  readonly covariance: Float64Array;
+}
+
+/** Mean and covariance of everything `acc` has seen, with divisor n - ddof. */
+export function gaussianMoments(acc: MomentAccumulator, ddof: 0 | 1 = 1): GaussianMoments {
+  return { count: acc.count, mean: acc.mean(), covariance: acc.covariance(ddof) };
+}
+
 /** Feeds every batch of an async stream of flat n x d arrays into one accumulator. */
 export async function accumulateMoments(batches: AsyncIterable<ArrayLike<number>>, dim: number): Promise<MomentAccumulator> {
   const acc = new MomentAccumulator(dim);

@@ -21,12 +21,12 @@ export const accumulateSchedule: SchedulePlugin<z.infer<typeof options>> = {
     samplesNeeded: (realCount) => syntheticCount(lambda, realCount),
     async compose({ generation, real, synthetic }) {
       const count = syntheticCount(lambda, real.count);
-      const segments: TrainingSegment[] = [{ label: 'real', store: real }];
+      const segments: TrainingSegment[] = [{ name: 'real', store: real }];
       for (let k = 0; k < generation && count > 0; k++) {
         const store = synthetic[k];
         if (!store) throw new Error(`accumulate: generation ${generation} needs the samples of generation ${k}, which are missing`);
         if (store.count < count) throw new Error(`${store.dir}: generation ${k} has ${store.count} samples, but accumulate needs ${count}`);
-        segments.push({ label: `gen-${k}`, store, indices: firstRows(count) });
+        segments.push({ name: `gen-${k}`, store, indices: firstRows(count) });
       }
       return new TrainingSet(segments);
     },

@@ -14,6 +14,6 @@ export const constantLambdaSchedule: SchedulePlugin<z.infer<typeof options>> = {
   options,
   create: ({ lambda }) => ({
     samplesNeeded: (realCount) => syntheticCount(lambda, realCount),
-    compose: async (input) => mixWithNewest({ label: 'real', store: input.real }, lambda, input),
+    compose: async (input) => mixWithNewest({ name: 'real', store: input.real }, lambda, input),
   }),
 };

@@ -18,7 +18,7 @@ export const freshRealSchedule: SchedulePlugin<z.infer<typeof options>> = {
     }
     return {
       samplesNeeded: (realCount) => syntheticCount(lambda, realCount),
-      compose: async (input) => mixWithNewest({ label: 'fresh-real', store: await input.drawFreshReal(input.real.count) }, lambda, input),
+      compose: async (input) => mixWithNewest({ name: 'fresh-real', store: await input.drawFreshReal(input.real.count) }, lambda, input),
     };
   },
 };

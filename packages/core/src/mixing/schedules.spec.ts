@@ -109,7 +109,7 @@ describe('fresh-real', () => {
   it('draws |D| fresh real samples and adds round(lambda*|D|) samples of model t-1', async () => {
     const o = await origins(build(freshRealSchedule, { lambda: 0.5 }), 1);
     expect(o).toMatchObject({ total: 150, real: 0, fresh: REAL, gen: [50, 0, 0] });
-    expect(o.composition.segments.map((s) => s.label)).toEqual(['fresh-real', 'gen-0']);
+    expect(o.composition.segments.map((s) => s.name)).toEqual(['fresh-real', 'gen-0']);
   });
 
   it('refuses a dataset that cannot draw fresh samples', () => {

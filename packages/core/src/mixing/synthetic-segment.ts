@@ -13,7 +13,7 @@ export function drawSynthetic(store: SampleStore, generation: number, count: num
   if (count > store.count) {
     throw new Error(`${store.dir}: generation ${generation} has ${store.count} samples, but the schedule needs ${count}`);
   }
-  return { label: `gen-${generation}`, store, indices: rng.choose(store.count, count) };
+  return { name: `gen-${generation}`, store, indices: rng.choose(store.count, count) };
 }
 
 /** The newest generation's samples, which every schedule but `accumulate` draws from. */

@@ -1,29 +1,31 @@
 import type { DependencyContainer } from 'tsyringe';
-import { z } from 'zod';
-import type { DatasetPlugin } from '../contracts/dataset.ts';
-import type { MetricPlugin } from '../contracts/metric.ts';
-import type { ModelPlugin } from '../contracts/model.ts';
+import type { z } from 'zod';
+import type { GenerativeModel, ModelEnv } from '../contracts/model.ts';
 import type { AnyPluginDefinition, PluginKind } from '../contracts/plugin.ts';
-import type { SchedulePlugin } from '../contracts/schedule.ts';
-import type { TrackerPlugin } from '../contracts/tracker.ts';
 import { ConfigError, describeZodIssue } from '../config/config-error.ts';
-import { pluginKinds, pluginTokens } from './plugin-tokens.ts';
+import { pluginKinds, pluginTokens, type PluginByKind } from './plugin-tokens.ts';
 
-interface PluginByKind {
-  model: ModelPlugin;
-  dataset: DatasetPlugin;
-  metric: MetricPlugin;
-  schedule: SchedulePlugin;
-  tracker: TrackerPlugin;
-}
+type InstanceOf<K extends PluginKind> = ReturnType<PluginByKind[K]['create']>;
+type EnvOf<K extends PluginKind> = Parameters<PluginByKind[K]['create']>[1];
 
-/** A plugin chosen by a config entry `{ id, ...options }`, with its options parsed. */
-export interface ResolvedPlugin<K extends PluginKind> {
+/** A plugin with its options parsed once: `create` needs only the environment the data decides. */
+export interface BoundPlugin<K extends PluginKind> {
+  readonly kind: K;
+  readonly id: string;
+  /** The plugin's options version (see PluginDefinition.version). */
+  readonly version: number;
+  /** The parsed options, defaults filled in, as they go into config.json. */
+  readonly options: Record<string, unknown>;
+  /** The plugin definition, for what it declares beyond create. */
   readonly plugin: PluginByKind[K];
-  readonly options: unknown;
+  create(env: EnvOf<K>): InstanceOf<K>;
 }
 
-/** Looks plugins up by id and validates their options against each plugin's zod schema. */
+export interface BoundModelPlugin extends BoundPlugin<'model'> {
+  load(dir: string, env: ModelEnv): Promise<GenerativeModel>;
+}
+
+/** Looks plugins up by id and parses their options with each plugin's zod schema. */
 export class PluginRegistry {
   private readonly byKind = new Map<PluginKind, Map<string, AnyPluginDefinition>>();
 
@@ -56,26 +58,49 @@ export class PluginRegistry {
     return this.ids(kind).map((id) => this.byKind.get(kind)!.get(id)!);
   }
 
+  has(kind: PluginKind, id: string): boolean {
+    return this.byKind.get(kind)!.has(id);
+  }
+
   get<K extends PluginKind>(kind: K, id: string, path: string = kind): PluginByKind[K] {
     const plugin = this.byKind.get(kind)!.get(id);
     if (!plugin) {
       const known = this.ids(kind);
       throw new ConfigError(
-        `${path}.id = ${JSON.stringify(id)}: unknown ${kind}; known ${kind} ids: ${known.length ? known.join(', ') : '(none registered)'}`,
+        `${path}.id = ${JSON.stringify(id)}: unknown ${kindName(kind)}; known ${kindName(kind)} ids: ${known.length ? known.join(', ') : '(none registered)'}`,
       );
     }
     return plugin as PluginByKind[K];
   }
 
-  /** Finds the plugin named by `entry.id` and parses the rest of `entry` with its schema. */
-  resolve<K extends PluginKind>(kind: K, entry: { id: string } & Record<string, unknown>, path: string = kind): ResolvedPlugin<K> {
+  /**
+   * Finds the plugin named by `entry.id` and parses the rest of `entry` (less the engine's own
+   * `reserved` keys) with its schema, once. Errors name `path`, the value and what was expected.
+   */
+  bind<K extends PluginKind>(kind: K, entry: { id: string } & Record<string, unknown>, path: string = kind, reserved: readonly string[] = []): BoundPlugin<K> {
     const plugin = this.get(kind, entry.id, path);
-    const { id: _id, ...rest } = entry;
+    const rest: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(entry)) if (key !== 'id' && !reserved.includes(key)) rest[key] = value;
     const parsed = (plugin.options as z.ZodType).safeParse(rest);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new ConfigError(describeZodIssue(issue, rest, path));
-    }
-    return { plugin, options: parsed.data };
+    if (!parsed.success) throw new ConfigError(describeZodIssue(parsed.error.issues[0]!, rest, path));
+    const options = parsed.data;
+    const definition = plugin as AnyPluginDefinition;
+    return {
+      kind,
+      id: entry.id,
+      version: definition.version ?? 1,
+      options: options as Record<string, unknown>,
+      plugin,
+      create: (env) => definition.create(options, env),
+    };
   }
+
+  bindModel(entry: { id: string } & Record<string, unknown>, path = 'model', reserved: readonly string[] = []): BoundModelPlugin {
+    const bound = this.bind('model', entry, path, reserved);
+    return { ...bound, load: (dir, env) => bound.plugin.load(dir, bound.options, env) };
+  }
+}
+
+function kindName(kind: PluginKind): string {
+  return kind === 'features' ? 'feature extractor' : kind;
 }

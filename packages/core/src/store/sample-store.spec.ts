@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Rng } from '../rng/rng.ts';
 import { tempDir } from '../testing/index.ts';
@@ -70,12 +71,48 @@ describe('TrainingSet', () => {
     const real = await SampleStore.write(join(root, 'r'), { dtype: 'float32', sampleShape: [1] }, Float32Array.from([0, 1, 2, 3]));
     const gen = await SampleStore.write(join(root, 'g'), { dtype: 'float32', sampleShape: [1] }, Float32Array.from([10, 11, 12, 13, 14]));
     const set = new TrainingSet([
-      { label: 'real', store: real },
-      { label: 'gen-0', store: gen, indices: Uint32Array.from([4, 1]) },
+      { name: 'real', store: real },
+      { name: 'gen-0', store: gen, indices: Uint32Array.from([4, 1]) },
     ]);
     expect(set.count).toBe(6);
     expect([...(await set.readAll())]).toEqual([0, 1, 2, 3, 14, 11]);
     expect([...(await set.gather(Uint32Array.from([5, 0, 4])))]).toEqual([11, 0, 14]);
-    expect(set.composition()).toEqual({ count: 6, segments: [{ label: 'real', count: 4, of: 4 }, { label: 'gen-0', count: 2, of: 5 }] });
+    expect(set.composition()).toEqual({ count: 6, segments: [{ name: 'real', count: 4, of: 4 }, { name: 'gen-0', count: 2, of: 5 }] });
+    expect(set.labelled).toBe(false);
+  });
+});
+
+describe('labels', () => {
+  it('keeps one int32 label per sample beside each chunk, gathered in any order, across chunks', async () => {
+    const root = workdir();
+    const writer = SampleStore.create(join(root, 'l'), { dtype: 'uint8', sampleShape: [2], labelled: true }, 3);
+    writer.append(Uint8Array.from([0, 0, 1, 1, 2, 2, 3, 3]), Int32Array.from([10, 11, 12, 13]));
+    writer.append(Uint8Array.from([4, 4, 5, 5]), Int32Array.from([14, 15]));
+    const store = writer.close();
+    expect(store.labelled).toBe(true);
+    expect([...(await store.gatherLabels([5, 0, 3, 4]))]).toEqual([15, 10, 13, 14]);
+    expect([...(await store.gather([5, 0]))]).toEqual([5, 5, 0, 0]);
+    const unlabelled = await SampleStore.write(join(root, 'u'), { dtype: 'uint8', sampleShape: [2] }, Uint8Array.from([7, 7]));
+    const set = new TrainingSet([{ name: 'real', store }, { name: 'gen-0', store: unlabelled }]);
+    expect(set.labelled).toBe(false);
+    const labelledSet = new TrainingSet([{ name: 'a', store }, { name: 'b', store, indices: Uint32Array.from([1]) }]);
+    expect([...(await labelledSet.gatherLabels([6, 0]))]).toEqual([11, 10]);
+    await expect(set.gatherLabels([0])).rejects.toThrow(/not every segment has labels/);
+  });
+
+  it('refuses samples without labels in a labelled store and labels in an unlabelled one', () => {
+    const root = workdir();
+    const labelled = SampleStore.create(join(root, 'a'), { dtype: 'float32', sampleShape: [1], labelled: true });
+    expect(() => labelled.append(new Float32Array(2))).toThrow(/expected a label for every sample/);
+    expect(() => labelled.append(new Float32Array(2), new Int32Array(1))).toThrow(/1 labels for 2 samples/);
+    const plain = SampleStore.create(join(root, 'b'), { dtype: 'float32', sampleShape: [1] });
+    expect(() => plain.append(new Float32Array(1), new Int32Array(1))).toThrow(/labels given to a store created without labels/);
+  });
+
+  it('names a chunk file shorter than its header says instead of reading zeros', async () => {
+    const root = workdir();
+    const store = await SampleStore.write(join(root, 's'), { dtype: 'float32', sampleShape: [2] }, new Float32Array(8));
+    writeFileSync(join(root, 's', 'chunk-00000.bin'), new Uint8Array(12));
+    await expect(store.read(0, 4)).rejects.toThrow(/chunk-00000\.bin: file is shorter than samples\.json says/);
   });
 });

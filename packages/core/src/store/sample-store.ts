@@ -1,6 +1,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJsonAtomic } from './atomic-write.ts';
+import { batchesOf } from './batches.ts';
 
 export type SampleDtype = 'float32' | 'uint8';
 export type SampleArray = Float32Array | Uint8Array;
@@ -14,8 +15,14 @@ export interface SampleLayout {
 /** Anything that yields samples: a store on disk or a training set composed of stores. */
 export interface SampleSource extends SampleLayout {
   readonly count: number;
+  /** Whether every sample carries an integer label. */
+  readonly labelled: boolean;
   /** Samples `start..end-1` as one flat array, `(end-start) * prod(sampleShape)` values. */
   read(start: number, end: number): Promise<SampleArray>;
+  /** Samples at positions `indices`, in that order. */
+  gather(indices: ArrayLike<number>): Promise<SampleArray>;
+  /** Labels of the samples at positions `indices`; throws for unlabelled sources. */
+  gatherLabels(indices: ArrayLike<number>): Promise<Int32Array>;
   /** Consecutive batches of at most `batchSize` samples, in `order` if given. */
   batches(batchSize: number, order?: Uint32Array): AsyncIterable<SampleArray>;
 }
@@ -26,6 +33,8 @@ interface SampleStoreHeader {
   dtype: SampleDtype;
   sampleShape: number[];
   count: number;
+  /** Each chunk's labels are in `<chunk file>.labels` (int32 little-endian) when true. */
+  labels?: boolean;
   chunks: Array<{ file: string; count: number }>;
 }
 
@@ -48,6 +57,7 @@ export class SampleStore implements SampleSource {
   readonly dtype: SampleDtype;
   readonly sampleShape: readonly number[];
   readonly count: number;
+  readonly labelled: boolean;
   private readonly chunkStarts: number[];
 
   private constructor(
@@ -57,6 +67,7 @@ export class SampleStore implements SampleSource {
     this.dtype = header.dtype;
     this.sampleShape = header.sampleShape;
     this.count = header.count;
+    this.labelled = header.labels === true;
     this.chunkStarts = [];
     let start = 0;
     for (const chunk of header.chunks) {
@@ -79,14 +90,14 @@ export class SampleStore implements SampleSource {
     return new SampleStore(dir, header);
   }
 
-  static create(dir: string, layout: SampleLayout, chunkSamples = DEFAULT_CHUNK_SAMPLES): SampleStoreWriter {
+  static create(dir: string, layout: SampleLayout & { labelled?: boolean }, chunkSamples = DEFAULT_CHUNK_SAMPLES): SampleStoreWriter {
     return new SampleStoreWriter(dir, layout, chunkSamples);
   }
 
-  /** Writes a whole array of samples as a store and opens it. */
-  static async write(dir: string, layout: SampleLayout, data: SampleArray): Promise<SampleStore> {
-    const writer = SampleStore.create(dir, layout);
-    writer.append(data);
+  /** Writes a whole array of samples (and their labels) as a store and opens it. */
+  static async write(dir: string, layout: SampleLayout, data: SampleArray, labels?: Int32Array): Promise<SampleStore> {
+    const writer = SampleStore.create(dir, { ...layout, labelled: labels !== undefined });
+    writer.append(data, labels);
     return writer.close();
   }
 
@@ -94,25 +105,7 @@ export class SampleStore implements SampleSource {
     if (start < 0 || end > this.count || start > end) {
       throw new RangeError(`${this.dir}: cannot read samples ${start}..${end} of ${this.count}`);
     }
-    const size = sampleSize(this);
-    const out = allocate(this.dtype, (end - start) * size);
-    const bytesPer = out.BYTES_PER_ELEMENT * size;
-    const bytes = new Uint8Array(out.buffer);
-    let pos = start;
-    while (pos < end) {
-      const c = this.chunkIndex(pos);
-      const chunk = this.header.chunks[c]!;
-      const inChunk = pos - this.chunkStarts[c]!;
-      const take = Math.min(end - pos, chunk.count - inChunk);
-      const fd = openSync(join(this.dir, chunk.file), 'r');
-      try {
-        readSync(fd, bytes, (pos - start) * bytesPer, take * bytesPer, inChunk * bytesPer);
-      } finally {
-        closeSync(fd);
-      }
-      pos += take;
-    }
-    return out;
+    return this.gather(range(start, end));
   }
 
   async readAll(): Promise<SampleArray> {
@@ -124,10 +117,23 @@ export class SampleStore implements SampleSource {
    * consecutive rows in one read), so a shuffled batch costs its own size, not its chunks'.
    */
   async gather(indices: ArrayLike<number>): Promise<SampleArray> {
-    const size = sampleSize(this);
-    const out = allocate(this.dtype, indices.length * size);
-    const bytesPer = out.BYTES_PER_ELEMENT * size;
-    const bytes = new Uint8Array(out.buffer);
+    const out = allocate(this.dtype, indices.length * sampleSize(this));
+    this.gatherBytes(indices, new Uint8Array(out.buffer), out.BYTES_PER_ELEMENT * sampleSize(this), (file) => file);
+    return out;
+  }
+
+  async gatherLabels(indices: ArrayLike<number>): Promise<Int32Array> {
+    if (!this.labelled) throw new Error(`${this.dir}: this sample store has no labels`);
+    const out = new Int32Array(indices.length);
+    this.gatherBytes(indices, new Uint8Array(out.buffer), 4, labelFile);
+    return out;
+  }
+
+  async readLabels(start: number, end: number): Promise<Int32Array> {
+    return this.gatherLabels(range(start, end));
+  }
+
+  private gatherBytes(indices: ArrayLike<number>, bytes: Uint8Array, bytesPer: number, fileOf: (chunkFile: string) => string): void {
     const fds = new Map<number, number>();
     try {
       let i = 0;
@@ -138,21 +144,21 @@ export class SampleStore implements SampleSource {
         let run = 1;
         while (i + run < indices.length && indices[i + run] === first + run && first + run < chunkEnd) run++;
         let fd = fds.get(c);
-        if (fd === undefined) fds.set(c, (fd = openSync(join(this.dir, this.header.chunks[c]!.file), 'r')));
-        readSync(fd, bytes, i * bytesPer, run * bytesPer, (first - this.chunkStarts[c]!) * bytesPer);
+        if (fd === undefined) fds.set(c, (fd = openSync(join(this.dir, fileOf(this.header.chunks[c]!.file)), 'r')));
+        const want = run * bytesPer;
+        const got = readSync(fd, bytes, i * bytesPer, want, (first - this.chunkStarts[c]!) * bytesPer);
+        if (got !== want) {
+          throw new Error(`${join(this.dir, fileOf(this.header.chunks[c]!.file))}: file is shorter than samples.json says (read ${got} of ${want} bytes at sample ${first}); the store is damaged`);
+        }
         i += run;
       }
     } finally {
       for (const fd of fds.values()) closeSync(fd);
     }
-    return out;
   }
 
-  async *batches(batchSize: number, order?: Uint32Array): AsyncIterable<SampleArray> {
-    for (let start = 0; start < this.count; start += batchSize) {
-      const end = Math.min(this.count, start + batchSize);
-      yield order ? await this.gather(order.subarray(start, end)) : await this.read(start, end);
-    }
+  batches(batchSize: number, order?: Uint32Array): AsyncIterable<SampleArray> {
+    return batchesOf(this, batchSize, order);
   }
 
   private chunkIndex(sample: number): number {
@@ -168,21 +174,24 @@ export class SampleStore implements SampleSource {
   }
 }
 
-/** Appends samples to chunk files; `close()` fsyncs them and writes the header last. */
+/** Appends samples (and labels) to chunk files; `close()` fsyncs them and writes the header last. */
 export class SampleStoreWriter {
   private readonly chunks: Array<{ file: string; count: number }> = [];
   private readonly size: number;
+  private readonly labelled: boolean;
   private fd: number | null = null;
+  private labelFd: number | null = null;
   private inChunk = 0;
   private count = 0;
   private closed = false;
 
   constructor(
     readonly dir: string,
-    private readonly layout: SampleLayout,
+    private readonly layout: SampleLayout & { labelled?: boolean },
     private readonly chunkSamples: number,
   ) {
     this.size = sampleSize(layout);
+    this.labelled = layout.labelled === true;
     if (this.size <= 0 || !layout.sampleShape.every((d) => Number.isInteger(d) && d > 0)) {
       throw new Error(`${dir}: sampleShape must be positive integers, got [${layout.sampleShape.join(', ')}]`);
     }
@@ -193,8 +202,8 @@ export class SampleStoreWriter {
     return this.count;
   }
 
-  /** Appends `data.length / prod(sampleShape)` samples. */
-  append(data: SampleArray): void {
+  /** Appends `data.length / prod(sampleShape)` samples, with one label each for a labelled store. */
+  append(data: SampleArray, labels?: Int32Array): void {
     if (this.closed) throw new Error(`${this.dir}: store already closed`);
     const expected = this.layout.dtype === 'float32' ? Float32Array : Uint8Array;
     if (!(data instanceof expected)) throw new Error(`${this.dir}: expected ${this.layout.dtype} samples, got ${data.constructor.name}`);
@@ -202,12 +211,16 @@ export class SampleStoreWriter {
       throw new Error(`${this.dir}: ${data.length} values is not a whole number of samples of ${this.size} values`);
     }
     const n = data.length / this.size;
+    if (this.labelled !== (labels !== undefined)) {
+      throw new Error(`${this.dir}: ${this.labelled ? 'expected a label for every sample of this labelled store' : 'labels given to a store created without labels'}`);
+    }
+    if (labels && labels.length !== n) throw new Error(`${this.dir}: ${labels.length} labels for ${n} samples; expected one label per sample`);
     let offset = 0;
     while (offset < n) {
       if (this.fd === null || this.inChunk === this.chunkSamples) this.startChunk();
       const take = Math.min(n - offset, this.chunkSamples - this.inChunk);
-      const part = data.subarray(offset * this.size, (offset + take) * this.size);
-      writeSync(this.fd!, new Uint8Array(part.buffer, part.byteOffset, part.byteLength));
+      writeAll(this.fd!, data.subarray(offset * this.size, (offset + take) * this.size));
+      if (labels) writeAll(this.labelFd!, labels.subarray(offset, offset + take));
       this.inChunk += take;
       this.chunks[this.chunks.length - 1]!.count += take;
       this.count += take;
@@ -224,6 +237,7 @@ export class SampleStoreWriter {
       dtype: this.layout.dtype,
       sampleShape: [...this.layout.sampleShape],
       count: this.count,
+      ...(this.labelled ? { labels: true } : {}),
       chunks: this.chunks,
     };
     writeJsonAtomic(join(this.dir, HEADER_FILE), header);
@@ -234,14 +248,36 @@ export class SampleStoreWriter {
     this.finishChunk();
     const file = `chunk-${String(this.chunks.length).padStart(5, '0')}.bin`;
     this.fd = openSync(join(this.dir, file), 'w');
+    if (this.labelled) this.labelFd = openSync(join(this.dir, labelFile(file)), 'w');
     this.chunks.push({ file, count: 0 });
     this.inChunk = 0;
   }
 
   private finishChunk(): void {
-    if (this.fd === null) return;
-    fsyncSync(this.fd);
-    closeSync(this.fd);
+    for (const fd of [this.fd, this.labelFd]) {
+      if (fd === null) continue;
+      fsyncSync(fd);
+      closeSync(fd);
+    }
     this.fd = null;
+    this.labelFd = null;
   }
+}
+
+/** The label file beside a chunk file. */
+function labelFile(chunkFile: string): string {
+  return `${chunkFile}.labels`;
+}
+
+function writeAll(fd: number, view: ArrayBufferView): void {
+  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  let done = 0;
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+}
+
+/** 0, 1, ..., end-start-1 shifted by start. */
+function range(start: number, end: number): Uint32Array {
+  const out = new Uint32Array(end - start);
+  for (let i = 0; i < out.length; i++) out[i] = start + i;
+  return out;
 }

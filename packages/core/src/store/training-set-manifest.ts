@@ -8,7 +8,7 @@ import { TrainingSet } from './training-set.ts';
 export interface TrainingSetManifest {
   count: number;
   segments: Array<{
-    label: string;
+    name: string;
     /** The store's folder, relative to the run folder. */
     source: string;
     count: number;
@@ -30,7 +30,7 @@ export function writeTrainingSetManifest(dir: string, set: TrainingSet, runRoot:
     count: composition.count,
     segments: composition.segments.map((part, i) => {
       const segment = set.segments[i]!;
-      const entry: TrainingSetManifest['segments'][number] = { label: part.label, source: relative(runRoot, rename(segment.store.dir)), count: part.count, of: part.of };
+      const entry: TrainingSetManifest['segments'][number] = { name: part.name, source: relative(runRoot, rename(segment.store.dir)), count: part.count, of: part.of };
       if (segment.indices) {
         entry.indices = `training-set.${i}.u32`;
         writeFileAtomic(join(dir, entry.indices), new Uint8Array(segment.indices.buffer, segment.indices.byteOffset, segment.indices.byteLength));
@@ -50,11 +50,11 @@ export function readTrainingSetManifest(dir: string, runRoot: string): TrainingS
   return new TrainingSet(
     manifest.segments.map((entry) => {
       const store = SampleStore.open(join(runRoot, entry.source));
-      if (!entry.indices) return { label: entry.label, store };
+      if (!entry.indices) return { name: entry.name, store };
       const raw = readFileSync(join(dir, entry.indices));
       const indices = new Uint32Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
       if (indices.length !== entry.count) throw new Error(`${join(dir, entry.indices)}: ${indices.length} indices; expected ${entry.count}`);
-      return { label: entry.label, store, indices };
+      return { name: entry.name, store, indices };
     }),
   );
 }

@@ -1,13 +1,32 @@
+import * as tf from '@tensorflow/tfjs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { RunContext } from '../contracts/run-context.ts';
+import type { TensorBackend } from '../contracts/tensor-backend.ts';
 import { Rng } from '../rng/rng.ts';
 
-/** A RunContext for tests: seeded, silent, cpu-agnostic. */
-export function testContext(seed = 0, generation = 0, backend = 'test'): RunContext {
-  return { generation, rng: Rng.from(seed, 'test', generation), backend, progress: () => {} };
+/** A RunContext for tests: seeded and silent; `overrides` replace any part (a signal, a log, a checkpoint folder). */
+export function testContext(seed = 0, generation = 0, overrides: Partial<RunContext> = {}): RunContext {
+  return {
+    generation,
+    rng: Rng.from(seed, 'test', generation),
+    backend: tf.getBackend() ?? 'cpu',
+    progress: () => {},
+    signal: new AbortController().signal,
+    log: () => {},
+    checkpointDir: join(tmpdir(), `ouroboros-test-checkpoints-${process.pid}-${seed}-${generation}`),
+    ...overrides,
+  };
 }
+
+/** The plain-JavaScript tfjs backend, for engine tests in core (packages with `nn` use its selectBackend). */
+export const cpuTensorBackend: TensorBackend = {
+  async select() {
+    await tf.setBackend('cpu');
+    return { name: 'cpu', tfBackend: 'cpu' };
+  },
+};
 
 /** A fresh temporary folder and a function that removes it. */
 export function tempDir(prefix = 'ouroboros-test-'): { dir: string; cleanup: () => void } {
@@ -17,13 +36,16 @@ export function tempDir(prefix = 'ouroboros-test-'): { dir: string; cleanup: () 
 
 export { DiagonalGaussianModel, diagonalGaussianModelPlugin } from './diagonal-gaussian-model.ts';
 export { normalDatasetPlugin } from './normal-dataset.ts';
+export { tinyImagesDatasetPlugin } from './tiny-images-dataset.ts';
 export { RecordingTracker } from './recording-tracker.ts';
+export { findPython, runPython } from './python.ts';
 
 /** The rows of a run folder's history.jsonl. */
 export function readHistory(dir: string): Array<Record<string, number>> {
   return readFileSync(join(dir, 'history.jsonl'), 'utf8')
     .trim()
     .split('\n')
+    .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as Record<string, number>);
 }
 

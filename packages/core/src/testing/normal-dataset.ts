@@ -20,11 +20,11 @@ export const normalDatasetPlugin: DatasetPlugin<z.infer<typeof options>> = {
     const draw = async function* (n: number, rng: Rng) {
       const values = new Float32Array(n * dim);
       for (let i = 0; i < values.length; i++) values[i] = scale * rng.normal();
-      yield values;
+      yield { values };
     };
     return {
       info: { kind: 'vector', dtype: 'float32', sampleShape: [dim], trainCount: train, testCount: test },
-      split: (split, rng) => draw(split === 'train' ? train : test, rng),
+      split: (split, rng) => draw(split === 'train' ? train : test, rng.fork(split)),
       ...(fresh ? { fresh: (n: number, rng: Rng) => draw(n, rng) } : {}),
     };
   },

@@ -45,11 +45,11 @@ export class ConsoleTracker implements Tracker {
     this.line(`run ${run.name}: generations 0..${run.generations} on ${run.backend}${resumed} -> ${run.dir}`);
   }
 
-  log(row: MetricRow, step: number): void {
+  log(row: MetricRow, generation: number): void {
     if (!this.run) return;
     this.done++;
     const seconds = row.seconds ?? 0;
-    this.line(`gen ${step}/${this.run.generations} ${formatRow(row)} (${formatDuration(seconds)}, ETA ${formatDuration(this.eta())})`);
+    this.line(`gen ${generation}/${this.run.generations} ${formatRow(row)} (${formatDuration(seconds)}, ETA ${formatDuration(this.eta())})`);
   }
 
   logImage(): void {}

@@ -1,0 +1,24 @@
+import type { DataInfo } from './dataset.ts';
+import type { PluginDefinition } from './plugin.ts';
+import type { RunContext } from './run-context.ts';
+import type { SampleArray } from '../store/sample-store.ts';
+
+/** Maps samples to feature vectors that metrics compare (Inception pool features, raw pixels, ...). */
+export interface FeatureExtractor {
+  /** Length of one feature vector. */
+  readonly dim: number;
+  /** Samples per `extract` call that suit it (memory, speed). */
+  readonly batchSize: number;
+  /** Features of `count` samples given as stored (flat, storage dtype): `count * dim` values. */
+  extract(samples: SampleArray, count: number, ctx: RunContext): Promise<Float32Array>;
+  /** True when the features of float32 samples are the samples themselves (no copy is made). */
+  readonly passThrough?: boolean;
+  dispose?(): void;
+}
+
+export type FeatureExtractorPlugin<TOptions = unknown> = PluginDefinition<TOptions, FeatureExtractor, FeatureExtractorEnv>;
+export const FeatureExtractorPlugin = Symbol.for('ouroboros.FeatureExtractorPlugin');
+
+export interface FeatureExtractorEnv {
+  readonly data: DataInfo;
+}

@@ -1,0 +1,117 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DataSplit } from '../contracts/dataset.ts';
+import type { FeatureExtractor } from '../contracts/feature-extractor.ts';
+import type { FeatureSet } from '../contracts/metric.ts';
+import type { RunContext } from '../contracts/run-context.ts';
+import { gaussianMoments, MomentAccumulator, type GaussianMoments } from '../linalg/moments.ts';
+import { writeFileAtomic } from '../store/atomic-write.ts';
+import { SampleStore } from '../store/sample-store.ts';
+import { writeChunks } from '../store/write-chunks.ts';
+import type { RunFolder } from './run-folder.ts';
+
+/** One extractor of a run, with the folder name its features are kept under. */
+export interface NamedExtractor {
+  readonly id: string;
+  /** `id`, plus a hash of its options when it has any: features of other options never mix. */
+  readonly key: string;
+  readonly extractor: FeatureExtractor;
+}
+
+const MOMENTS_FILE = 'moments.f64';
+const MOMENT_BATCH = 4096;
+
+/**
+ * Features for metrics, computed once: the real reference split's features and moments are kept
+ * in the run folder (`features/<key>/<split>/`) for every later generation and resume; a
+ * generation's features go into its checkpoint folder and are shared by all its metrics.
+ */
+export class FeatureCache {
+  private readonly generated = new Map<string, FeatureSet>();
+
+  constructor(private readonly folder: RunFolder) {}
+
+  async reference(named: NamedExtractor, split: DataSplit, samples: SampleStore, ctx: RunContext): Promise<FeatureSet> {
+    const dir = this.folder.featuresDir(named.key, split);
+    const store = await this.extract(named, samples, dir, ctx);
+    return featureSet(store, join(dir, MOMENTS_FILE));
+  }
+
+  /** Features of generation `generation`'s samples, kept under `workDir` until the generation commits. */
+  async ofGeneration(named: NamedExtractor, generation: number, samples: SampleStore, workDir: string, ctx: RunContext): Promise<FeatureSet> {
+    const cacheKey = `${generation}/${named.key}`;
+    let set = this.generated.get(cacheKey);
+    if (!set) {
+      const store = await this.extract(named, samples, join(workDir, 'features', named.key), ctx);
+      set = featureSet(store, null);
+      this.generated.clear();
+      this.generated.set(cacheKey, set);
+    }
+    return set;
+  }
+
+  private async extract(named: NamedExtractor, samples: SampleStore, dir: string, ctx: RunContext): Promise<SampleStore> {
+    const { extractor } = named;
+    if (extractor.passThrough && samples.dtype === 'float32') return samples;
+    if (SampleStore.exists(dir)) {
+      const store = SampleStore.open(dir);
+      if (store.count === samples.count && store.sampleShape[0] === extractor.dim) return store;
+    }
+    const chunks = async function* () {
+      let done = 0;
+      for await (const batch of samples.batches(extractor.batchSize)) {
+        const count = batch.length / (samples.sampleShape.reduce((a, b) => a * b, 1));
+        const values = await extractor.extract(batch, count, ctx);
+        if (values.length !== count * extractor.dim) {
+          throw new Error(`feature extractor '${named.id}': returned ${values.length} values for ${count} samples; expected ${count} x ${extractor.dim}`);
+        }
+        done += count;
+        ctx.progress(done / samples.count, `${named.id} features of ${done}/${samples.count} samples`);
+        yield { values };
+      }
+    };
+    return writeChunks(dir, { dtype: 'float32', sampleShape: [extractor.dim], labelled: false }, chunks());
+  }
+}
+
+/** A FeatureSet over `store`, its moments computed on first use (and kept in `momentsPath` when given). */
+function featureSet(store: SampleStore, momentsPath: string | null): FeatureSet {
+  let moments: Promise<GaussianMoments> | null = null;
+  return {
+    store,
+    dim: store.sampleShape[0]!,
+    moments: () => (moments ??= loadOrComputeMoments(store, momentsPath)),
+  };
+}
+
+async function loadOrComputeMoments(store: SampleStore, path: string | null): Promise<GaussianMoments> {
+  const dim = store.sampleShape[0]!;
+  if (path && existsSync(path)) {
+    const saved = readMoments(path);
+    if (saved.count === store.count && saved.mean.length === dim) return saved;
+  }
+  const acc = new MomentAccumulator(dim);
+  for await (const batch of store.batches(MOMENT_BATCH)) acc.add(batch);
+  const moments = gaussianMoments(acc, 1);
+  if (path) writeMoments(path, moments);
+  return moments;
+}
+
+/** Little-endian float64: count, d, mean (d), covariance (d x d, row-major). */
+function writeMoments(path: string, m: GaussianMoments): void {
+  const d = m.mean.length;
+  const out = new Float64Array(2 + d + d * d);
+  out[0] = m.count;
+  out[1] = d;
+  out.set(m.mean, 2);
+  out.set(m.covariance, 2 + d);
+  writeFileAtomic(path, new Uint8Array(out.buffer));
+}
+
+function readMoments(path: string): GaussianMoments {
+  const raw = readFileSync(path);
+  const values = new Float64Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.byteLength));
+  const d = values[1]!;
+  if (values.length !== 2 + d + d * d) throw new Error(`${path}: ${values.length} values; expected ${2 + d + d * d} for d = ${d}`);
+  return { count: values[0]!, mean: values.slice(2, 2 + d), covariance: values.slice(2 + d) };
+}
