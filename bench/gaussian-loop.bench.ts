@@ -19,14 +19,14 @@ const raw = readConfigFile(join(import.meta.dirname, '..', 'examples', 'gaussian
 console.log('# Gaussian retraining loop: seconds per generation\n');
 console.log(`- date: ${new Date().toISOString().slice(0, 10)}`);
 console.log(`- machine: ${os.availableParallelism()} cores (${os.cpus()[0]?.model}), Node ${process.version}`);
-console.log(`- config: examples/gaussian-collapse.yaml, ${generations} generations, trackers: local only; mean over generations 1..${generations}`);
+console.log(`- config: examples/gaussian-collapse.yaml, ${generations} generations, no trackers; mean over generations 1..${generations}`);
 console.log('- metrics: fd, precision-recall (k = 3, at most 10,000 samples a side), nll on 2000 held-out points\n');
 console.log('| backend | samples per generation | s per generation |');
 console.log('|---|---|---|');
 for (const backend of ['wasm', 'cpu']) {
   for (const count of [2_000, 20_000, 200_000]) {
     const dir = mkdtempSync(join(os.tmpdir(), 'ouro-bench-'));
-    const config = resolveConfig(raw, registry, [`backend=${backend}`, `generations=${generations}`, `sampling.count=${count}`, 'trackers=[{id: local}]']);
+    const config = resolveConfig(raw, registry, { overrides: [`backend=${backend}`, `generations=${generations}`, `sampling.count=${count}`, 'trackers=[]'] });
     process.stderr.write(`${backend} ${count}...\n`);
     const { history } = await engine.run(config, dir);
     const seconds = history.slice(1).map((row) => row.seconds!);

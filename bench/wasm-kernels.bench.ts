@@ -1,5 +1,5 @@
 /**
- * Speed of the wasm training kernels (packages/core/src/backend/wasm-kernels).
+ * Speed of the wasm training kernels (packages/nn/src/backend/wasm-kernels).
  * Run by hand: `npx tsx bench/wasm-kernels.bench.ts > bench/results/wasm-kernels.md`
  * (markdown on stdout, progress on stderr; about 1-2 minutes on 2 cores).
  */
@@ -9,7 +9,7 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import {
   registerWasmTrainingKernels,
   unregisterWasmTrainingKernels,
-} from '../packages/core/src/backend/wasm-kernels/register-wasm-training-kernels.ts';
+} from '../packages/nn/src/backend/wasm-kernels/register-wasm-training-kernels.ts';
 
 interface Timing {
   msPerCall: number;

@@ -5,9 +5,9 @@ import { checkBoundaries, importsOf, readProjects, type Project } from './module
 const workspaceRoot = resolve(import.meta.dirname, '..', '..');
 
 describe('module boundaries', () => {
-  it('hold across the workspace: core imports no plugin, plugins only core, only the cli everything', () => {
+  it('hold across the workspace: core imports nothing internal, libs only core, plugins core and libs, only the cli everything', () => {
     const projects = readProjects(workspaceRoot);
-    expect(projects.map((p) => p.name).sort()).toEqual(expect.arrayContaining(['core', 'cli', 'datasets', 'metrics', 'models-gaussian', 'tools']));
+    expect(projects.map((p) => p.name).sort()).toEqual(expect.arrayContaining(['core', 'nn', 'cli', 'datasets', 'metrics', 'models-gaussian', 'tools']));
     expect(checkBoundaries(projects, workspaceRoot)).toEqual([]);
   });
 
@@ -24,7 +24,8 @@ describe('module boundaries', () => {
       [
         project('core', 'type:core', ['@ouroboros/datasets', '../../datasets/src/index.ts'], ['@ouroboros/datasets']),
         project('datasets', 'type:plugin', ['@ouroboros/metrics', '@ouroboros/core/src/rng/rng.ts', 'zod'], ['@ouroboros/metrics', '@ouroboros/core']),
-        project('metrics', 'type:plugin', ['@ouroboros/core']),
+        project('metrics', 'type:plugin', ['@ouroboros/core', '@ouroboros/nn'], ['@ouroboros/nn']),
+        project('nn', 'type:lib', ['@ouroboros/core', '@ouroboros/metrics'], ['@ouroboros/core', '@ouroboros/metrics']),
         project('cli', 'type:app', ['@ouroboros/core', '@ouroboros/datasets'], ['@ouroboros/core', '@ouroboros/datasets']),
       ],
       workspaceRoot,
@@ -36,6 +37,7 @@ describe('module boundaries', () => {
       "packages/datasets/src/index.ts: '@ouroboros/core/src/rng/rng.ts' is not a public entry point; import '@ouroboros/core' (src/index.ts)",
       "packages/datasets/src/index.ts: imports 'zod', which @ouroboros/datasets's package.json does not declare",
       "packages/metrics/src/index.ts: imports '@ouroboros/core', which @ouroboros/metrics's package.json does not declare",
+      'packages/nn/src/index.ts: a type:lib project may not import @ouroboros/metrics (type:plugin)',
     ]);
   });
 

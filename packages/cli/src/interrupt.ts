@@ -1,14 +1,20 @@
+const EXIT_CODES: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
+
 /**
- * Ctrl-C once: the run stops at the next safe point (the current generation is dropped, earlier ones
- * stay committed). Ctrl-C twice: exit at once. Returns the signal and a function that removes the handler.
+ * The first Ctrl-C (SIGINT) or SIGTERM (a job scheduler's stop) aborts the returned signal, with the
+ * signal's name as reason: the run stops at the next safe point (committed generations and the
+ * current fit's last checkpoint stay) and exits 130 or 143. A second one exits at once.
  */
-export function stopOnSigint(stderr: NodeJS.WritableStream): { signal: AbortSignal; release: () => void } {
+export function stopOnSignals(stderr: NodeJS.WritableStream): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
-  const onSigint = () => {
-    if (controller.signal.aborted) process.exit(130);
-    stderr.write('\nstopping at the next safe point (Ctrl-C again to quit now)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', onSigint);
-  return { signal: controller.signal, release: () => process.off('SIGINT', onSigint) };
+  const handlers = (Object.keys(EXIT_CODES) as Array<keyof typeof EXIT_CODES>).map((name) => {
+    const handler = () => {
+      if (controller.signal.aborted) process.exit(EXIT_CODES[name]);
+      stderr.write(`\n${name}: stopping at the next safe point (again to quit now)\n`);
+      controller.abort(name);
+    };
+    process.on(name, handler);
+    return [name, handler] as const;
+  });
+  return { signal: controller.signal, release: () => handlers.forEach(([name, handler]) => process.off(name, handler)) };
 }

@@ -108,7 +108,7 @@ describe('ouro resume', () => {
   it('names a folder that is not a run', async () => {
     const result = await ouro('resume', join(tmp.dir, 'nothing'));
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/nothing: no config\.json; expected a run folder/);
+    expect(result.stderr).toMatch(/nothing: no run\.json; expected a run folder/);
   });
 });
 
@@ -166,20 +166,23 @@ describe('ouro plugins', () => {
   });
 });
 
-describe('Ctrl-C', () => {
-  it('stops a run with exit code 130, keeps committed generations, and resume finishes it', async () => {
-    const dir = join(tmp.dir, 'sigint');
-    const child = spawn(process.execPath, [join(workspace, 'packages', 'cli', 'bin', 'ouro.js'), 'run', example, '--out', dir, '--set', 'generations=60', '--set', 'trackers=[{id: local}, {id: console}]'], {
+describe('Ctrl-C and SIGTERM', () => {
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('%s stops a run with exit code %s, keeps committed generations, and resume finishes it (with only the console tracker)', async (signal, exitCode) => {
+    const dir = join(tmp.dir, signal);
+    const child = spawn(process.execPath, [join(workspace, 'packages', 'cli', 'bin', 'ouro.js'), 'run', example, '--out', dir, '--set', 'generations=60', '--set', 'trackers=[{id: console}]'], {
       cwd: workspace,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
-      if (/gen 1\/60/.test(stderr) && child.exitCode === null && !child.killed) child.kill('SIGINT');
+      if (/gen 1\/60/.test(stderr) && child.exitCode === null && !child.killed) child.kill(signal);
     });
     const code = await new Promise<number | null>((done) => child.on('close', done));
-    expect(code, stderr).toBe(130);
+    expect(code, stderr).toBe(exitCode);
     expect(stderr).toMatch(/stopping at the next safe point/);
     expect(stderr).toMatch(/interrupted during generation \d+; .*continue with 'ouro resume/);
     const summary = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as { status: string; completedGenerations: number };

@@ -21,7 +21,7 @@ backends: ${backendNames.join(', ')}
 
 class UsageError extends Error {}
 
-/** Runs one `ouro` command; returns the process exit code (0 ok, 1 failure, 2 usage, 130 interrupted). */
+/** Runs one `ouro` command; returns the process exit code (0 ok, 1 failure, 2 usage, 130/143 stopped by SIGINT/SIGTERM). */
 export async function main(argv: readonly string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -73,7 +73,7 @@ export async function main(argv: readonly string[], stdout: NodeJS.WritableStrea
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     stderr.write(`ouro: ${message.split('\n')[0]}\n`);
-    if (error instanceof RunInterrupted) return 130;
+    if (error instanceof RunInterrupted) return error.exitCode;
     if (error instanceof UsageError) {
       stderr.write(`run 'ouro --help' for usage\n`);
       return 2;

@@ -36,6 +36,7 @@ export { pathOption, absolutePath } from './config/path-option.ts';
 
 export { dataCodec, bitsPerDim } from './codec/data-codec.ts';
 export type { DataCodec } from './codec/data-codec.ts';
+export { takeFloat32 } from './codec/take-float32.ts';
 
 export { SampleStore, SampleStoreWriter, sampleSize, allocate } from './store/sample-store.ts';
 export type { SampleArray, SampleDtype, SampleLayout, SampleSource } from './store/sample-store.ts';

@@ -1,4 +1,4 @@
-export { datasetPlugins, datasetDefinitions } from './register.ts';
+export { datasetsPackage, datasetPlugins } from './register.ts';
 export { gaussianDataset, type GaussianOptions } from './gaussian/gaussian.ts';
 export { twoMoonsDataset, type TwoMoonsOptions } from './toys/two-moons.ts';
 export { circlesDataset, type CirclesOptions } from './toys/circles.ts';

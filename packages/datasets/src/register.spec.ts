@@ -1,9 +1,9 @@
-import { DatasetPlugin, PluginRegistry, Rng, type OuroborosPlugin } from '@ouroboros/core';
+import { DatasetPlugin, PluginRegistry, Rng, type PluginPackage } from '@ouroboros/core';
 import { describe, expect, it } from 'vitest';
-import { datasetDefinitions, datasetPlugins } from './register.ts';
+import { datasetPlugins, datasetsPackage } from './register.ts';
 import { collect, createDataset } from './spec-helpers.ts';
 
-type Container = Parameters<OuroborosPlugin['register']>[0];
+type Container = Parameters<PluginPackage['register']>[0];
 
 /** The slice of a tsyringe container that `register` and `PluginRegistry.fromContainer` use. */
 function recordingContainer(): Container {
@@ -21,30 +21,30 @@ function recordingContainer(): Container {
 
 const ids = ['checkerboard', 'circles', 'eight-gaussians', 'gaussian', 'swiss-roll', 'two-moons'];
 
-describe('datasetPlugins', () => {
+describe('datasetsPackage', () => {
   it('registers every dataset under the DatasetPlugin token', () => {
     const container = recordingContainer();
-    datasetPlugins.register(container);
+    datasetsPackage.register(container);
     expect(container.resolveAll(DatasetPlugin)).toHaveLength(ids.length);
     expect(PluginRegistry.fromContainer(container).ids('dataset')).toEqual(ids);
   });
 
   it('makes the registry list the known ids when asked for an unknown one', () => {
-    const registry = new PluginRegistry({ dataset: datasetDefinitions });
-    expect(() => registry.resolve('dataset', { id: 'nope' })).toThrow(
+    const registry = new PluginRegistry({ dataset: datasetPlugins });
+    expect(() => registry.bind('dataset', { id: 'nope' })).toThrow(
       'dataset.id = "nope": unknown dataset; known dataset ids: checkerboard, circles, eight-gaussians, gaussian, swiss-roll, two-moons',
     );
   });
 
   it('rejects a negative noise in one line naming the option', () => {
-    const registry = new PluginRegistry({ dataset: datasetDefinitions });
+    const registry = new PluginRegistry({ dataset: datasetPlugins });
     for (const id of ['two-moons', 'circles', 'eight-gaussians', 'swiss-roll', 'checkerboard']) {
-      expect(() => registry.resolve('dataset', { id, noise: -0.1 }, 'data')).toThrow(/^data\.noise = -0\.1: expected number to be >=0$/);
+      expect(() => registry.bind('dataset', { id, noise: -0.1 }, 'data')).toThrow(/^data\.noise = -0\.1: expected number to be >=0$/);
     }
   });
 });
 
-describe.each(datasetDefinitions.map((plugin) => [plugin.id, plugin] as const))('%s dataset', (_id, plugin) => {
+describe.each(datasetPlugins.map((plugin) => [plugin.id, plugin] as const))('%s dataset', (_id, plugin) => {
   const dataset = createDataset(plugin, { train: 300, test: 200 });
   const dim = dataset.info.sampleShape[0]!;
 
@@ -60,10 +60,10 @@ describe.each(datasetDefinitions.map((plugin) => [plugin.id, plugin] as const))(
   it('gives exactly the declared number of finite samples per split, in chunks of whole samples', async () => {
     for (const [split, count] of [['train', 300], ['test', 200]] as const) {
       let values = 0;
-      for await (const chunk of dataset.split(split, Rng.from(0))) {
+      for await (const { values: chunk } of dataset.split(split, Rng.from(0))) {
         expect(chunk).toBeInstanceOf(Float32Array);
         expect(chunk.length % dim).toBe(0);
-        expect(chunk.every(Number.isFinite)).toBe(true);
+        expect((chunk as Float32Array).every(Number.isFinite)).toBe(true);
         values += chunk.length;
       }
       expect(values).toBe(count * dim);

@@ -1,4 +1,4 @@
-import { DatasetPlugin, type OuroborosPlugin } from '@ouroboros/core';
+import { CONTRACT_VERSION, registerPlugins, type DatasetPlugin, type PluginPackage } from '@ouroboros/core';
 import { gaussianDataset } from './gaussian/gaussian.ts';
 import { checkerboardDataset } from './toys/checkerboard.ts';
 import { circlesDataset } from './toys/circles.ts';
@@ -7,18 +7,10 @@ import { swissRollDataset } from './toys/swiss-roll.ts';
 import { twoMoonsDataset } from './toys/two-moons.ts';
 
 /** Every dataset this package defines. */
-export const datasetDefinitions: readonly DatasetPlugin[] = [
-  gaussianDataset,
-  twoMoonsDataset,
-  circlesDataset,
-  eightGaussiansDataset,
-  swissRollDataset,
-  checkerboardDataset,
-];
+export const datasetPlugins: readonly DatasetPlugin[] = [gaussianDataset, twoMoonsDataset, circlesDataset, eightGaussiansDataset, swissRollDataset, checkerboardDataset];
 
-export const datasetPlugins: OuroborosPlugin = {
+export const datasetsPackage: PluginPackage = {
   name: '@ouroboros/datasets',
-  register(container) {
-    for (const plugin of datasetDefinitions) container.register(DatasetPlugin, { useValue: plugin });
-  },
+  contractVersion: CONTRACT_VERSION,
+  register: (container) => registerPlugins(container, 'dataset', ...datasetPlugins),
 };

@@ -11,7 +11,7 @@ const uniformPairs = sampledDataset(2, { train: CHUNK_SAMPLES + 100, test: 10 },
 describe('sampledDataset', () => {
   it('yields chunks of at most CHUNK_SAMPLES whole samples', async () => {
     const sizes: number[] = [];
-    for await (const chunk of uniformPairs.split('train', Rng.from(1))) sizes.push(chunk.length / 2);
+    for await (const chunk of uniformPairs.split('train', Rng.from(1))) sizes.push(chunk.values.length / 2);
     expect(sizes).toEqual([CHUNK_SAMPLES, 100]);
   });
 

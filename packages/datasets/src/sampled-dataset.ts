@@ -1,4 +1,4 @@
-import type { DataInfo, Dataset, DataSplit, Rng } from '@ouroboros/core';
+import type { DataInfo, Dataset, DataSplit, Rng, SampleChunk } from '@ouroboros/core';
 import type { SplitCounts } from './split-counts.ts';
 
 /** Samples per chunk yielded by `split` and `fresh` (the last chunk may hold fewer). */
@@ -37,11 +37,11 @@ function splitCount(counts: SplitCounts, split: DataSplit): number {
   return split === 'train' ? counts.train : counts.test;
 }
 
-async function* drawChunks(count: number, dim: number, rng: Rng, writeSample: SampleWriter): AsyncGenerator<Float32Array> {
+async function* drawChunks(count: number, dim: number, rng: Rng, writeSample: SampleWriter): AsyncGenerator<SampleChunk> {
   for (let start = 0; start < count; start += CHUNK_SAMPLES) {
     const samples = Math.min(CHUNK_SAMPLES, count - start);
     const chunk = new Float32Array(samples * dim);
     for (let i = 0; i < samples; i++) writeSample(rng, chunk, i * dim);
-    yield chunk;
+    yield { values: chunk };
   }
 }

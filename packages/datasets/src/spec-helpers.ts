@@ -1,14 +1,14 @@
-import type { Dataset, DatasetPlugin, SampleArray } from '@ouroboros/core';
+import type { Dataset, DatasetPlugin, SampleChunk } from '@ouroboros/core';
 
 /** Parses `options` with the plugin's schema (as the registry does) and creates the dataset. */
 export function createDataset<T>(plugin: DatasetPlugin<T>, options: Record<string, unknown> = {}): Dataset {
-  return plugin.create(plugin.options.parse(options), { baseDir: '.' });
+  return plugin.create(plugin.options.parse(options), { cacheDir: '/tmp/ouroboros-dataset-cache', note: () => {} });
 }
 
 /** All chunks of `chunks` joined into one array. */
-export async function collect(chunks: AsyncIterable<SampleArray>): Promise<Float32Array> {
-  const parts: SampleArray[] = [];
-  for await (const chunk of chunks) parts.push(chunk);
+export async function collect(chunks: AsyncIterable<SampleChunk>): Promise<Float32Array> {
+  const parts: SampleChunk['values'][] = [];
+  for await (const chunk of chunks) parts.push(chunk.values);
   const out = new Float32Array(parts.reduce((total, part) => total + part.length, 0));
   let offset = 0;
   for (const part of parts) {

@@ -2,7 +2,6 @@ export { fdMetricPlugin, fdOptions } from './fd/fd-metric.ts';
 export type { FdOptions } from './fd/fd-metric.ts';
 export { frechetDistance, traceSqrtProduct, psdFactor } from './fd/frechet-distance.ts';
 export { storeMoments } from './fd/gaussian-moments.ts';
-export type { GaussianMoments } from './fd/gaussian-moments.ts';
 export { precisionRecallMetricPlugin, precisionRecallOptions } from './precision-recall/precision-recall-metric.ts';
 export type { PrecisionRecallOptions } from './precision-recall/precision-recall-metric.ts';
 export { improvedPrecisionRecall } from './precision-recall/improved-precision-recall.ts';
@@ -12,4 +11,4 @@ export { pairwiseSquaredDistances, squaredNorms } from './precision-recall/pairw
 export { nllMetricPlugin, nllOptions } from './nll/nll-metric.ts';
 export type { NllOptions } from './nll/nll-metric.ts';
 export { subsampleIndices, readSamples } from './subsample.ts';
-export { metricPlugins, metricDefinitions } from './register.ts';
+export { metricsPackage, metricPlugins } from './register.ts';

@@ -1,14 +1,13 @@
-import { MetricPlugin, type OuroborosPlugin } from '@ouroboros/core';
+import { CONTRACT_VERSION, registerPlugins, type MetricPlugin, type PluginPackage } from '@ouroboros/core';
 import { fdMetricPlugin } from './fd/fd-metric.ts';
 import { nllMetricPlugin } from './nll/nll-metric.ts';
 import { precisionRecallMetricPlugin } from './precision-recall/precision-recall-metric.ts';
 
 /** Every metric this package defines. */
-export const metricDefinitions: readonly MetricPlugin[] = [fdMetricPlugin, precisionRecallMetricPlugin, nllMetricPlugin];
+export const metricPlugins: readonly MetricPlugin[] = [fdMetricPlugin, precisionRecallMetricPlugin, nllMetricPlugin];
 
-export const metricPlugins: OuroborosPlugin = {
+export const metricsPackage: PluginPackage = {
   name: '@ouroboros/metrics',
-  register(container) {
-    for (const plugin of metricDefinitions) container.register(MetricPlugin, { useValue: plugin });
-  },
+  contractVersion: CONTRACT_VERSION,
+  register: (container) => registerPlugins(container, 'metric', ...metricPlugins),
 };

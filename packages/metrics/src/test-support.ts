@@ -1,4 +1,4 @@
-import { SampleStore, type DataInfo, type GenerativeModel, type MetricEnv } from '@ouroboros/core';
+import { gaussianMoments, MomentAccumulator, SampleStore, type DataInfo, type FeatureSet, type GenerativeModel, type MetricEnv, type MetricInput } from '@ouroboros/core';
 
 /** A float32 store of `rows` (each a d-vector) under `dir`, for tests. */
 export async function vectorStore(dir: string, rows: number[][]): Promise<SampleStore> {
@@ -16,6 +16,32 @@ export function recordingEnv(d: number): MetricEnv & { notes: string[] } {
   return { data: vectorInfo(d), note: (message) => notes.push(message), notes };
 }
 
+/** The samples of a float32 store as their own features (the identity extractor). */
+export function identityFeatures(store: SampleStore): FeatureSet {
+  return {
+    store,
+    dim: store.sampleShape[0]!,
+    moments: async () => {
+      const acc = new MomentAccumulator(store.sampleShape[0]!);
+      for await (const batch of store.batches(4096)) acc.add(batch);
+      return gaussianMoments(acc, 1);
+    },
+  };
+}
+
+/** A metric input over two vector stores, with identity features. */
+export function metricInput(reference: SampleStore, generated: SampleStore, model: GenerativeModel = unusedModel): MetricInput {
+  return {
+    reference,
+    referenceSplit: 'test',
+    generated,
+    model,
+    modelId: 'test-model',
+    data: vectorInfo(reference.sampleShape[0]!),
+    features: async () => ({ extractor: 'identity', reference: identityFeatures(reference), generated: identityFeatures(generated) }),
+  };
+}
+
 /** A model that is never asked for anything: metrics on samples alone do not touch it. */
 export const unusedModel: GenerativeModel = {
   fit: () => Promise.reject(new Error('unused')),
@@ -25,4 +51,3 @@ export const unusedModel: GenerativeModel = {
   save: () => Promise.reject(new Error('unused')),
   dispose: () => {},
 };
-

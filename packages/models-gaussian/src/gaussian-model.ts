@@ -6,6 +6,8 @@ import {
   MomentAccumulator,
   cholesky,
   choleskyInverseTrace,
+  dataCodec,
+  takeFloat32,
   choleskyLogDet,
   writeFileAtomic,
   type FitReport,
@@ -77,13 +79,14 @@ export class GaussianModel implements GenerativeModel {
     return this.fittedState('covariance').covariance.slice();
   }
 
-  /** Replaces the parameters by the MLE of `train` (a closed form has nothing to warm-start). */
+  /** Replaces the parameters by the MLE of `train` in model space (a closed form has nothing to warm-start). */
   async fit(train: SampleSource, _budget: TrainBudget, ctx: RunContext): Promise<FitReport> {
     this.checkShape('fit: training set', train.sampleShape);
     if (train.count === 0) throw new RangeError('gaussian.fit: training set has 0 samples; expected at least 1');
     const moments = new MomentAccumulator(this.dim);
+    const codec = dataCodec(train);
     for await (const batch of train.batches(BATCH)) {
-      moments.add(batch);
+      moments.add(codec.discrete ? await takeFloat32(codec.encode(batch)) : batch);
       ctx.progress(moments.count / train.count, `moments of ${moments.count}/${train.count} samples`);
     }
     const d = this.dim;
@@ -118,10 +121,10 @@ export class GaussianModel implements GenerativeModel {
     }
   }
 
-  /** Exact log N(x; mu, Sigma) in nats per sample, computed in float64 and returned as float32. */
-  logLikelihood(x: tf.Tensor): tf.Tensor1D {
+  /** Exact log N(x; mu, Sigma) in nats per sample, in float64. */
+  async logLikelihood(x: tf.Tensor): Promise<Float64Array> {
     this.checkShape('logLikelihood: input', x.shape.slice(1));
-    return tf.tensor1d(Float32Array.from(this.logDensity(x.dataSync())));
+    return this.logDensity(await x.data());
   }
 
   /** Exact log N(x; mu, Sigma) in float64 for each row of a flat n x d array. */

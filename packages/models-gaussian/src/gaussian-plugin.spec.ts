@@ -6,7 +6,8 @@ import { tempDir, testContext } from '@ouroboros/core/testing';
 import { container } from 'tsyringe';
 import { GaussianModel } from './gaussian-model.ts';
 import { gaussianModelPlugin } from './gaussian-plugin.ts';
-import { gaussianModels } from './register.ts';
+import { gaussianModelsPackage } from './register.ts';
+import { describeModelConformance } from '@ouroboros/nn/testing';
 
 const temp = tempDir('gaussian-plugin-');
 const data: DataInfo = { kind: 'vector', dtype: 'float32', sampleShape: [2], trainCount: 4, testCount: 0 };
@@ -20,30 +21,33 @@ afterAll(() => temp.cleanup());
 describe('gaussian model plugin', () => {
   it('registers under ModelPlugin and resolves by id with ridge defaulting to 0', () => {
     const child = container.createChildContainer();
-    gaussianModels.register(child);
+    gaussianModelsPackage.register(child);
     expect(child.resolveAll(ModelPlugin)).toEqual([gaussianModelPlugin]);
     const registry = PluginRegistry.fromContainer(child);
-    expect(registry.resolve('model', { id: 'gaussian' }).options).toEqual({ ridge: 0 });
-    expect(registry.resolve('model', { id: 'gaussian', ridge: 1e-3 }).options).toEqual({ ridge: 1e-3 });
+    expect(registry.bind('model', { id: 'gaussian' }).options).toEqual({ ridge: 0 });
+    expect(registry.bind('model', { id: 'gaussian', ridge: 1e-3 }).options).toEqual({ ridge: 1e-3 });
   });
 
   it('rejects a negative ridge and unknown options', () => {
     const registry = new PluginRegistry({ model: [gaussianModelPlugin] });
-    expect(() => registry.resolve('model', { id: 'gaussian', ridge: -1 }, 'model')).toThrow(ConfigError);
-    expect(() => registry.resolve('model', { id: 'gaussian', ridge: -1 }, 'model')).toThrow('model.ridge = -1');
-    expect(() => registry.resolve('model', { id: 'gaussian', lr: 1 }, 'model')).toThrow('model.lr: unknown field');
+    expect(() => registry.bind('model', { id: 'gaussian', ridge: -1 }, 'model')).toThrow(ConfigError);
+    expect(() => registry.bind('model', { id: 'gaussian', ridge: -1 }, 'model')).toThrow('model.ridge = -1');
+    expect(() => registry.bind('model', { id: 'gaussian', lr: 1 }, 'model')).toThrow('model.lr: unknown field');
   });
 
   it('creates a model for the dataset shape and loads it back, refusing another shape', async () => {
     const model = gaussianModelPlugin.create({ ridge: 0 }, env);
     expect(model).toBeInstanceOf(GaussianModel);
     const store = await SampleStore.write(join(temp.dir, 'real'), data, Float32Array.of(3, 0, -1, -2, 1, 0, 1, -2));
-    await model.fit(new TrainingSet([{ label: 'real', store }]), {}, testContext());
+    await model.fit(new TrainingSet([{ name: 'real', store }]), {}, testContext());
     const dir = join(temp.dir, 'model');
     await model.save(dir);
-    const loaded = (await gaussianModelPlugin.load(dir, { ridge: 0 }, env)) as GaussianModel;
+    const loaded = (await gaussianModelPlugin.load(dir, { ridge: 0 }, env)) as unknown as GaussianModel;
     expect(loaded.covariance).toEqual(Float64Array.of(2, 1, 1, 1));
     const other: ModelEnv = { data: { ...data, sampleShape: [3] }, rng: Rng.from(0) };
     await expect(gaussianModelPlugin.load(dir, { ridge: 0 }, other)).rejects.toThrow('saved Gaussian has samples of shape [2]; expected [3] like the dataset');
   });
 });
+
+describeModelConformance('gaussian', { plugin: gaussianModelPlugin, steps: false });
+describeModelConformance('gaussian on images (a Gaussian over all pixels, in model space)', { plugin: gaussianModelPlugin, steps: false, data: 'images', options: { ridge: 1e-3 } });

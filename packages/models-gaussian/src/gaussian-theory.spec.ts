@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Rng, SampleStore, TrainingSet, constantLambdaSchedule, takeFloat32, trace, type RunContext, type SampleSource } from '@ouroboros/core';
-import { tempDir } from '@ouroboros/core/testing';
+import { tempDir, testContext } from '@ouroboros/core/testing';
 import { GaussianModel } from './gaussian-model.ts';
 
 // The warm-up example of Bertrand et al. (ICLR 2024, Section 3): refitting a Gaussian by maximum
@@ -15,7 +15,7 @@ const trueMean = [1, -1];
 const trueLower = [1.5, 0, 0.6, 0.8]; // Sigma = [[2.25, 0.9], [0.9, 1]]
 
 function context(seed: number, generation: number): RunContext {
-  return { generation, rng: Rng.from(seed, 'gaussian-theory', 'sample', generation), backend: 'cpu', progress: () => {} };
+  return testContext(seed, generation, { rng: Rng.from(seed, 'gaussian-theory', 'sample', generation) });
 }
 
 /** n draws from the true 2-D Gaussian. */
@@ -39,7 +39,10 @@ function memorySource(data: Float32Array): SampleSource {
   return {
     ...layout,
     count: data.length / 2,
+    labelled: false,
     read: async (start, end) => data.slice(2 * start, 2 * end),
+    gather: async (indices) => Float32Array.from(Array.from(indices).flatMap((i) => [data[2 * i]!, data[2 * i + 1]!])),
+    gatherLabels: () => Promise.reject(new Error('unlabelled')),
     async *batches(batchSize) {
       for (let start = 0; 2 * start < data.length; start += batchSize) yield data.slice(2 * start, 2 * (start + batchSize));
     },
@@ -99,7 +102,7 @@ describe('Gaussian retraining theory', () => {
       const dir = join(temp.dir, `mixed-${seed}`);
       const real = await SampleStore.write(join(dir, 'real'), layout, realData(n, Rng.from(seed, 'gaussian-theory', 'real')));
       const model = new GaussianModel([2]);
-      await model.fit(new TrainingSet([{ label: 'real', store: real }]), {}, context(seed, 0));
+      await model.fit(new TrainingSet([{ name: 'real', store: real }]), {}, context(seed, 0));
       const realTrace = trace(model.covariance, 2);
       const synthetic: SampleStore[] = [];
       for (let t = 1; t <= generations; t++) {
@@ -112,8 +115,8 @@ describe('Gaussian retraining theory', () => {
           drawFreshReal: () => Promise.reject(new Error('no fresh data in this test')),
         });
         expect(train.composition().segments).toEqual([
-          { label: 'real', count: n, of: n },
-          { label: `gen-${t - 1}`, count: n / 2, of: schedule.samplesNeeded(n) },
+          { name: 'real', count: n, of: n },
+          { name: `gen-${t - 1}`, count: n / 2, of: schedule.samplesNeeded(n) },
         ]);
         await model.fit(train, {}, context(seed, t));
         worst = Math.max(worst, Math.abs(trace(model.covariance, 2) / realTrace - 1));

@@ -2,4 +2,4 @@ export { GaussianModel, GAUSSIAN_MODEL_FILE } from './gaussian-model.ts';
 export { gaussianModelPlugin, gaussianOptions } from './gaussian-plugin.ts';
 export type { GaussianOptions } from './gaussian-plugin.ts';
 export { gaussianLogDensity, gaussianTrainingNll, gaussianTransform } from './gaussian-density.ts';
-export { gaussianModels } from './register.ts';
+export { gaussianModelsPackage } from './register.ts';

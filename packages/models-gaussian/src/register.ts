@@ -1,9 +1,8 @@
-import { ModelPlugin, type OuroborosPlugin } from '@ouroboros/core';
+import { CONTRACT_VERSION, registerPlugins, type PluginPackage } from '@ouroboros/core';
 import { gaussianModelPlugin } from './gaussian-plugin.ts';
 
-export const gaussianModels: OuroborosPlugin = {
+export const gaussianModelsPackage: PluginPackage = {
   name: '@ouroboros/models-gaussian',
-  register(container) {
-    container.register(ModelPlugin, { useValue: gaussianModelPlugin });
-  },
+  contractVersion: CONTRACT_VERSION,
+  register: (container) => registerPlugins(container, 'model', gaussianModelPlugin),
 };

@@ -1,4 +1,49 @@
-export { selectBackend, currentBackend, backendThreads } from './backend/select-backend.ts';
+export { selectBackend, currentBackend, backendThreads, tensorBackend } from './backend/select-backend.ts';
 export type { BackendChoice } from './backend/select-backend.ts';
 export { registerWasmTrainingKernels } from './backend/wasm-kernels/register-wasm-training-kernels.ts';
+
 export { Module } from './layers/module.ts';
+export { zeros, uniformInit, normalInit, fanIn, fanOut, kaimingUniform, torchBiasInit, xavierUniform, initWeight, initBias, weightInits } from './layers/init.ts';
+export type { WeightInit } from './layers/init.ts';
+export { Dense } from './layers/dense.ts';
+export type { DenseOptions } from './layers/dense.ts';
+export { Conv2d } from './layers/conv2d.ts';
+export type { Conv2dOptions, Conv2dPadding } from './layers/conv2d.ts';
+export { GroupNorm } from './layers/group-norm.ts';
+export type { GroupNormOptions } from './layers/group-norm.ts';
+export { sinusoidalEmbedding, embeddingFrequencies } from './layers/sinusoidal-embedding.ts';
+export { TimeEmbedding } from './layers/time-embedding.ts';
+export type { TimeEmbeddingOptions } from './layers/time-embedding.ts';
+export { SelfAttention2d } from './layers/attention.ts';
+export type { SelfAttention2dOptions } from './layers/attention.ts';
+export { dropout } from './layers/dropout.ts';
+export { silu, relu, tanh, activation, activationNames } from './layers/activations.ts';
+export type { ActivationName } from './layers/activations.ts';
+export { Mlp } from './layers/mlp.ts';
+export type { MlpOptions } from './layers/mlp.ts';
+
+export { Adam, adamOptions } from './optim/adam.ts';
+export type { AdamOptions } from './optim/adam.ts';
+export { Ema, emaOptions, emaDecay } from './optim/ema.ts';
+export type { EmaOptions } from './optim/ema.ts';
+export { clipGradNorm, globalNorm } from './optim/clip-grad-norm.ts';
+export { learningRate, lrSchedule, lrScheduleOptions } from './optim/lr-schedule.ts';
+export type { LrSchedule } from './optim/lr-schedule.ts';
+
+export { encodeSafetensors, decodeSafetensors, readSafetensorsFile, writeSafetensorsFile } from './io/safetensors.ts';
+export type { SafetensorsEntry, SafetensorsContents } from './io/safetensors.ts';
+export type { SafeDtype } from './io/safe-dtype.ts';
+export type { NamedArray } from './io/named-array.ts';
+export { toFloat32Array, toFloat64Array } from './io/named-array.ts';
+export { saveTensors, loadTensors, toTfTensors } from './io/tensor-file.ts';
+export { assignModuleWeights, loadModuleWeights } from './io/module-weights.ts';
+export type { AssignWeightsOptions, AssignWeightsReport } from './io/module-weights.ts';
+export type { Named } from './io/named.ts';
+
+export { TrainedModel, restored, WEIGHTS_FILE, TRAINING_STATE_FILE, MODEL_FILE } from './train/trained-model.ts';
+export type { Batch, StepStats } from './train/trained-model.ts';
+export { trainingOptions, trainingOptionsShape } from './train/training-options.ts';
+export type { TrainingOptions } from './train/training-options.ts';
+export { fitLoop } from './train/fit-loop.ts';
+export { MiniBatches } from './train/minibatches.ts';
+export type { RawBatch } from './train/minibatches.ts';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
-import { backendThreads, selectBackend, type BackendName } from '@ouroboros/core';
+import type { BackendName } from '@ouroboros/core';
+import { backendThreads, selectBackend } from '@ouroboros/nn';
 import { availableParallelism, cpus } from 'node:os';
 
 /** `ouro doctor`: which backend loads, with how many threads, and a one-second matmul figure. */

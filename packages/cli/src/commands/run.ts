@@ -1,8 +1,7 @@
-import { cellId, loadConfigForRun, type ExperimentConfig } from '../config-loading.ts';
-
-import { RetrainingEngine } from '@ouroboros/core';
+import { cellId, RetrainingEngine, type ExperimentConfig } from '@ouroboros/core';
 import { join } from 'node:path';
-import { stopOnSigint } from '../interrupt.ts';
+import { loadConfigForRun } from '../config-loading.ts';
+import { stopOnSignals } from '../interrupt.ts';
 
 export interface RunArgs {
   configPath: string;
@@ -15,15 +14,15 @@ export interface RunArgs {
 /** `ouro run CONFIG`: validates everything first, writes nothing for an invalid config. */
 export async function runCommand(args: RunArgs, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
   const sets = args.backend ? [...args.sets, `backend=${args.backend}`] : args.sets;
-  const { config, container } = await loadConfigForRun(args.configPath, sets);
-  const dir = args.out ?? defaultRunDir(config);
+  const { resolved, container } = await loadConfigForRun(args.configPath, sets);
+  const dir = args.out ?? defaultRunDir(resolved.config);
   if (args.dryRun) {
-    stdout.write(`${JSON.stringify({ runDir: dir, config }, null, 2)}\n`);
+    stdout.write(`${JSON.stringify({ runDir: dir, config: resolved.config }, null, 2)}\n`);
     return 0;
   }
-  const interrupt = stopOnSigint(stderr);
+  const interrupt = stopOnSignals(stderr);
   try {
-    const result = await container.resolve(RetrainingEngine).run(config, dir, { interactive: Boolean(process.stderr.isTTY), signal: interrupt.signal });
+    const result = await container.resolve(RetrainingEngine).run(resolved, dir, { interactive: Boolean(process.stderr.isTTY), signal: interrupt.signal });
     stdout.write(`${join(result.dir, 'history.jsonl')}\n`);
     return 0;
   } finally {
@@ -35,5 +34,3 @@ export async function runCommand(args: RunArgs, stdout: NodeJS.WritableStream, s
 export function defaultRunDir(config: ExperimentConfig): string {
   return join('runs', config.name, cellId(config));
 }
-
-

@@ -13,7 +13,7 @@ export interface TrainBudget {
   readonly epochs?: number;
   readonly batchSize?: number;
   /** Save the full training state to `ctx.checkpointDir` this often, whichever comes first. */
-  readonly checkpointEvery: { readonly steps?: number; readonly minutes?: number };
+  readonly checkpointEvery?: { readonly steps?: number; readonly minutes?: number };
 }
 
 export interface FitReport {

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSplit } from '../contracts/dataset.ts';
 import type { FeatureExtractor } from '../contracts/feature-extractor.ts';
@@ -34,6 +34,7 @@ export class FeatureCache {
   async reference(named: NamedExtractor, split: DataSplit, samples: SampleStore, ctx: RunContext): Promise<FeatureSet> {
     const dir = this.folder.featuresDir(named.key, split);
     const store = await this.extract(named, samples, dir, ctx);
+    mkdirSync(dir, { recursive: true });
     return featureSet(store, join(dir, MOMENTS_FILE));
   }
 

@@ -225,6 +225,18 @@ describe('RetrainingEngine', () => {
     expect(loads.count).toBe(1);
   });
 
+  it('starts generation 0 from model.init and skips its training when train.initial.steps is 0', async () => {
+    const source = join(root.dir, 'init-source');
+    await engine.run(config(['generations=0']), source);
+    const dir = join(root.dir, 'init');
+    loads.count = 0;
+    await engine.run(config(['generations=1', `model.init=${join(source, 'gen-000', 'model')}`, 'train.initial.steps=0']), dir);
+    expect(loads.count).toBe(1);
+    const model = (d: string) => readFileSync(join(d, 'gen-000', 'model', 'diagonal-gaussian.json'), 'utf8');
+    expect(model(dir)).toBe(model(source));
+    await expect(engine.run(config([`model.init=${join(root.dir, 'nowhere')}`]), join(root.dir, 'init-missing'))).rejects.toThrow(/model\.init = ".*nowhere": no such folder; expected a saved model/);
+  });
+
   it('refuses a finished run or a folder of another config, naming the field that differs, and writes nothing', async () => {
     const dir = join(root.dir, 'guard');
     await engine.run(config(), dir);

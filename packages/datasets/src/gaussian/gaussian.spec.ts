@@ -8,7 +8,7 @@ const registry = new PluginRegistry({ dataset: [gaussianDataset] });
 /** The one-line message the registry gives for these gaussian options. */
 function optionError(options: Record<string, unknown>): string {
   try {
-    registry.resolve('dataset', { id: 'gaussian', ...options });
+    registry.bind('dataset', { id: 'gaussian', ...options });
   } catch (error) {
     return (error as Error).message;
   }

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { tempDir, testContext } from '@ouroboros/core/testing';
-import { recordingEnv, unusedModel, vectorInfo, vectorStore } from '../test-support.ts';
+import { metricInput, recordingEnv, vectorStore } from '../test-support.ts';
 import { fdMetricPlugin, fdOptions } from './fd-metric.ts';
 
 const temp = tempDir('fd-metric-');
@@ -24,13 +24,7 @@ const generatedRows = [
 ];
 
 async function fd(real: number[][], generated: number[][], name: string, options = {}, seed = 0): Promise<number> {
-  const input = {
-    real: await vectorStore(join(temp.dir, `${name}-real`), real),
-    generated: await vectorStore(join(temp.dir, `${name}-generated`), generated),
-    model: unusedModel,
-    modelId: 'unused',
-    data: vectorInfo(real[0]!.length),
-  };
+  const input = metricInput(await vectorStore(join(temp.dir, `${name}-real`), real), await vectorStore(join(temp.dir, `${name}-generated`), generated));
   const metric = fdMetricPlugin.create(fdOptions.parse(options), recordingEnv(real[0]!.length));
   const result = await metric.compute(input, testContext(seed));
   return result.fd!;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { sampleSize, type MetricPlugin } from '@ouroboros/core';
+import type { MetricPlugin } from '@ouroboros/core';
 import { frechetDistance } from './frechet-distance.ts';
 import { storeMoments } from './gaussian-moments.ts';
 
@@ -9,20 +9,25 @@ export const fdOptions = z.strictObject({
 });
 export type FdOptions = z.infer<typeof fdOptions>;
 
-/** `fd`: Frechet distance between Gaussians fitted (unbiased covariance, as pytorch-fid) to the real and generated samples. */
+/**
+ * `fd`: Frechet distance between Gaussians fitted (unbiased covariance, as pytorch-fid) to the
+ * reference and generated features; the reference moments are computed once per run.
+ */
 export const fdMetricPlugin: MetricPlugin<FdOptions> = {
   id: 'fd',
-  description: 'Frechet distance between Gaussians fitted to real and generated samples (FID without the Inception features)',
+  description: 'Frechet distance between Gaussians fitted to real and generated features (FID on Inception features)',
   options: fdOptions,
   create: ({ maxSamples }) => ({
-    async compute({ real, generated }, ctx) {
-      const d = sampleSize(real);
-      if (sampleSize(generated) !== d) throw new RangeError(`fd: generated samples have ${sampleSize(generated)} values each; expected ${d} like the real ones`);
-      const a = await storeMoments(real, ctx.rng.fork('fd', 'real'), maxSamples);
-      ctx.progress(0.5, `moments of ${a.count} real samples`);
-      const b = await storeMoments(generated, ctx.rng.fork('fd', 'generated'), maxSamples);
+    async compute(input, ctx) {
+      const { reference, generated } = await input.features();
+      if (generated.dim !== reference.dim) throw new RangeError(`fd: generated features have ${generated.dim} values each; expected ${reference.dim} like the reference ones`);
+      const moments = (set: typeof reference, key: string) =>
+        maxSamples !== undefined && set.store.count > maxSamples ? storeMoments(set.store, ctx.rng.fork('fd', key), maxSamples) : set.moments();
+      const a = await moments(reference, 'real');
+      ctx.progress(0.5, `moments of ${a.count} reference samples`);
+      const b = await moments(generated, 'generated');
       ctx.progress(0.9, `moments of ${b.count} generated samples`);
-      return { fd: frechetDistance(a.mean, a.covariance, b.mean, b.covariance, d) };
+      return { fd: frechetDistance(a.mean, a.covariance, b.mean, b.covariance, reference.dim) };
     },
   }),
 };

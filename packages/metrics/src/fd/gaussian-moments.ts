@@ -1,12 +1,5 @@
-import { MomentAccumulator, sampleSize, type Rng, type SampleStore } from '@ouroboros/core';
+import { gaussianMoments, MomentAccumulator, sampleSize, type GaussianMoments, type Rng, type SampleStore } from '@ouroboros/core';
 import { subsampleIndices } from '../subsample.ts';
-
-/** Mean and covariance of one set of samples, in float64. */
-export interface GaussianMoments {
-  readonly count: number;
-  readonly mean: Float64Array;
-  readonly covariance: Float64Array;
-}
 
 const BATCH = 4096;
 
@@ -18,5 +11,5 @@ export async function storeMoments(store: SampleStore, rng: Rng, maxSamples?: nu
   const moments = new MomentAccumulator(sampleSize(store));
   const order = subsampleIndices(store.count, maxSamples, rng);
   for await (const batch of store.batches(BATCH, order)) moments.add(batch);
-  return { count: moments.count, mean: moments.mean(), covariance: moments.covariance(ddof) };
+  return gaussianMoments(moments, ddof);
 }

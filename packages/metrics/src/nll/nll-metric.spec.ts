@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { GenerativeModel } from '@ouroboros/core';
+import { SampleStore, type GenerativeModel } from '@ouroboros/core';
 import { DiagonalGaussianModel, tempDir, testContext } from '@ouroboros/core/testing';
-import { recordingEnv, unusedModel, vectorInfo, vectorStore } from '../test-support.ts';
+import { metricInput, recordingEnv, unusedModel, vectorInfo, vectorStore } from '../test-support.ts';
 import { nllMetricPlugin, nllOptions } from './nll-metric.ts';
 
 const temp = tempDir('nll-metric-');
@@ -24,14 +24,14 @@ const heldOut = [
 
 async function input(model: GenerativeModel, name: string) {
   const real = await vectorStore(join(temp.dir, name), heldOut);
-  return { real, generated: real, model, modelId: 'test-model', data: vectorInfo(2) };
+  return metricInput(real, real, model);
 }
 
 describe('nll metric', () => {
   it('equals the analytic mean NLL of a diagonal Gaussian, streamed in batches of 3', async () => {
     const mean = [1, -1];
     const variance = [4, 0.25];
-    const model = new DiagonalGaussianModel(Float64Array.from(mean), Float64Array.from(variance));
+    const model = new DiagonalGaussianModel(vectorInfo(2), Float64Array.from(mean), Float64Array.from(variance));
     // -log N(x; m, diag v) = sum_j (log(2 pi v_j) + (x_j - m_j)^2 / v_j) / 2
     const expected =
       heldOut.reduce((s, x) => s + x.reduce((t, xj, j) => t + 0.5 * (Math.log(2 * Math.PI * variance[j]!) + (xj - mean[j]!) ** 2 / variance[j]!), 0), 0) /
@@ -57,12 +57,12 @@ describe('nll metric', () => {
     /** A standard normal that claims its log-likelihood is only a bound, as an ELBO would be. */
     class BoundModel implements GenerativeModel {
       readonly likelihood = 'bound' as const;
-      private readonly exact = new DiagonalGaussianModel(Float64Array.of(0, 0), Float64Array.of(1, 1));
+      private readonly exact = new DiagonalGaussianModel(vectorInfo(2), Float64Array.of(0, 0), Float64Array.of(1, 1));
       fit = unusedModel.fit;
       sample = unusedModel.sample;
       save = unusedModel.save;
       dispose = unusedModel.dispose;
-      logLikelihood(x: tf.Tensor): tf.Tensor1D {
+      logLikelihood(x: tf.Tensor): Promise<Float64Array> {
         return this.exact.logLikelihood(x);
       }
     }
@@ -73,6 +73,18 @@ describe('nll metric', () => {
     await metric.compute(await input(model, 'bound-2'), testContext());
     expect(first.nll).toBeGreaterThan(0);
     expect(env.notes).toEqual(["nll: model 'test-model' gives a lower bound on the log-likelihood, so nll is an upper bound"]);
+  });
+
+  it('reports bits per dimension on dequantized 8-bit images: a uniform density over the pixel range gives exactly 8', async () => {
+    const info = { kind: 'image' as const, dtype: 'uint8' as const, sampleShape: [2, 2, 3], trainCount: 0, testCount: 0 };
+    const store = await SampleStore.write(join(temp.dir, 'images'), info, Uint8Array.from({ length: 5 * 12 }, (_, i) => (i * 37) % 256));
+    const dims = 12;
+    // Uniform on the dequantized cube [-1 - 0.5/127.5, 1 + 0.5/127.5)^D of side 256/127.5 in model space.
+    const uniform: GenerativeModel = { ...unusedModel, likelihood: 'exact', logLikelihood: async (x) => new Float64Array(x.shape[0]!).fill(-dims * Math.log(256 / 127.5)) };
+    const metric = nllMetricPlugin.create(nllOptions.parse({ batchSize: 2 }), recordingEnv(dims));
+    const result = await metric.compute({ ...metricInput(store, store, uniform), data: info }, testContext());
+    expect(result.bpd).toBeCloseTo(8, 12);
+    expect(result.nll).toBeCloseTo(dims * Math.log(256), 10);
   });
 
   it('defaults batchSize to 1024 and refuses a non-positive one', () => {

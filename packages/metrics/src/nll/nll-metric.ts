@@ -1,16 +1,21 @@
 import { z } from 'zod';
-import { samplesToTensor, takeFloat32, type Metric, type MetricPlugin } from '@ouroboros/core';
+import { bitsPerDim, dataCodec, type Metric, type MetricPlugin } from '@ouroboros/core';
 
 export const nllOptions = z.strictObject({
-  /** Held-out samples per logLikelihood call. */
+  /** Reference samples per logLikelihood call. */
   batchSize: z.int().positive().default(1024),
 });
 export type NllOptions = z.infer<typeof nllOptions>;
 
-/** `nll`: mean negative log-likelihood in nats of the held-out real data, -(1/n) sum_i log p(x_i). */
+/**
+ * `nll`: mean negative log-likelihood of the real reference data, -(1/n) sum_i log p(x_i), in nats
+ * per sample. On discrete data (uint8 images) each sample is uniformly dequantized and the codec's
+ * Jacobian added, so `nll` bounds the discrete data's and `bpd` = nll / (D ln 2) is the bits per
+ * dimension RealNVP and Glow report.
+ */
 export const nllMetricPlugin: MetricPlugin<NllOptions> = {
   id: 'nll',
-  description: 'mean negative log-likelihood (nats) of held-out real data under the model',
+  description: 'mean negative log-likelihood (nats; bits/dim on images) of real reference data under the model',
   options: nllOptions,
   create: ({ batchSize }, env): Metric => {
     const noted = new Set<string>();
@@ -19,25 +24,28 @@ export const nllMetricPlugin: MetricPlugin<NllOptions> = {
       noted.add(message);
     };
     return {
-      async compute({ real, model, modelId }): Promise<Record<string, number>> {
+      async compute({ reference, model, modelId, data }, ctx): Promise<Record<string, number>> {
         if (!model.logLikelihood) {
           noteOnce(`nll skipped: model '${modelId}' has no likelihood`);
           return {};
         }
         if (model.likelihood === 'bound') noteOnce(`nll: model '${modelId}' gives a lower bound on the log-likelihood, so nll is an upper bound`);
-        if (real.count === 0) throw new RangeError('nll: the held-out real set has 0 samples; expected at least 1');
+        if (model.likelihood === 'estimate') noteOnce(`nll: model '${modelId}' gives a stochastic estimate of the log-likelihood`);
+        if (reference.count === 0) throw new RangeError('nll: the reference set has 0 samples; expected at least 1');
+        const codec = dataCodec(data);
         let sum = 0;
-        for await (const batch of real.batches(batchSize)) {
-          const x = samplesToTensor(batch, real);
-          let logLikelihood;
+        let batchIndex = 0;
+        for await (const batch of reference.batches(batchSize)) {
+          const x = codec.discrete ? codec.dequantize(batch, ctx.rng.fork('dequantize', batchIndex++)) : codec.encode(batch);
           try {
-            logLikelihood = model.logLikelihood(x);
+            for (const value of await model.logLikelihood(x, ctx)) sum -= value + codec.logJacobian;
           } finally {
             x.dispose();
           }
-          for (const value of await takeFloat32(logLikelihood)) sum -= value;
+          ctx.progress(Math.min(1, (batchIndex * batchSize) / reference.count), 'log-likelihood of the reference data');
         }
-        return { nll: sum / real.count };
+        const nll = sum / reference.count;
+        return codec.discrete ? { nll, bpd: bitsPerDim(nll, codec.dims) } : { nll };
       },
     };
   },

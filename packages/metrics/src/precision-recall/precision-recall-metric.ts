@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { sampleSize, type MetricPlugin } from '@ouroboros/core';
+import type { MetricPlugin } from '@ouroboros/core';
 import { readSamples } from '../subsample.ts';
 import { improvedPrecisionRecall } from './improved-precision-recall.ts';
 
@@ -12,16 +12,19 @@ export const precisionRecallOptions = z.strictObject({
 });
 export type PrecisionRecallOptions = z.infer<typeof precisionRecallOptions>;
 
-/** `precision-recall`: improved precision and recall of Kynkaanniemi et al. (2019) on the samples themselves. */
+/** `precision-recall`: improved precision and recall of Kynkaanniemi et al. (2019) on features. */
 export const precisionRecallMetricPlugin: MetricPlugin<PrecisionRecallOptions> = {
   id: 'precision-recall',
   description: 'k-NN precision and recall (Kynkaanniemi et al. 2019) between real and generated samples',
   options: precisionRecallOptions,
   create: ({ k, maxSamples }) => ({
-    async compute({ real, generated }, ctx) {
-      const d = sampleSize(real);
-      if (sampleSize(generated) !== d) {
-        throw new RangeError(`precision-recall: generated samples have ${sampleSize(generated)} values each; expected ${d} like the real ones`);
+    async compute(input, ctx) {
+      const features = await input.features();
+      const real = features.reference.store;
+      const generated = features.generated.store;
+      const d = features.reference.dim;
+      if (features.generated.dim !== d) {
+        throw new RangeError(`precision-recall: generated features have ${features.generated.dim} values each; expected ${d} like the reference ones`);
       }
       for (const [name, store] of [['real', real], ['generated', generated]] as const) {
         if (Math.min(store.count, maxSamples) <= k) {

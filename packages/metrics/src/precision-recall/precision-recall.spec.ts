@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '@ouroboros/core';
+import { selectBackend } from '@ouroboros/nn';
 import { tempDir, testContext } from '@ouroboros/core/testing';
-import { recordingEnv, unusedModel, vectorInfo, vectorStore } from '../test-support.ts';
+import { metricInput, recordingEnv, vectorStore } from '../test-support.ts';
 import { ballCoverage } from './ball-coverage.ts';
 import { improvedPrecisionRecall } from './improved-precision-recall.ts';
 import { kNearestSquaredRadii } from './knn-radii.ts';
@@ -104,16 +104,7 @@ describe('precision-recall metric', () => {
 
   async function compute(real: number[][], generated: number[][], name: string, options: Record<string, unknown> = {}, seed = 0) {
     const metric = precisionRecallMetricPlugin.create(precisionRecallOptions.parse(options), recordingEnv(2));
-    return metric.compute(
-      {
-        real: await vectorStore(join(temp.dir, `${name}-real`), real),
-        generated: await vectorStore(join(temp.dir, `${name}-generated`), generated),
-        model: unusedModel,
-        modelId: 'unused',
-        data: vectorInfo(2),
-      },
-      testContext(seed),
-    );
+    return metric.compute(metricInput(await vectorStore(join(temp.dir, `${name}-real`), real), await vectorStore(join(temp.dir, `${name}-generated`), generated)), testContext(seed));
   }
 
   it('k = 3 by default: precision 3/5, recall 2/3 on a hand-made case', async () => {

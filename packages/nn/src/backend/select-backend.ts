@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { availableParallelism } from 'node:os';
-import type { BackendName } from '@ouroboros/core';
+import type { BackendName, TensorBackend } from '@ouroboros/core';
 
 /** The order tried for `auto`: CUDA TensorFlow, CPU TensorFlow, wasm SIMD, plain JS. */
 const autoOrder: Exclude<BackendName, 'auto'>[] = ['node-gpu', 'node', 'wasm', 'cpu'];
@@ -84,3 +84,11 @@ export async function backendThreads(choice: BackendChoice): Promise<string> {
   if (choice.tfBackend === 'tensorflow') return `${availableParallelism()} (libtensorflow's thread pool)`;
   return '1 (plain JavaScript)';
 }
+
+/** The TensorBackend the engine asks for a config's `backend` (registered by the composition root). */
+export const tensorBackend: TensorBackend = {
+  select: async (preferred) => {
+    const choice = await selectBackend(preferred);
+    return { name: choice.name, tfBackend: choice.tfBackend };
+  },
+};

@@ -1,0 +1,114 @@
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { checkSameNames, namedEntries, uniqueNames, type Named } from '../io/named.ts';
+import { parseOptions } from './parse-options.ts';
+import { ownedVariable } from './owned-variable.ts';
+
+export const adamOptions = z.strictObject({
+  /** Default learning rate; `step` can override it per update (for a schedule). */
+  lr: z.number().min(0).default(1e-3),
+  /** Decay rates of the first and second moment estimates. */
+  betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).default([0.9, 0.999]),
+  /** Added to the root of the second moment, for numerical stability. */
+  eps: z.number().min(0).default(1e-8),
+  /** Decoupled weight decay (AdamW, Loshchilov & Hutter 2019): param *= 1 - lr·weightDecay before each update. */
+  weightDecay: z.number().min(0).default(0),
+});
+export type AdamOptions = z.output<typeof adamOptions>;
+
+/**
+ * Adam (Kingma & Ba 2015) with torch.optim.AdamW's semantics (torch.optim.Adam's when weightDecay = 0),
+ * over named variables. Per update t, for each parameter p with gradient g:
+ *   p ← p·(1 − lr·λ);  m ← β1·m + (1 − β1)·g;  v ← β2·v + (1 − β2)·g²
+ *   p ← p − (lr / (1 − β1^t)) · m / (√v / √(1 − β2^t) + ε)
+ * The moments live in tf.Variables; `state()`/`loadState()` checkpoint them with the step count for an exact resume.
+ */
+export class Adam {
+  readonly options: AdamOptions;
+  private readonly params: ReadonlyMap<string, tf.Variable>;
+  private readonly m = new Map<string, tf.Variable>();
+  private readonly v = new Map<string, tf.Variable>();
+  private steps = 0;
+
+  constructor(params: Iterable<readonly [string, tf.Variable]>, options: z.input<typeof adamOptions> = {}) {
+    this.options = parseOptions(adamOptions, options, 'adam');
+    this.params = uniqueNames(params, 'adam');
+    for (const [name, param] of this.params) {
+      this.m.set(name, ownedVariable(tf.zerosLike(param)));
+      this.v.set(name, ownedVariable(tf.zerosLike(param)));
+    }
+  }
+
+  /** The number of updates applied so far. */
+  get stepCount(): number {
+    return this.steps;
+  }
+
+  /** One update from `grads` (left undisposed), which must hold exactly one gradient per parameter. */
+  step(grads: Named<tf.Tensor>, lr = this.options.lr): void {
+    const byName = this.checkedGrads(grads);
+    const { betas: [beta1, beta2], eps, weightDecay } = this.options;
+    const t = this.steps + 1;
+    const stepSize = lr / (1 - beta1 ** t);
+    const rootCorrection2 = Math.sqrt(1 - beta2 ** t);
+    tf.tidy(() => {
+      for (const [name, param] of this.params) {
+        const g = byName.get(name)!;
+        const m = this.m.get(name)!;
+        const v = this.v.get(name)!;
+        const decayed = weightDecay > 0 ? param.mul(1 - lr * weightDecay) : param;
+        const mNext = m.mul(beta1).add(g.mul(1 - beta1));
+        const vNext = v.mul(beta2).add(g.mul(1 - beta2).mul(g));
+        const denominator = vNext.sqrt().div(rootCorrection2).add(eps);
+        m.assign(mNext);
+        v.assign(vNext);
+        param.assign(decayed.sub(mNext.div(denominator).mul(stepSize)));
+      }
+    });
+    this.steps = t;
+  }
+
+  /** Copies of the moments (`m.<param>`, `v.<param>`) and the step count (`step`, int32); the caller disposes them. */
+  state(): Record<string, tf.Tensor> {
+    const entries: Array<[string, tf.Tensor]> = [['step', tf.scalar(this.steps, 'int32')]];
+    for (const name of this.params.keys()) entries.push([`m.${name}`, this.m.get(name)!.clone()], [`v.${name}`, this.v.get(name)!.clone()]);
+    return Object.fromEntries(entries);
+  }
+
+  /** Restores what `state()` returned (from any source, e.g. a safetensors file); everything is checked first. */
+  loadState(state: Named<tf.Tensor>, source = '<state>'): void {
+    const given = new Map(namedEntries(state));
+    checkSameNames(given, ['step', ...[...this.params.keys()].flatMap((n) => [`m.${n}`, `v.${n}`])], `${source}: adam state`);
+    const step = given.get('step')!;
+    const stepValue = step.size === 1 ? step.dataSync()[0]! : NaN;
+    if (!Number.isSafeInteger(stepValue) || stepValue < 0) throw new Error(`${source}: adam state 'step' = ${step.size === 1 ? stepValue : `shape [${step.shape}]`}: expected a non-negative integer scalar`);
+    const assignments: Array<[tf.Variable, tf.Tensor]> = [];
+    for (const [name, param] of this.params) {
+      for (const [prefix, moments] of [['m', this.m], ['v', this.v]] as const) {
+        const tensor = given.get(`${prefix}.${name}`)!;
+        if (!tf.util.arraysEqual(tensor.shape, param.shape) || tensor.dtype !== 'float32') {
+          throw new Error(`${source}: adam state '${prefix}.${name}' is ${tensor.dtype} [${tensor.shape.join(', ')}]; expected float32 [${param.shape.join(', ')}] like the parameter`);
+        }
+        assignments.push([moments.get(name)!, tensor]);
+      }
+    }
+    for (const [variable, tensor] of assignments) variable.assign(tensor);
+    this.steps = stepValue;
+  }
+
+  dispose(): void {
+    tf.dispose([...this.m.values(), ...this.v.values()]);
+    this.m.clear();
+    this.v.clear();
+  }
+
+  private checkedGrads(grads: Named<tf.Tensor>): Map<string, tf.Tensor> {
+    const byName = new Map(namedEntries(grads));
+    checkSameNames(byName, [...this.params.keys()], 'adam.step: gradients');
+    for (const [name, param] of this.params) {
+      const g = byName.get(name)!;
+      if (!tf.util.arraysEqual(g.shape, param.shape)) throw new Error(`adam.step: gradient '${name}' has shape [${g.shape.join(', ')}]; parameter is [${param.shape.join(', ')}]`);
+    }
+    return byName;
+  }
+}

@@ -1,0 +1,51 @@
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import { Rng, SampleStore, TrainingSet } from '@ouroboros/core';
+import { tempDir, testContext } from '@ouroboros/core/testing';
+import { selectBackend } from '../backend/select-backend.ts';
+import { conformanceData } from '../testing/model-conformance.ts';
+import { MlpGaussianModel } from '../testing/mlp-gaussian-model.ts';
+import { trainingOptions } from './training-options.ts';
+
+const t = tempDir();
+let train: TrainingSet;
+beforeAll(async () => {
+  await selectBackend('wasm');
+  const data = conformanceData('vectors');
+  train = new TrainingSet([{ name: 'real', store: await SampleStore.write(join(t.dir, 'train'), data.info, data.train) }]);
+});
+afterAll(() => t.cleanup());
+
+describe('fitLoop', () => {
+  it('lowers the training loss, logs every logEvery steps with lr warm-up and gradient norms, and reports the steps taken', async () => {
+    const model = new MlpGaussianModel(conformanceData('vectors').info, 16, trainingOptions.parse({ lr: 0.02, warmupSteps: 10, logEvery: 25, batchSize: 64 }), Rng.from(0));
+    const logged: Array<{ step: number; scalars: Record<string, number> }> = [];
+    const ctx = testContext(0, 0, { log: (scalars, step) => logged.push({ step, scalars }), checkpointDir: join(t.dir, 'fit') });
+    const nll = async () => {
+      const x = model.codec.encode(await train.readAll());
+      const value = tf.tidy(() => model.loss({ x }).dataSync()[0]!);
+      x.dispose();
+      return value;
+    };
+    const before = await nll();
+    const report = await model.fit(train, { steps: 200, checkpointEvery: { minutes: 60 } }, ctx);
+    expect(report.steps).toBe(200);
+    expect(model.step).toBe(200);
+    expect(logged.map((l) => l.step)).toEqual([24, 49, 74, 99, 124, 149, 174, 199]);
+    expect(await nll()).toBeLessThan(before - 1);
+    expect(report.trainLoss!).toBeLessThan(before - 1);
+    expect(logged.every((l) => l.scalars.grad_norm! > 0 && l.scalars.lr === 0.02)).toBe(true);
+    model.dispose();
+  });
+
+  it('trains for epochs when no step count is given, and stops with a clear error when the loss diverges', async () => {
+    const model = new MlpGaussianModel(conformanceData('vectors').info, 4, trainingOptions.parse({ batchSize: 100 }), Rng.from(0));
+    expect((await model.fit(train, { epochs: 2, checkpointEvery: {} }, testContext(0, 0, { checkpointDir: join(t.dir, 'epochs') }))).steps).toBe(6);
+    model.dispose();
+    const wild = new MlpGaussianModel(conformanceData('vectors').info, 4, trainingOptions.parse({ lr: 1e30 }), Rng.from(0));
+    await expect(wild.fit(train, { steps: 50, checkpointEvery: {} }, testContext(0, 0, { checkpointDir: join(t.dir, 'wild') }))).rejects.toThrow(/training diverged: loss = (NaN|-?Infinity) at step \d+/);
+    wild.dispose();
+    expect(tf.memory().numTensors).toBeGreaterThanOrEqual(0);
+  });
+});

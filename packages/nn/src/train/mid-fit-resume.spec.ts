@@ -1,0 +1,64 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { container } from 'tsyringe';
+import { corePackage, PluginRegistry, registerPlugins, resolveConfig, RetrainingEngine, RunInterrupted, TensorBackend } from '@ouroboros/core';
+import { normalDatasetPlugin, readHistory, RecordingTracker, tempDir, withoutSeconds } from '@ouroboros/core/testing';
+import { tensorBackend } from '../backend/select-backend.ts';
+import { mlpGaussianModelPlugin } from '../testing/mlp-gaussian-model.ts';
+import { TRAINING_STATE_FILE } from './trained-model.ts';
+
+const scope = container.createChildContainer();
+corePackage.register(scope);
+registerPlugins(scope, 'model', mlpGaussianModelPlugin);
+registerPlugins(scope, 'dataset', normalDatasetPlugin);
+scope.register(TensorBackend, { useValue: tensorBackend });
+const registry = PluginRegistry.fromContainer(scope);
+const engine = scope.resolve(RetrainingEngine);
+const root = tempDir();
+afterAll(() => root.cleanup());
+
+const config = resolveConfig(
+  {
+    name: 'mid-fit',
+    seed: 3,
+    generations: 2,
+    backend: 'wasm',
+    dataset: { id: 'test-normal', dim: 2, train: 64, test: 64 },
+    model: { id: 'test-mlp-gaussian', hidden: 8, logEvery: 1, ema: 0.9, lr: 0.01 },
+    schedule: { id: 'constant-lambda', lambda: 0.5 },
+    train: { steps: 12, batchSize: 16, checkpointEvery: { steps: 4 } },
+    metrics: [],
+    trackers: [],
+  },
+  registry,
+);
+
+describe('a run stopped in the middle of a generation', () => {
+  it('resumes from the fit checkpoint and ends with exactly the uninterrupted history, steps and weights', async () => {
+    const whole = join(root.dir, 'whole');
+    const wholeResult = await engine.run(config, whole);
+    const dir = join(root.dir, 'stopped');
+    const controller = new AbortController();
+    const stopper = new RecordingTracker();
+    stopper.logSteps = (generation, step) => {
+      if (generation === 1 && step === 6) controller.abort('SIGTERM');
+    };
+    const error = await engine.run(config, dir, { signal: controller.signal, extraTrackers: [stopper] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RunInterrupted);
+    expect((error as RunInterrupted).exitCode).toBe(143);
+    const latest = JSON.parse(readFileSync(join(dir, 'checkpoints', 'gen-001', 'fit', 'latest.json'), 'utf8'));
+    expect(latest).toMatchObject({ fitStep: 7, totalSteps: 12 });
+
+    const recorder = new RecordingTracker();
+    const resumed = await engine.run(config, dir, { resume: true, extraTrackers: [recorder] });
+    expect(recorder.steps.filter((s) => s.generation === 1).map((s) => s.step)).toEqual([7, 8, 9, 10, 11]);
+    expect(withoutSeconds(resumed.history)).toEqual(withoutSeconds(wholeResult.history));
+    expect(withoutSeconds(readHistory(dir))).toEqual(withoutSeconds(wholeResult.history));
+    const bytes = (d: string, file: string) => readFileSync(join(d, file));
+    for (const file of ['gen-001/steps.jsonl', 'gen-002/steps.jsonl', `gen-002/model/${TRAINING_STATE_FILE}`, 'gen-002/samples/chunk-00000.bin']) {
+      expect(bytes(dir, file).equals(bytes(whole, file)), file).toBe(true);
+    }
+    expect(existsSync(join(dir, 'checkpoints'))).toBe(false);
+  });
+});
