@@ -47,3 +47,9 @@ export type { TrainingOptions } from './train/training-options.ts';
 export { fitLoop } from './train/fit-loop.ts';
 export { MiniBatches } from './train/minibatches.ts';
 export type { RawBatch } from './train/minibatches.ts';
+
+export { unpickle } from './io/pickle/unpickle.ts';
+export type { UnpickleOptions } from './io/pickle/unpickle.ts';
+export { PyObject, isNdArray } from './io/pickle/py-values.ts';
+export type { NdArray, NpDtype, PyCallable } from './io/pickle/py-values.ts';
+export { asBytes } from './io/pickle/numpy-globals.ts';
