@@ -12,7 +12,7 @@ export type { GenerativeModel, ModelEnv, TrainBudget, FitReport, LikelihoodKind,
 export { MetricPlugin } from './contracts/metric.ts';
 export type { Metric, MetricEnv, MetricInput, MetricFeatures, FeatureSet } from './contracts/metric.ts';
 export { FeatureExtractorPlugin } from './contracts/feature-extractor.ts';
-export type { FeatureExtractor, FeatureExtractorEnv } from './contracts/feature-extractor.ts';
+export type { FeatureExtractor, FeatureExtractorEnv, FeatureExtractorData } from './contracts/feature-extractor.ts';
 export { SchedulePlugin } from './contracts/schedule.ts';
 export type { MixingSchedule, ComposeInput, ScheduleEnv } from './contracts/schedule.ts';
 export { TrackerPlugin } from './contracts/tracker.ts';

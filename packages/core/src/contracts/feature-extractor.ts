@@ -1,7 +1,7 @@
 import type { DataInfo } from './dataset.ts';
 import type { PluginDefinition } from './plugin.ts';
 import type { RunContext } from './run-context.ts';
-import type { SampleArray } from '../store/sample-store.ts';
+import type { SampleArray, SampleStore } from '../store/sample-store.ts';
 
 /** Maps samples to feature vectors that metrics compare (Inception pool features, raw pixels, ...). */
 export interface FeatureExtractor {
@@ -11,6 +11,11 @@ export interface FeatureExtractor {
   readonly batchSize: number;
   /** Features of `count` samples given as stored (flat, storage dtype): `count * dim` values. */
   extract(samples: SampleArray, count: number, ctx: RunContext): Promise<Float32Array>;
+  /**
+   * Called once per run before the first `extract`, with the real training data: for extractors
+   * that learn from the data (a classifier trained on its labels) or cache per dataset.
+   */
+  prepare?(data: FeatureExtractorData, ctx: RunContext): Promise<void>;
   /** True when the features of float32 samples are the samples themselves (no copy is made). */
   readonly passThrough?: boolean;
   dispose?(): void;
@@ -21,4 +26,13 @@ export const FeatureExtractorPlugin = Symbol.for('ouroboros.FeatureExtractorPlug
 
 export interface FeatureExtractorEnv {
   readonly data: DataInfo;
+}
+
+/** What `prepare` gets: the run's real training split and a cache folder shared by the runs beside it. */
+export interface FeatureExtractorData {
+  readonly train: SampleStore;
+  /** Outlives the run (`.ouroboros-data/features` beside the run folders): trained extractors go here. */
+  readonly cacheDir: string;
+  /** The experiment seed, for extractors cached by dataset and seed. */
+  readonly seed: number;
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSplit } from '../contracts/dataset.ts';
-import type { FeatureExtractor } from '../contracts/feature-extractor.ts';
+import type { FeatureExtractor, FeatureExtractorData } from '../contracts/feature-extractor.ts';
 import type { FeatureSet } from '../contracts/metric.ts';
 import type { RunContext } from '../contracts/run-context.ts';
 import { gaussianMoments, MomentAccumulator, type GaussianMoments } from '../linalg/moments.ts';
@@ -28,8 +28,12 @@ const MOMENT_BATCH = 4096;
  */
 export class FeatureCache {
   private readonly generated = new Map<string, FeatureSet>();
+  private readonly prepared = new Map<string, Promise<void>>();
 
-  constructor(private readonly folder: RunFolder) {}
+  constructor(
+    private readonly folder: RunFolder,
+    private readonly data: FeatureExtractorData,
+  ) {}
 
   async reference(named: NamedExtractor, split: DataSplit, samples: SampleStore, ctx: RunContext): Promise<FeatureSet> {
     const dir = this.folder.featuresDir(named.key, split);
@@ -54,6 +58,11 @@ export class FeatureCache {
   private async extract(named: NamedExtractor, samples: SampleStore, dir: string, ctx: RunContext): Promise<SampleStore> {
     const { extractor } = named;
     if (extractor.passThrough && samples.dtype === 'float32') return samples;
+    if (extractor.prepare) {
+      let ready = this.prepared.get(named.key);
+      if (!ready) this.prepared.set(named.key, (ready = extractor.prepare(this.data, ctx)));
+      await ready;
+    }
     if (SampleStore.exists(dir)) {
       const store = SampleStore.open(dir);
       if (store.count === samples.count && store.sampleShape[0] === extractor.dim) return store;

@@ -46,7 +46,7 @@ const varianceRatio: MetricPlugin<Record<string, never>> = {
 };
 
 /** Counts the samples a feature extractor is asked for, to see what is computed once. */
-const extracted = { count: 0 };
+const extracted = { count: 0, prepared: [] as number[] };
 const countingFeatures: FeatureExtractorPlugin<{ scale: number }> = {
   id: 'counting',
   description: 'test extractor: samples times scale, counting its work',
@@ -54,6 +54,9 @@ const countingFeatures: FeatureExtractorPlugin<{ scale: number }> = {
   create: ({ scale }, env) => ({
     dim: env.data.sampleShape.reduce((a, b) => a * b, 1),
     batchSize: 64,
+    async prepare({ train }) {
+      extracted.prepared.push(train.count);
+    },
     async extract(samples, count) {
       extracted.count += count;
       return Float32Array.from(samples, (v) => v * scale);
@@ -303,6 +306,7 @@ describe('RetrainingEngine', () => {
 
   it('computes the reference features once per run, with every and reference options honoured', async () => {
     extracted.count = 0;
+    extracted.prepared = [];
     const dir = join(root.dir, 'features');
     const cfg = resolveConfig(
       { ...base, generations: 4, features: [{ id: 'counting', scale: 2 }], metrics: [{ id: 'feature-mean', features: 'counting', every: 2 }, { id: 'feature-mean', features: 'counting', reference: 'train' }] },
@@ -312,6 +316,7 @@ describe('RetrainingEngine', () => {
     const result = await engine.run(cfg, dir);
     // test (400) and train (40) reference features once each; each generation's 40 samples once.
     expect(extracted.count).toBe(400 + 40 + 5 * 40);
+    expect(extracted.prepared).toEqual([40]);
     expect(readdirSync(join(dir, 'features'))).toEqual([expect.stringMatching(/^counting-[0-9a-f]{10}$/)]);
     expect(result.history.every((row) => row.reference_mean !== undefined)).toBe(true);
     extracted.count = 0;

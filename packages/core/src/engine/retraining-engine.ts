@@ -123,7 +123,7 @@ export class RetrainingEngine {
         folder,
         files,
         parts,
-        features: new FeatureCache(folder),
+        features: new FeatureCache(folder, { train: real.train, cacheDir: join(dataCache, 'features'), seed: config.seed }),
         root,
         real,
         synthetic: committed.map((t) => SampleStore.open(join(folder.generationDir(t), 'samples'))),
