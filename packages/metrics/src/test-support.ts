@@ -29,8 +29,8 @@ export function identityFeatures(store: SampleStore): FeatureSet {
   };
 }
 
-/** A metric input over two vector stores, with identity features. */
-export function metricInput(reference: SampleStore, generated: SampleStore, model: GenerativeModel = unusedModel): MetricInput {
+/** A metric input over two vector stores whose features are the samples themselves, under the extractor name `extractor`. */
+export function metricInput(reference: SampleStore, generated: SampleStore, model: GenerativeModel = unusedModel, extractor = 'identity'): MetricInput {
   return {
     reference,
     referenceSplit: 'test',
@@ -38,7 +38,7 @@ export function metricInput(reference: SampleStore, generated: SampleStore, mode
     model,
     modelId: 'test-model',
     data: vectorInfo(reference.sampleShape[0]!),
-    features: async () => ({ extractor: 'identity', reference: identityFeatures(reference), generated: identityFeatures(generated) }),
+    features: async () => ({ extractor, reference: identityFeatures(reference), generated: identityFeatures(generated) }),
   };
 }
 

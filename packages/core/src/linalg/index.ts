@@ -1,4 +1,4 @@
-export { identity, transpose, trace, symmetrize } from './matrix.ts';
+export { identity, transpose, trace, symmetrize, dot } from './matrix.ts';
 export { multiply, multiplyTransposed } from './multiply.ts';
 export { MomentAccumulator, accumulateMoments, gaussianMoments } from './moments.ts';
 export type { GaussianMoments } from './moments.ts';

@@ -1,4 +1,5 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '@ouroboros/nn';
 import { join } from 'node:path';
 import { tempDir, testContext } from '@ouroboros/core/testing';
 import { metricInput, recordingEnv, vectorStore } from '../test-support.ts';
@@ -6,6 +7,9 @@ import { fdMetricPlugin, fdOptions } from './fd-metric.ts';
 
 const temp = tempDir('fd-metric-');
 afterAll(() => temp.cleanup());
+beforeAll(async () => {
+  await selectBackend('wasm');
+});
 
 const realRows = [
   [0, 0],
@@ -23,11 +27,14 @@ const generatedRows = [
   [1.5, 0.25],
 ];
 
-async function fd(real: number[][], generated: number[][], name: string, options = {}, seed = 0): Promise<number> {
-  const input = metricInput(await vectorStore(join(temp.dir, `${name}-real`), real), await vectorStore(join(temp.dir, `${name}-generated`), generated));
+async function fdRow(real: number[][], generated: number[][], name: string, options = {}, seed = 0, extractor = 'identity'): Promise<Record<string, number>> {
+  const input = metricInput(await vectorStore(join(temp.dir, `${name}-real`), real), await vectorStore(join(temp.dir, `${name}-generated`), generated), undefined, extractor);
   const metric = fdMetricPlugin.create(fdOptions.parse(options), recordingEnv(real[0]!.length));
-  const result = await metric.compute(input, testContext(seed));
-  return result.fd!;
+  return metric.compute(input, testContext(seed));
+}
+
+async function fd(real: number[][], generated: number[][], name: string, options = {}, seed = 0): Promise<number> {
+  return (await fdRow(real, generated, name, options, seed)).fd!;
 }
 
 describe('fd metric', () => {
@@ -67,8 +74,19 @@ describe('fd metric', () => {
     expect(await fd(many, shifted, 'big', { maxSamples: 1000 })).toBe(full);
   });
 
+  it('gives the same value to float32 precision from float32 matMul blocks', async () => {
+    expect(await fd(realRows, generatedRows, 'blocks', { covariance: 'float32-blocks' })).toBeCloseTo(0.9366223065115005, 6);
+  });
+
+  it('is logged as fid on inception-v3 features, fd_cnn on a classifier\'s and fd on any other', async () => {
+    expect(Object.keys(await fdRow(realRows, generatedRows, 'fid', {}, 0, 'inception-v3'))).toEqual(['fid']);
+    expect(Object.keys(await fdRow(realRows, generatedRows, 'cnn', {}, 0, 'classifier'))).toEqual(['fd_cnn']);
+    expect(Object.keys(await fdRow(realRows, generatedRows, 'pixels', {}, 0, 'pixels'))).toEqual(['fd']);
+  });
+
   it('validates its options', () => {
-    expect(fdOptions.parse({})).toEqual({});
+    expect(fdOptions.parse({})).toEqual({ covariance: 'float64' });
+    expect(() => fdOptions.parse({ covariance: 'float16' })).toThrow();
     expect(() => fdOptions.parse({ maxSamples: 0 })).toThrow();
     expect(() => fdOptions.parse({ maxSamples: 2.5 })).toThrow();
   });

@@ -1,7 +1,97 @@
-import { describe, expect, it } from 'vitest';
-import { frechetDistance, psdFactor, traceSqrtProduct } from './frechet-distance.ts';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MomentAccumulator, gaussianMoments } from '@ouroboros/core';
+import { findPython, runPython } from '@ouroboros/core/testing';
+import { selectBackend } from '@ouroboros/nn';
+import { BlockMomentAccumulator } from './block-moments.ts';
+import { frechetDistance, momentsDistance, traceSqrtProduct } from './frechet-distance.ts';
+import { pivotedCholesky } from './pivoted-cholesky.ts';
+
+const python = findPython(['numpy', 'scipy']);
+
+/**
+ * Fixed float32 feature sets and the distance pytorch-fid computes between them (its
+ * calculate_frechet_distance verbatim, np.cov, scipy.linalg.sqrtm), for: a full-rank case, a
+ * rank-deficient one (fewer samples than dimensions on both sides) and an exactly collinear one.
+ */
+const reference = `
+import base64, json
+import numpy as np
+from scipy import linalg
+
+def calculate_frechet_distance(mu1, sigma1, mu2, sigma2, eps=1e-6):
+    diff = mu1 - mu2
+    covmean, _ = linalg.sqrtm(sigma1.dot(sigma2), disp=False)
+    if not np.isfinite(covmean).all():
+        offset = np.eye(sigma1.shape[0]) * eps
+        covmean = linalg.sqrtm((sigma1 + offset).dot(sigma2 + offset))
+    if np.iscomplexobj(covmean):
+        covmean = covmean.real
+    return diff.dot(diff) + np.trace(sigma1) + np.trace(sigma2) - 2 * np.trace(covmean)
+
+rng = np.random.default_rng(7)
+def correlated(n, d, shift):
+    mix = np.eye(d) + 0.4 * rng.standard_normal((d, d)) / np.sqrt(d)
+    return (rng.standard_normal((n, d)) @ mix * rng.uniform(0.5, 2.0, d) + shift).astype(np.float32)
+
+cases = {}
+cases['full rank'] = (correlated(400, 24, 3.0), correlated(300, 24, 3.2))
+cases['rank deficient'] = (correlated(20, 32, 0.0), correlated(26, 32, 0.5))
+a, b = correlated(200, 16, 1.0), correlated(150, 16, 1.0)
+a[:, 5] = 2 * a[:, 3]; a[:, 9] = 1.5; b[:, 5] = 2 * b[:, 3] + 1
+cases['collinear and constant columns'] = (a, b)
+out = {}
+for name, (x1, x2) in cases.items():
+    m1, s1 = x1.mean(0, dtype=np.float64), np.cov(x1, rowvar=False)
+    m2, s2 = x2.mean(0, dtype=np.float64), np.cov(x2, rowvar=False)
+    out[name] = dict(d=x1.shape[1], a=base64.b64encode(x1.tobytes()).decode(), b=base64.b64encode(x2.tobytes()).decode(),
+                     fd=float(calculate_frechet_distance(m1, s1, m2, s2)))
+print(json.dumps(out))
+`;
+
+interface Case {
+  d: number;
+  a: string;
+  b: string;
+  fd: number;
+}
+
+const floats = (b64: string) => {
+  const bytes = Buffer.from(b64, 'base64');
+  return new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+};
+
+function relativeError(value: number, expected: number): number {
+  return Math.abs(value - expected) / Math.abs(expected);
+}
 
 describe('frechetDistance', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm');
+  });
+
+  describe.skipIf(!python)('against pytorch-fid computed by numpy and scipy.linalg.sqrtm (needs python3 with numpy and scipy)', () => {
+    const cases = python ? (JSON.parse(runPython(python, reference)) as Record<string, Case>) : {};
+
+    const exact = (d: number, x: Float32Array) => gaussianMoments(new MomentAccumulator(d).add(x), 1);
+    const blocked = (d: number, x: Float32Array) => new BlockMomentAccumulator(d, 64).add(x).moments(1);
+
+    it.each(Object.keys(cases))('%s: equal to 1e-7 relative from float64 moments', (name) => {
+      const { d, a, b, fd } = cases[name]!;
+      expect(relativeError(momentsDistance(exact(d, floats(a)), exact(d, floats(b))), fd)).toBeLessThan(1e-7);
+    });
+
+    it('full rank: equal to 1e-6 relative from moments streamed through float32 matMul blocks', () => {
+      const { d, a, b, fd } = cases['full rank']!;
+      expect(relativeError(momentsDistance(blocked(d, floats(a)), blocked(d, floats(b))), fd)).toBeLessThan(1e-6);
+    });
+
+    it('rank deficient: float32-block moments put rounding noise into the null space, which the square root magnifies', () => {
+      // Why `covariance: float64` is fd's default: eigenvalues of ~1e-7 |S| instead of 0 add about sqrt(1e-7) each.
+      const { d, a, b, fd } = cases['rank deficient']!;
+      expect(relativeError(momentsDistance(blocked(d, floats(a)), blocked(d, floats(b))), fd)).toBeGreaterThan(1e-6);
+    });
+  });
+
   it('matches pytorch-fid on a fixed non-commuting 3-D example', () => {
     const mu1 = Float64Array.of(0, 1, -1);
     const s1 = Float64Array.of(2, 0.5, 0.1, 0.5, 1, -0.3, 0.1, -0.3, 0.7);
@@ -34,21 +124,47 @@ describe('frechetDistance', () => {
     // a = sqrt(0.1) (1, 2, 3): tr S1 = 1.4, a^T S2 a = 0.1 * 29.3 = 2.93.
     const s1 = Float64Array.from({ length: 9 }, (_, k) => 0.1 * (Math.floor(k / 3) + 1) * ((k % 3) + 1));
     const s2 = Float64Array.of(1, -0.4, 0.2, -0.4, 2, 0.6, 0.2, 0.6, 1.5);
-    expect(traceSqrtProduct(s1, s2, 3)).toBeCloseTo(Math.sqrt(2.93), 7);
-    expect(frechetDistance(Float64Array.of(0, 1, -1), s1, Float64Array.of(0.5, 0.5, 0), s2, 3)).toBeCloseTo(1.5 + 1.4 + 4.5 - 2 * Math.sqrt(2.93), 7);
+    expect(traceSqrtProduct(s1, s2, 3)).toBeCloseTo(Math.sqrt(2.93), 13);
+    expect(frechetDistance(Float64Array.of(0, 1, -1), s1, Float64Array.of(0.5, 0.5, 0), s2, 3)).toBeCloseTo(1.5 + 1.4 + 4.5 - 2 * Math.sqrt(2.93), 12);
   });
 
-  it('factors a PSD matrix as F F^T whether or not it is positive definite', () => {
-    for (const s of [Float64Array.of(4, 2, 2, 3), Float64Array.of(1, 2, 2, 4)]) {
-      const f = psdFactor(s, 2);
-      const back = [f[0]! * f[0]! + f[1]! * f[1]!, f[0]! * f[2]! + f[1]! * f[3]!, f[2]! * f[0]! + f[3]! * f[1]!, f[2]! * f[2]! + f[3]! * f[3]!];
-      for (let k = 0; k < 4; k++) expect(back[k]).toBeCloseTo(s[k]!, 13);
-    }
+  it('gives 0 for tr sqrt(S1 S2) when S1 is all zeros (constant features), not NaN', () => {
+    expect(traceSqrtProduct(new Float64Array(4), Float64Array.of(1, 0, 0, 1), 2)).toBe(0);
   });
 
   it('names mismatched means', () => {
     expect(() => frechetDistance(new Float64Array(2), new Float64Array(4), new Float64Array(3), new Float64Array(4), 2)).toThrow(
       'frechetDistance: means of 2 and 3 values; expected 2',
     );
+  });
+});
+
+describe('pivotedCholesky', () => {
+  /** F F^T for F d x r. */
+  const gram = (f: Float64Array, d: number, r: number) =>
+    Float64Array.from({ length: d * d }, (_, k) => {
+      let s = 0;
+      for (let j = 0; j < r; j++) s += f[Math.floor(k / d) * r + j]! * f[(k % d) * r + j]!;
+      return s;
+    });
+
+  it('factors a positive definite matrix completely: F F^T = S', () => {
+    const s = Float64Array.of(4, 2, 0.4, 2, 3, -1, 0.4, -1, 2);
+    const { factor, rank } = pivotedCholesky(s, 3);
+    expect(rank).toBe(3);
+    gram(factor, 3, 3).forEach((v, k) => expect(v).toBeCloseTo(s[k]!, 14));
+  });
+
+  it('stops at the rank of a singular PSD matrix: u u^T + v v^T in 4-D has rank 2', () => {
+    const u = [1, 2, 0, -1];
+    const v = [0, 1, 3, 1];
+    const s = Float64Array.from({ length: 16 }, (_, k) => u[Math.floor(k / 4)]! * u[k % 4]! + v[Math.floor(k / 4)]! * v[k % 4]!);
+    const { factor, rank } = pivotedCholesky(s, 4);
+    expect(rank).toBe(2);
+    gram(factor, 4, 2).forEach((value, k) => expect(value).toBeCloseTo(s[k]!, 13));
+  });
+
+  it('names a non-finite diagonal', () => {
+    expect(() => pivotedCholesky(Float64Array.of(1, 0, 0, Number.NaN), 2)).toThrow('pivotedCholesky: diagonal entry 1 is NaN; expected finite values');
   });
 });
