@@ -4,12 +4,13 @@ import { container } from 'tsyringe';
 import { metricsPackage } from './register.ts';
 
 describe('metricsPackage', () => {
-  it('registers fd, precision-recall and nll under MetricPlugin, each resolvable by id with its defaults', () => {
+  it('registers fd, precision-recall, density-coverage and nll under MetricPlugin, each resolvable by id with its defaults', () => {
     const child = container.createChildContainer();
     metricsPackage.register(child);
-    expect(child.resolveAll<MetricPlugin>(MetricPlugin).map((p) => p.id)).toEqual(['fd', 'precision-recall', 'nll']);
+    expect(child.resolveAll<MetricPlugin>(MetricPlugin).map((p) => p.id)).toEqual(['fd', 'precision-recall', 'density-coverage', 'nll']);
     const registry = PluginRegistry.fromContainer(child);
-    expect(registry.bind('metric', { id: 'fd' }).options).toEqual({});
+    expect(registry.bind('metric', { id: 'fd' }).options).toEqual({ covariance: 'float64' });
+    expect(registry.bind('metric', { id: 'density-coverage' }).options).toEqual({ k: 5, maxSamples: 10_000 });
     expect(registry.bind('metric', { id: 'precision-recall' }).options).toEqual({ k: 3, maxSamples: 10_000 });
     expect(registry.bind('metric', { id: 'nll', batchSize: 64 }).options).toEqual({ batchSize: 64 });
     expect(() => registry.bind('metric', { id: 'precision-recall', k: 0 }, 'metrics[1]')).toThrow('metrics[1].k = 0');

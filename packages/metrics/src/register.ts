@@ -1,10 +1,11 @@
 import { CONTRACT_VERSION, registerPlugins, type MetricPlugin, type PluginPackage } from '@ouroboros/core';
 import { fdMetricPlugin } from './fd/fd-metric.ts';
 import { nllMetricPlugin } from './nll/nll-metric.ts';
-import { precisionRecallMetricPlugin } from './precision-recall/precision-recall-metric.ts';
+import { densityCoverageMetricPlugin } from './neighbours/density-coverage-metric.ts';
+import { precisionRecallMetricPlugin } from './neighbours/precision-recall-metric.ts';
 
 /** Every metric this package defines. */
-export const metricPlugins: readonly MetricPlugin[] = [fdMetricPlugin, precisionRecallMetricPlugin, nllMetricPlugin];
+export const metricPlugins: readonly MetricPlugin[] = [fdMetricPlugin, precisionRecallMetricPlugin, densityCoverageMetricPlugin, nllMetricPlugin];
 
 export const metricsPackage: PluginPackage = {
   name: '@ouroboros/metrics',

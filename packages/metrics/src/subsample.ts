@@ -7,9 +7,9 @@ export function subsampleIndices(count: number, max: number | undefined, rng: Rn
 }
 
 /** The samples of `store` (all, or a random subset of at most `max`), as float32 values n x d. */
-export async function readSamples(store: SampleStore, max: number | undefined, rng: Rng): Promise<{ values: Float32Array; count: number }> {
+export async function readSamples(store: SampleStore, max: number | undefined, rng: Rng): Promise<{ values: Float32Array; count: number; whole: boolean }> {
   const indices = subsampleIndices(store.count, max, rng);
   const raw = indices ? await store.gather(indices) : await store.readAll();
   const values = raw instanceof Float32Array ? raw : Float32Array.from(raw);
-  return { values, count: indices ? indices.length : store.count };
+  return { values, count: indices ? indices.length : store.count, whole: indices === undefined };
 }
