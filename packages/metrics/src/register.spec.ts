@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MetricPlugin, PluginRegistry } from '@ouroboros/core';
+import { FeatureExtractorPlugin, MetricPlugin, PluginRegistry } from '@ouroboros/core';
 import { container } from 'tsyringe';
 import { metricsPackage } from './register.ts';
 
@@ -14,5 +14,11 @@ describe('metricsPackage', () => {
     expect(registry.bind('metric', { id: 'precision-recall' }).options).toEqual({ k: 3, maxSamples: 10_000 });
     expect(registry.bind('metric', { id: 'nll', batchSize: 64 }).options).toEqual({ batchSize: 64 });
     expect(() => registry.bind('metric', { id: 'precision-recall', k: 0 }, 'metrics[1]')).toThrow('metrics[1].k = 0');
+  });
+
+  it('registers the inception-v3 feature extractor under FeatureExtractorPlugin', () => {
+    const child = container.createChildContainer();
+    metricsPackage.register(child);
+    expect(child.resolveAll<FeatureExtractorPlugin>(FeatureExtractorPlugin).map((p) => p.id)).toEqual(['inception-v3']);
   });
 });

@@ -1,14 +1,21 @@
-import { CONTRACT_VERSION, registerPlugins, type MetricPlugin, type PluginPackage } from '@ouroboros/core';
+import { CONTRACT_VERSION, registerPlugins, type FeatureExtractorPlugin, type MetricPlugin, type PluginPackage } from '@ouroboros/core';
 import { fdMetricPlugin } from './fd/fd-metric.ts';
-import { nllMetricPlugin } from './nll/nll-metric.ts';
+import { inceptionFeaturesPlugin } from './features/inception/inception-plugin.ts';
 import { densityCoverageMetricPlugin } from './neighbours/density-coverage-metric.ts';
 import { precisionRecallMetricPlugin } from './neighbours/precision-recall-metric.ts';
+import { nllMetricPlugin } from './nll/nll-metric.ts';
 
 /** Every metric this package defines. */
 export const metricPlugins: readonly MetricPlugin[] = [fdMetricPlugin, precisionRecallMetricPlugin, densityCoverageMetricPlugin, nllMetricPlugin];
 
+/** Every feature extractor this package defines (core ships `identity` and `pixels`). */
+export const featurePlugins: readonly FeatureExtractorPlugin[] = [inceptionFeaturesPlugin];
+
 export const metricsPackage: PluginPackage = {
   name: '@ouroboros/metrics',
   contractVersion: CONTRACT_VERSION,
-  register: (container) => registerPlugins(container, 'metric', ...metricPlugins),
+  register: (container) => {
+    registerPlugins(container, 'metric', ...metricPlugins);
+    registerPlugins(container, 'features', ...featurePlugins);
+  },
 };
