@@ -33,3 +33,11 @@ export { INCEPTION_DIM, INCEPTION_SIZE } from './features/inception/inception-ar
 export { readTorchCheckpoint } from './io/torch-checkpoint.ts';
 export { ZipArchive } from './io/zip-archive.ts';
 export type { ZipEntry } from './io/zip-archive.ts';
+export { classifierFeaturesPlugin, classifierLogitsPlugin, classifierOptions } from './features/classifier/classifier-plugin.ts';
+export type { ClassifierOptions } from './features/classifier/classifier-plugin.ts';
+export { SmallCnn } from './features/classifier/small-cnn.ts';
+export type { SmallCnnShape } from './features/classifier/small-cnn.ts';
+export { trainedClassifier, TrainedClassifier } from './features/classifier/trained-classifier.ts';
+export type { ClassifierTraining, ClassifierSource } from './features/classifier/trained-classifier.ts';
+export { classCoverageMetricPlugin, classCoverageOptions, klDivergence, predictedClasses } from './class-coverage/class-coverage-metric.ts';
+export type { ClassCoverageOptions } from './class-coverage/class-coverage-metric.ts';

@@ -4,10 +4,10 @@ import { container } from 'tsyringe';
 import { metricsPackage } from './register.ts';
 
 describe('metricsPackage', () => {
-  it('registers fd, precision-recall, density-coverage and nll under MetricPlugin, each resolvable by id with its defaults', () => {
+  it('registers fd, precision-recall, density-coverage, nll and class-coverage under MetricPlugin, each resolvable by id with its defaults', () => {
     const child = container.createChildContainer();
     metricsPackage.register(child);
-    expect(child.resolveAll<MetricPlugin>(MetricPlugin).map((p) => p.id)).toEqual(['fd', 'precision-recall', 'density-coverage', 'nll']);
+    expect(child.resolveAll<MetricPlugin>(MetricPlugin).map((p) => p.id)).toEqual(['fd', 'precision-recall', 'density-coverage', 'nll', 'class-coverage']);
     const registry = PluginRegistry.fromContainer(child);
     expect(registry.bind('metric', { id: 'fd' }).options).toEqual({ covariance: 'float64' });
     expect(registry.bind('metric', { id: 'density-coverage' }).options).toEqual({ k: 5, maxSamples: 10_000 });
@@ -16,9 +16,9 @@ describe('metricsPackage', () => {
     expect(() => registry.bind('metric', { id: 'precision-recall', k: 0 }, 'metrics[1]')).toThrow('metrics[1].k = 0');
   });
 
-  it('registers the inception-v3 feature extractor under FeatureExtractorPlugin', () => {
+  it('registers the inception-v3 and classifier feature extractors under FeatureExtractorPlugin', () => {
     const child = container.createChildContainer();
     metricsPackage.register(child);
-    expect(child.resolveAll<FeatureExtractorPlugin>(FeatureExtractorPlugin).map((p) => p.id)).toEqual(['inception-v3']);
+    expect(child.resolveAll<FeatureExtractorPlugin>(FeatureExtractorPlugin).map((p) => p.id)).toEqual(['inception-v3', 'classifier', 'classifier-logits']);
   });
 });

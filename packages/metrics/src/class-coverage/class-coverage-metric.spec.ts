@@ -1,0 +1,55 @@
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { tempDir, testContext } from '@ouroboros/core/testing';
+import { metricInput, recordingEnv, vectorStore } from '../test-support.ts';
+import { classCoverageMetricPlugin, classCoverageOptions, klDivergence } from './class-coverage-metric.ts';
+
+const temp = tempDir('class-coverage-');
+afterAll(() => temp.cleanup());
+
+/** Logit rows that predict `classes[i]` out of 4. */
+const logits = (classes: number[]) => classes.map((c) => [0, 1, 2, 3].map((j) => (j === c ? 5 : 0)));
+
+async function coverage(real: number[], generated: number[], name: string, options = {}) {
+  const env = { ...recordingEnv(4), data: { kind: 'image' as const, dtype: 'uint8' as const, sampleShape: [2, 2, 1], trainCount: 0, testCount: 0, classes: ['a', 'b', 'c', 'd'] } };
+  const metric = classCoverageMetricPlugin.create(classCoverageOptions.parse(options), env);
+  const input = metricInput(await vectorStore(join(temp.dir, `${name}-r`), logits(real)), await vectorStore(join(temp.dir, `${name}-g`), logits(generated)), undefined, 'classifier-logits');
+  return metric.compute(input, testContext());
+}
+
+describe('class-coverage', () => {
+  const real = [0, 0, 1, 1, 2, 2, 3, 3];
+
+  it('counts every class covered and a small KL when the generated classes follow the real ones', async () => {
+    const values = await coverage(real, [3, 2, 1, 0, 0, 1, 2, 3], 'even');
+    expect(values.classes_covered).toBe(4);
+    // p_real with one pseudo-count per class: (2 + 1) / 12 each; p_gen 1/4 each: KL = 0.
+    expect(values.class_kl).toBeCloseTo(0, 12);
+  });
+
+  it('counts collapse: all samples in one class cover 1 class, KL = ln(1 / p_real)', async () => {
+    const values = await coverage(real, [2, 2, 2, 2, 2, 2], 'collapsed');
+    expect(values.classes_covered).toBe(1);
+    expect(values.class_kl).toBeCloseTo(Math.log(1 / (3 / 12)), 12);
+  });
+
+  it('leaves out a class whose generated share is under minShare of its real share', async () => {
+    // Class 3: real share 1/4, generated 1/20 = 0.2 of it: covered at minShare 0.1, not at 0.3.
+    const generated = [...Array(19).fill(0), 3];
+    expect((await coverage(real, generated, 'share-1', { minShare: 0.1 })).classes_covered).toBe(2);
+    expect((await coverage(real, generated, 'share-3', { minShare: 0.3 })).classes_covered).toBe(1);
+  });
+
+  it('refuses features that are not one logit per class', async () => {
+    const env = recordingEnv(2);
+    const metric = classCoverageMetricPlugin.create(classCoverageOptions.parse({}), env);
+    const store = await vectorStore(join(temp.dir, 'v'), [[1, 2], [3, 4]]);
+    await expect(metric.compute(metricInput(store, store), testContext())).rejects.toThrow(
+      "class-coverage: needs class logits as features ('features: classifier-logits' on a labelled dataset), got 'identity' features of 2 values for 0 classes",
+    );
+  });
+
+  it('computes KL(p || q) with p = 0 terms counting 0', () => {
+    expect(klDivergence([0.5, 0.5, 0], [0.25, 0.25, 0.5])).toBeCloseTo(Math.log(2), 12);
+  });
+});

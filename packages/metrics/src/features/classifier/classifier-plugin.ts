@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { FeatureExtractor, FeatureExtractorPlugin } from '@ouroboros/core';
+import { trainedClassifier, type TrainedClassifier } from './trained-classifier.ts';
+
+export const classifierOptions = z.strictObject({
+  /** Channels of the first convolution (the others have 2x and 4x). */
+  width: z.int().positive().default(32),
+  /** Size of the penultimate layer: the length of `classifier`'s feature vectors. */
+  featureDim: z.int().positive().default(128),
+  /** Passes over the (at most maxTrain) training samples. */
+  epochs: z.number().positive().default(3),
+  batchSize: z.int().positive().default(64),
+  /** Adam's learning rate. */
+  learningRate: z.number().positive().default(1e-3),
+  /** Train on at most this many samples of the training split, drawn with the experiment seed. */
+  maxTrain: z.int().positive().default(20_000),
+});
+export type ClassifierOptions = z.infer<typeof classifierOptions>;
+
+/**
+ * A feature extractor from a small CNN trained on the run's own labelled training split (CIFAR-10,
+ * MNIST, shapes...) in `prepare`, cached beside the runs by dataset content and seed. `features`
+ * gives its penultimate layer (FD on it is the non-standard FD-cnn, not comparable with published
+ * FIDs), `logits` its class logits (for class-coverage).
+ */
+function classifierPlugin(id: string, output: 'features' | 'logits', description: string): FeatureExtractorPlugin<ClassifierOptions> {
+  return {
+    id,
+    description,
+    options: classifierOptions,
+    create: (options, { data }): FeatureExtractor => {
+      if (!data.classes || data.classes.length < 2) {
+        throw new Error(`${id}: the dataset has no class labels; a classifier needs a labelled dataset (CIFAR-10, MNIST, shapes), else use inception-v3 or pixels features`);
+      }
+      let classifier: TrainedClassifier | null = null;
+      return {
+        dim: output === 'features' ? options.featureDim : data.classes.length,
+        batchSize: 512,
+        async prepare({ train, cacheDir, seed }, ctx) {
+          classifier = await trainedClassifier({ train, data, cacheDir, seed }, options, ctx);
+        },
+        async extract(samples) {
+          if (!classifier) throw new Error(`${id}: features asked for before prepare; the classifier is trained on the run's training split first`);
+          return classifier.apply(samples, output);
+        },
+      };
+    },
+  };
+}
+
+/** `classifier`: penultimate-layer features of a small CNN trained on the dataset's labels (FD-cnn, non-standard). */
+export const classifierFeaturesPlugin = classifierPlugin(
+  'classifier',
+  'features',
+  "penultimate features of a small CNN trained on the dataset's labels; fd on them is the non-standard FD-cnn (logged fd_cnn)",
+);
+
+/** `classifier-logits`: the same CNN's class logits, for class-coverage. */
+export const classifierLogitsPlugin = classifierPlugin('classifier-logits', 'logits', "class logits of the small CNN trained on the dataset's labels (for class-coverage)");
