@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { backendNames, ConfigError, RunInterrupted, type BackendName } from '@ouroboros/core';
 import { parseArgs } from 'node:util';
 import { doctorCommand } from './commands/doctor.ts';
+import { fidCommand } from './commands/fid.ts';
 import { pluginsCommand } from './commands/plugins.ts';
 import { resumeCommand } from './commands/resume.ts';
 import { runCommand } from './commands/run.ts';
@@ -15,6 +16,8 @@ commands:
   plugins [--json]    list every plugin with its options
   doctor [--backend NAME]
                       show the tensor backend, its threads and a matmul speed
+  fid A B [--extractor inception-v3 --weights FILE] [--batch-size N] [--backend NAME] [--json]
+                      FID (or FD on other features: --extractor pixels) between two image folders or zips
 
 backends: ${backendNames.join(', ')}
 `;
@@ -61,6 +64,29 @@ export async function main(argv: readonly string[], stdout: NodeJS.WritableStrea
         expectPositionals(positionals, 0, 'doctor');
         return await doctorCommand(backendName((values.backend as string | undefined) ?? 'auto'), stdout);
       }
+      case 'fid': {
+        const { values, positionals } = parse(rest, {
+          extractor: { type: 'string' },
+          weights: { type: 'string' },
+          'batch-size': { type: 'string' },
+          backend: { type: 'string' },
+          json: { type: 'boolean' },
+        });
+        const [a, b] = expectPositionals(positionals, 2, 'fid A B');
+        return await fidCommand(
+          {
+            a: a!,
+            b: b!,
+            extractor: (values.extractor as string | undefined) ?? 'inception-v3',
+            weights: values.weights as string | undefined,
+            batchSize: values['batch-size'] === undefined ? undefined : positiveInt('--batch-size', values['batch-size'] as string),
+            backend: backendName((values.backend as string | undefined) ?? 'auto'),
+            json: Boolean(values.json),
+          },
+          stdout,
+          stderr,
+        );
+      }
       case undefined:
       case 'help':
       case '--help':
@@ -68,7 +94,7 @@ export async function main(argv: readonly string[], stdout: NodeJS.WritableStrea
         stdout.write(usage);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command '${command}'; expected one of run, resume, plugins, doctor`);
+        throw new UsageError(`unknown command '${command}'; expected one of run, resume, plugins, doctor, fid`);
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
@@ -98,6 +124,12 @@ function expectPositionals(positionals: string[], count: number, form: string): 
     throw new UsageError(`expected 'ouro ${form}', got ${positionals.length ? `'${positionals.join(' ')}'` : 'no arguments'}`);
   }
   return positionals;
+}
+
+function positiveInt(flag: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} ${value}: expected a positive integer`);
+  return n;
 }
 
 function backendName(value: string): BackendName {
