@@ -3,6 +3,6 @@ export { multiply, multiplyTransposed } from './multiply.ts';
 export { MomentAccumulator, accumulateMoments, gaussianMoments } from './moments.ts';
 export type { GaussianMoments } from './moments.ts';
 export { cholesky, choleskyLogDet, solveLower, solveLowerTransposed, choleskyInverseTrace } from './cholesky.ts';
-export { symmetricEigen, symmetricEigenvalues } from './symmetric-eigen.ts';
+export { symmetricEigen, symmetricEigenvalues, tridiagonalEigenvalues } from './symmetric-eigen.ts';
 export type { SymmetricEigen } from './symmetric-eigen.ts';
 export { sqrtmPsd } from './sqrtm.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { multiply } from './multiply.ts';
 import { transpose } from './matrix.ts';
-import { symmetricEigen, symmetricEigenvalues } from './symmetric-eigen.ts';
+import { symmetricEigen, symmetricEigenvalues, tridiagonalEigenvalues } from './symmetric-eigen.ts';
 import { maxAbsDiff, randomSymmetric } from './test-matrices.ts';
 
 /** V diag(w) V^T. */
@@ -79,5 +79,13 @@ describe('symmetricEigen', () => {
   it('names a non-finite entry and a size mismatch', () => {
     expect(() => symmetricEigen(Float64Array.of(1, 0, Number.NaN, 1), 2)).toThrow('symmetricEigen: entry (1, 0) is NaN; expected finite values');
     expect(() => symmetricEigen(new Float64Array(5), 2)).toThrow('array of 5 values; expected 2x2 = 4');
+  });
+
+  it('finds the eigenvalues of a tridiagonal matrix given by its diagonals: tridiag(-1, 2, -1) again', () => {
+    const n = 40;
+    const values = tridiagonalEigenvalues(new Float64Array(n).fill(2), new Float64Array(n - 1).fill(-1));
+    const expected = Array.from({ length: n }, (_, k) => 2 - 2 * Math.cos(((k + 1) * Math.PI) / (n + 1)));
+    expect(maxAbsDiff(values, expected)).toBeLessThan(1e-13);
+    expect(() => tridiagonalEigenvalues([1, 2], [])).toThrow('tridiagonalEigenvalues: 0 off-diagonal values for 2 diagonal ones; expected 1');
   });
 });

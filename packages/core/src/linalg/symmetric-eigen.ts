@@ -29,6 +29,20 @@ export function symmetricEigenvalues(a: Float64Array, d: number): Float64Array {
 }
 
 /**
+ * Eigenvalues, ascending, of the symmetric tridiagonal matrix with diagonal `diagonal` (n values)
+ * and subdiagonal `off` (off[i] = T[i+1][i], n - 1 values), by the implicit QL iterations of tql2.
+ */
+export function tridiagonalEigenvalues(diagonal: ArrayLike<number>, off: ArrayLike<number>): Float64Array {
+  const n = diagonal.length;
+  if (off.length !== Math.max(n - 1, 0)) throw new RangeError(`tridiagonalEigenvalues: ${off.length} off-diagonal values for ${n} diagonal ones; expected ${Math.max(n - 1, 0)}`);
+  const values = Float64Array.from(diagonal);
+  const e = new Float64Array(n);
+  for (let i = 1; i < n; i++) e[i] = off[i - 1]!;
+  if (n > 0) diagonalize(new Float64Array(0), values, e, n, false, 'tridiagonalEigenvalues');
+  return values;
+}
+
+/**
  * Runs tred2 + tql2 on W = V^T, so that every inner loop of JAMA's column-wise updates of V walks a
  * contiguous row of W. On return row j of `rows` is the eigenvector of values[j].
  */

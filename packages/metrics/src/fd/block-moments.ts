@@ -1,35 +1,45 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GaussianMoments, SampleArray } from '@ouroboros/core';
+import { F64Arena, type F64Matrix } from '../linalg/f64-kernels.ts';
+
+/** How each block's scatter Y^T Y is computed: float64 WebAssembly SIMD (exact), or float32 matMuls on the tensor backend. */
+export type ScatterPrecision = 'float64' | 'float32';
 
 /**
- * Rows per float32 product. The float32 sums inside one product run over this many rows, so the
+ * Rows per block. In float32 the sums inside one block's product run over this many rows, so the
  * scatter's relative error grows with it (about 1e-7 at 256 rows, 3e-7 at 512 on 2048-d features,
- * measured against a float64 two-pass computation); larger blocks keep the matMul efficient.
+ * against a float64 two-pass computation); larger blocks keep the products efficient.
  */
 export const MOMENT_BLOCK_ROWS = 512;
-/** Column panels of Y^T Y: only the blocks on and above the diagonal are computed, (p + 1) / 2p of the work. */
-const PANELS = 4;
+/** Row (float64) or column (float32) panels of Y^T Y: only the blocks on and above the diagonal are computed. */
+const FLOAT64_PANEL = 64;
+const FLOAT32_PANELS = 4;
 
 /**
- * Running mean and covariance of float32 feature rows, with the O(n d^2) work on the tensor
- * backend's matMul (XNNPACK on wasm): each block of rows is centred on its own mean in float64,
- * rounded to float32, its scatter Y^T Y computed as a float32 product and added in float64, and
- * blocks are merged with the pairwise update of Chan, Golub & LeVeque (1979). Memory is O(d^2)
- * whatever the number of rows.
+ * Running mean and covariance of feature rows in O(d^2) memory, with the O(n d^2) work in
+ * products of blocks of rows: each block is centred on its own mean in float64, its scatter Y^T Y
+ * added in float64, and blocks merged with the pairwise update of Chan, Golub & LeVeque (1979).
+ * `float64` computes Y^T Y with the float64 gemm_nt kernel (exact to rounding, as np.cov);
+ * `float32` rounds Y to float32 and multiplies on the tensor backend (XNNPACK on wasm), faster for
+ * wide features but about 1e-7 relative error per entry.
  */
 export class BlockMomentAccumulator {
   private n = 0;
   private readonly runningMean: Float64Array;
-  /** Upper triangle of sum_i (x_i - mean)(x_i - mean)^T, float64. */
-  private readonly scatter: Float64Array;
+  private readonly arena = new F64Arena();
+  /** Upper triangle of sum_i (x_i - mean)(x_i - mean)^T. */
+  private readonly scatter: F64Matrix;
+  private readonly block: F64Matrix;
 
   constructor(
     readonly dim: number,
+    readonly precision: ScatterPrecision = 'float64',
     private readonly blockRows = MOMENT_BLOCK_ROWS,
   ) {
     if (!Number.isInteger(dim) || dim <= 0) throw new RangeError(`BlockMomentAccumulator: dim = ${dim}; expected a positive integer`);
     this.runningMean = new Float64Array(dim);
-    this.scatter = new Float64Array(dim * dim);
+    this.scatter = this.arena.matrix(dim, dim);
+    this.block = this.arena.matrix(dim, blockRows);
   }
 
   get count(): number {
@@ -49,11 +59,13 @@ export class BlockMomentAccumulator {
   moments(ddof: 0 | 1 = 1): GaussianMoments {
     const d = this.dim;
     if (this.n < ddof + 1) throw new RangeError(`BlockMomentAccumulator: covariance with ddof ${ddof} of ${this.n} samples; expected at least ${ddof + 1}`);
+    const view = this.arena.f64();
+    const s = this.scatter.ptr / 8;
     const covariance = new Float64Array(d * d);
     const scale = 1 / (this.n - ddof);
     for (let i = 0; i < d; i++) {
       for (let j = i; j < d; j++) {
-        const v = this.scatter[i * d + j]! * scale;
+        const v = view[s + i * this.scatter.ld + j]! * scale;
         covariance[i * d + j] = v;
         covariance[j * d + i] = v;
       }
@@ -69,20 +81,36 @@ export class BlockMomentAccumulator {
       for (let j = 0; j < d; j++) blockMean[j] += x[r + j]!;
     }
     for (let j = 0; j < d; j++) blockMean[j] /= rows;
-    const centred = new Float32Array(rows * d);
-    for (let i = 0; i < rows; i++) {
-      const r = (start + i) * d;
-      const o = i * d;
-      for (let j = 0; j < d; j++) centred[o + j] = x[r + j]! - blockMean[j]!;
-    }
-    this.addScatter(centred, rows);
+    if (this.precision === 'float64') this.addScatter64(x, start, rows, blockMean);
+    else this.addScatter32(x, start, rows, blockMean);
     this.merge(rows, blockMean);
   }
 
-  /** scatter += Y^T Y for Y (rows x d), upper triangle, panel by panel of columns. */
-  private addScatter(centred: Float32Array, rows: number): void {
+  /** scatter += Y^T Y in float64: Y^T (d x rows) in the arena, row panels of the upper triangle by gemm_nt. */
+  private addScatter64(x: ArrayLike<number>, start: number, rows: number, blockMean: Float64Array): void {
     const d = this.dim;
-    const width = Math.ceil(d / PANELS);
+    const view = this.arena.f64();
+    const yt = this.block.ptr / 8;
+    const ld = this.block.ld;
+    for (let j = 0; j < d; j++) view.fill(0, yt + j * ld + rows, yt + j * ld + ld);
+    for (let i = 0; i < rows; i++) {
+      const r = (start + i) * d;
+      for (let j = 0; j < d; j++) view[yt + j * ld + i] = x[r + j]! - blockMean[j]!;
+    }
+    for (let i0 = 0; i0 < d; i0 += FLOAT64_PANEL) {
+      this.arena.gemmNT(this.scatter, i0, i0, this.block, i0, 0, this.block, i0, 0, Math.min(FLOAT64_PANEL, d - i0), d - i0, rows);
+    }
+  }
+
+  /** scatter += Y^T Y with Y rounded to float32 and multiplied on the tensor backend, column panel by panel. */
+  private addScatter32(x: ArrayLike<number>, start: number, rows: number, blockMean: Float64Array): void {
+    const d = this.dim;
+    const centred = new Float32Array(rows * d);
+    for (let i = 0; i < rows; i++) {
+      const r = (start + i) * d;
+      for (let j = 0; j < d; j++) centred[i * d + j] = x[r + j]! - blockMean[j]!;
+    }
+    const width = Math.ceil(d / FLOAT32_PANELS);
     const panels = tf.tidy(() => {
       const y = tf.tensor2d(centred, [rows, d]);
       const yT = tf.transpose(y);
@@ -99,10 +127,11 @@ export class BlockMomentAccumulator {
       const values = panel.dataSync();
       const [w, cols] = panel.shape;
       panel.dispose();
+      const view = this.arena.f64();
       for (let i = 0; i < w; i++) {
-        const target = (p0 + i) * d + p0;
+        const target = this.scatter.ptr / 8 + (p0 + i) * this.scatter.ld + p0;
         const source = i * cols;
-        for (let j = i; j < cols; j++) this.scatter[target + j] += values[source + j]!;
+        for (let j = i; j < cols; j++) view[target + j] += values[source + j]!;
       }
       p0 += w;
     }
@@ -116,10 +145,11 @@ export class BlockMomentAccumulator {
     const delta = new Float64Array(d);
     for (let j = 0; j < d; j++) delta[j] = meanB[j]! - this.runningMean[j]!;
     if (weight > 0) {
+      const view = this.arena.f64();
       for (let i = 0; i < d; i++) {
         const wi = weight * delta[i]!;
-        const row = i * d;
-        for (let j = i; j < d; j++) this.scatter[row + j] += wi * delta[j]!;
+        const row = this.scatter.ptr / 8 + i * this.scatter.ld;
+        for (let j = i; j < d; j++) view[row + j] += wi * delta[j]!;
       }
     }
     for (let j = 0; j < d; j++) this.runningMean[j] += (delta[j]! * nb) / total;

@@ -7,7 +7,8 @@ export const fdOptions = z.strictObject({
   /** Use at most this many samples of each set, drawn without replacement with the run's rng. */
   maxSamples: z.int().positive().optional(),
   /**
-   * `float64`: exact streamed moments (the engine's, cached in the run folder for the reference).
+   * `float64`: exact streamed moments (float64 WebAssembly kernels; the engine's, cached in the run
+   * folder, for the reference).
    * `float32-blocks`: covariances as float32 matMuls of 512-row blocks added in float64, several
    * times faster on wasm for wide features but about 1e-7 relative error per entry, which a singular
    * covariance (fewer samples than dimensions, collapsed samples) turns into a visibly wrong distance.
@@ -38,7 +39,8 @@ export const fdMetricPlugin: MetricPlugin<FdOptions> = {
   create: ({ maxSamples, covariance }) => {
     const moments = (set: FeatureSet, key: string, ctx: RunContext): Promise<GaussianMoments> => {
       const subsample = maxSamples !== undefined && set.store.count > maxSamples;
-      if (covariance === 'float64' && !subsample) return set.moments();
+      // The reference's float64 moments are the engine's, cached in the run folder.
+      if (covariance === 'float64' && !subsample && key === 'real') return set.moments();
       return storeMoments(set.store, ctx.rng.fork('fd', key), subsample ? maxSamples : undefined, covariance);
     };
     return {

@@ -3,8 +3,8 @@ import { MomentAccumulator, gaussianMoments } from '@ouroboros/core';
 import { findPython, runPython } from '@ouroboros/core/testing';
 import { selectBackend } from '@ouroboros/nn';
 import { BlockMomentAccumulator } from './block-moments.ts';
-import { frechetDistance, momentsDistance, traceSqrtProduct } from './frechet-distance.ts';
-import { pivotedCholesky } from './pivoted-cholesky.ts';
+import { traceSqrtProduct } from '../linalg/trace-sqrt-product.ts';
+import { frechetDistance, momentsDistance } from './frechet-distance.ts';
 
 const python = findPython(['numpy', 'scipy']);
 
@@ -73,11 +73,13 @@ describe('frechetDistance', () => {
     const cases = python ? (JSON.parse(runPython(python, reference)) as Record<string, Case>) : {};
 
     const exact = (d: number, x: Float32Array) => gaussianMoments(new MomentAccumulator(d).add(x), 1);
-    const blocked = (d: number, x: Float32Array) => new BlockMomentAccumulator(d, 64).add(x).moments(1);
+    const blocked = (d: number, x: Float32Array) => new BlockMomentAccumulator(d, 'float32', 64).add(x).moments(1);
+    const wasm64 = (d: number, x: Float32Array) => new BlockMomentAccumulator(d, 'float64', 64).add(x).moments(1);
 
-    it.each(Object.keys(cases))('%s: equal to 1e-7 relative from float64 moments', (name) => {
+    it.each(Object.keys(cases))('%s: equal to 1e-7 relative from float64 moments (core\'s accumulator and the wasm one)', (name) => {
       const { d, a, b, fd } = cases[name]!;
       expect(relativeError(momentsDistance(exact(d, floats(a)), exact(d, floats(b))), fd)).toBeLessThan(1e-7);
+      expect(relativeError(momentsDistance(wasm64(d, floats(a)), wasm64(d, floats(b))), fd)).toBeLessThan(1e-7);
     });
 
     it('full rank: equal to 1e-6 relative from moments streamed through float32 matMul blocks', () => {
@@ -136,35 +138,5 @@ describe('frechetDistance', () => {
     expect(() => frechetDistance(new Float64Array(2), new Float64Array(4), new Float64Array(3), new Float64Array(4), 2)).toThrow(
       'frechetDistance: means of 2 and 3 values; expected 2',
     );
-  });
-});
-
-describe('pivotedCholesky', () => {
-  /** F F^T for F d x r. */
-  const gram = (f: Float64Array, d: number, r: number) =>
-    Float64Array.from({ length: d * d }, (_, k) => {
-      let s = 0;
-      for (let j = 0; j < r; j++) s += f[Math.floor(k / d) * r + j]! * f[(k % d) * r + j]!;
-      return s;
-    });
-
-  it('factors a positive definite matrix completely: F F^T = S', () => {
-    const s = Float64Array.of(4, 2, 0.4, 2, 3, -1, 0.4, -1, 2);
-    const { factor, rank } = pivotedCholesky(s, 3);
-    expect(rank).toBe(3);
-    gram(factor, 3, 3).forEach((v, k) => expect(v).toBeCloseTo(s[k]!, 14));
-  });
-
-  it('stops at the rank of a singular PSD matrix: u u^T + v v^T in 4-D has rank 2', () => {
-    const u = [1, 2, 0, -1];
-    const v = [0, 1, 3, 1];
-    const s = Float64Array.from({ length: 16 }, (_, k) => u[Math.floor(k / 4)]! * u[k % 4]! + v[Math.floor(k / 4)]! * v[k % 4]!);
-    const { factor, rank } = pivotedCholesky(s, 4);
-    expect(rank).toBe(2);
-    gram(factor, 4, 2).forEach((value, k) => expect(value).toBeCloseTo(s[k]!, 13));
-  });
-
-  it('names a non-finite diagonal', () => {
-    expect(() => pivotedCholesky(Float64Array.of(1, 0, 0, Number.NaN), 2)).toThrow('pivotedCholesky: diagonal entry 1 is NaN; expected finite values');
   });
 });
