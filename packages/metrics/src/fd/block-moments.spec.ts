@@ -41,7 +41,7 @@ describe('BlockMomentAccumulator', () => {
 
   it('gives the maximum-likelihood covariance with ddof 0 and names too few samples', () => {
     expect(maxAbsDiff(new BlockMomentAccumulator(d).add(x).moments(0).covariance, exact.covariance(0))).toBeLessThan(1e-10);
-    expect(() => new BlockMomentAccumulator(2).add([1, 2]).moments(1)).toThrow('covariance with ddof 1 of 1 samples; expected at least 2');
-    expect(() => new BlockMomentAccumulator(3).add([1, 2])).toThrow('2 values is not a whole number of 3-dimensional samples');
+    expect(() => new BlockMomentAccumulator(2).add(Float64Array.of(1, 2)).moments(1)).toThrow('covariance with ddof 1 of 1 samples; expected at least 2');
+    expect(() => new BlockMomentAccumulator(3).add(Float64Array.of(1, 2))).toThrow('2 values is not a whole number of 3-dimensional samples');
   });
 });
