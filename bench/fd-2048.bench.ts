@@ -2,7 +2,8 @@
  * fd on two 10,000 x 2048 feature sets against fd_2048.py (pytorch-fid's formula with numpy and
  * scipy), one thread each, alternating, on the same features (the twin's, rounded to float32 as
  * ouroboros stores features). Ours: each set's moments (fd's default float64 path, and the
- * float32-blocks option), then frechetDistance.
+ * float32-blocks option; core's MomentAccumulator, which the engine uses once per run for the
+ * reference set, for comparison), then frechetDistance.
  * Run by hand: `npx tsx bench/fd-2048.bench.ts > bench/results/fd-2048.md` (about 10 minutes on 2 idle cores).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -23,8 +24,9 @@ const a = readFloat32(`${base}.a.f32`);
 const b = readFloat32(`${base}.b.f32`);
 const loadAtStart = loadNow();
 
-const float64 = (x: Float32Array) => gaussianMoments(new MomentAccumulator(D).add(x), 1);
-const float32Blocks = (x: Float32Array) => new BlockMomentAccumulator(D).add(x).moments(1);
+const float64 = (x: Float32Array) => new BlockMomentAccumulator(D, 'float64').add(x).moments(1);
+const float32Blocks = (x: Float32Array) => new BlockMomentAccumulator(D, 'float32').add(x).moments(1);
+const core = (x: Float32Array) => gaussianMoments(new MomentAccumulator(D).add(x), 1);
 
 function ours(moments: (x: Float32Array) => GaussianMoments) {
   const t0 = performance.now();
@@ -36,7 +38,7 @@ function ours(moments: (x: Float32Array) => GaussianMoments) {
   return { seconds: (t2 - t0) / 1000, cov: (t1 - t0) / 1000, distance: (t2 - t1) / 1000, fd };
 }
 
-const rows: Record<string, Array<{ seconds: number; cov: number; distance: number; fd: number }>> = { float64: [], blocks: [], scipy: [] };
+const rows: Record<string, Array<{ seconds: number; cov: number; distance: number; fd: number }>> = { float64: [], blocks: [], core: [], scipy: [] };
 for (let r = 0; r < repeats; r++) {
   process.stderr.write(`repeat ${r + 1}/${repeats}: ours (float64)...\n`);
   rows.float64!.push(ours(float64));
@@ -45,6 +47,10 @@ for (let r = 0; r < repeats; r++) {
   rows.scipy!.push({ seconds: twin.seconds, cov: twin.cov_s, distance: twin.distance_s, fd: twin.fd });
   process.stderr.write('  ours (float32 blocks)...\n');
   rows.blocks!.push(ours(float32Blocks));
+  if (r === 0) {
+    process.stderr.write('  ours (core MomentAccumulator, once)...\n');
+    rows.core!.push(ours(core));
+  }
 }
 rmSync(dir, { recursive: true, force: true });
 
@@ -57,7 +63,12 @@ console.log(`- ${repeats} alternating repeats; medians. Features: fd_2048.py's m
 console.log('- ratio = scipy seconds / ours: above 1 means ouroboros is faster\n');
 console.log('| path | moments s | distance s | total s | ratio | FD | relative difference from scipy |');
 console.log('|---|---|---|---|---|---|---|');
-for (const [name, label] of [['scipy', 'numpy np.cov + scipy.linalg.sqrtm (twin)'], ['float64', 'ours, fd default (float64 MomentAccumulator)'], ['blocks', "ours, fd covariance: 'float32-blocks'"]] as const) {
+for (const [name, label] of [
+  ['scipy', 'numpy np.cov + scipy.linalg.sqrtm (twin)'],
+  ['float64', "ours, fd's default: float64 wasm moments"],
+  ['blocks', "ours, fd covariance: 'float32-blocks'"],
+  ['core', "ours with core's MomentAccumulator (the engine's reference moments, once per run; 1 run)"],
+] as const) {
   const list = rows[name]!;
   const total = median(list.map((x) => x.seconds));
   const fd = list[0]!.fd;
