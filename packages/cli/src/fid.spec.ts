@@ -6,26 +6,11 @@ import { findPython, runPython, tempDir } from '@ouroboros/core/testing';
 import { inceptionConvs } from '@ouroboros/metrics';
 import { writeSafetensorsFile, type SafetensorsEntry } from '@ouroboros/nn';
 import sharp from 'sharp';
-import { main } from './main.ts';
+import { ouro } from './ouro-in-process.ts';
 
 const tmp = tempDir('ouro-fid-');
 afterAll(() => tmp.cleanup());
 const python = findPython(['numpy', 'scipy']);
-
-class Capture {
-  text = '';
-  write(chunk: string) {
-    this.text += chunk;
-    return true;
-  }
-}
-
-async function ouro(...args: string[]) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(args, stdout as unknown as NodeJS.WritableStream, stderr as unknown as NodeJS.WritableStream);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 /** `count` random RGB images of size x size, brighter by `shift`, as flat pixel arrays. */
 function images(count: number, size: number, shift: number, seed: number): Uint8Array[] {
