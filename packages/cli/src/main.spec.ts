@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { readHistory, tempDir, withoutSeconds } from '@ouroboros/core/testing';
@@ -57,21 +57,23 @@ describe('ouro run', () => {
     expect(existsSync(join(collapse, 'gen-020', 'samples.png'))).toBe(true);
   });
 
-  it('rejects a bad config with one line naming the field, exit code 1, and writes nothing', async () => {
+  it('rejects a bad config with one line naming the field and the --set that caused it, exit code 1, and writes nothing', async () => {
     const out = join(tmp.dir, 'never');
     const cases: Array<[string[], RegExp]> = [
-      [['--set', 'schedule.id=constant-lambda', '--set', 'schedule.lambda=-1'], /schedule\.lambda = -1: expected number to be >=0/],
-      [['--set', 'model.id=vae'], /model\.id = "vae": unknown model; known model ids: gaussian/],
-      [['--set', 'dataset=null'], /dataset is missing: expected object/],
+      [['--set', 'schedule.id=constant-lambda', '--set', 'schedule.lambda=-1'], /^ouro: --set schedule\.id=constant-lambda --set schedule\.lambda=-1: schedule\.lambda = -1: expected number to be >=0$/],
+      [['--set', 'model.id=vae'], /^ouro: --set model\.id=vae: model\.id = "vae": unknown model; known model ids: gaussian/],
+      [['--set', 'dataset=null'], /^ouro: --set dataset=null: dataset is missing: expected object/],
     ];
     for (const [args, message] of cases) {
       const result = await ouro('run', example, '--out', out, ...args);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim()).toMatch(message);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
-      expect(result.stderr.startsWith(`ouro: ${example}: `)).toBe(true);
       expect(existsSync(out)).toBe(false);
     }
+    const broken = join(tmp.dir, 'broken.yaml');
+    writeFileSync(broken, readFileSync(example, 'utf8').replace('generations: 20', 'generations: -2'));
+    expect((await ouro('run', broken)).stderr).toBe(`ouro: ${broken}: generations = -2: expected number to be >=0\n`);
     expect((await ouro('run', join(tmp.dir, 'missing.yaml'))).stderr).toMatch(/missing\.yaml: config file not found/);
     expect((await ouro('run')).code).toBe(2);
     expect((await ouro('frobnicate')).stderr).toMatch(/unknown command 'frobnicate'/);
@@ -108,7 +110,10 @@ describe('ouro resume', () => {
   it('names a folder that is not a run', async () => {
     const result = await ouro('resume', join(tmp.dir, 'nothing'));
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/nothing: no run\.json; expected a run folder/);
+    expect(result.stderr).toMatch(/nothing: no such folder; expected a run folder/);
+    const empty = join(tmp.dir, 'empty');
+    mkdirSync(empty);
+    expect((await ouro('resume', empty)).stderr).toMatch(/empty: no run\.json; expected a run folder/);
   });
 });
 
