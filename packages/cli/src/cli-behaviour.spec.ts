@@ -54,7 +54,7 @@ describe('--set of a plugin id', () => {
     const result = await ouro('run', example, '--out', out, '--set', 'dataset.id=two-moons', '--set', 'generations=1', '--set', 'trackers=[]');
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toMatch(/note: --set dataset\.id=two-moons: dropped dataset\.dim, which 'two-moons' does not take/);
-    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).dataset).toMatchObject({ id: 'two-moons', train: 50, test: 2000 });
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).dataset).toMatchObject({ id: 'two-moons', train: 20, test: 2000 });
   });
 });
 
