@@ -5,6 +5,7 @@ import { doctorCommand } from './commands/doctor.ts';
 import { pluginsCommand } from './commands/plugins.ts';
 import { resumeCommand } from './commands/resume.ts';
 import { runCommand } from './commands/run.ts';
+import { wandbSyncCommand } from './commands/wandb.ts';
 
 export const usage = `usage: ouro <command> [options]
 
@@ -15,6 +16,7 @@ commands:
   plugins [--json]    list every plugin with its options
   doctor [--backend NAME]
                       show the tensor backend, its threads and a matmul speed
+  wandb sync DIR      upload a run's W&B spool (offline runs, what an outage left)
 
 backends: ${backendNames.join(', ')}
 `;
@@ -61,6 +63,12 @@ export async function main(argv: readonly string[], stdout: NodeJS.WritableStrea
         expectPositionals(positionals, 0, 'doctor');
         return await doctorCommand(backendName((values.backend as string | undefined) ?? 'auto'), stdout);
       }
+      case 'wandb': {
+        const { positionals } = parse(rest, {});
+        const [sub, dir] = expectPositionals(positionals, 2, 'wandb sync DIR');
+        if (sub !== 'sync') throw new UsageError(`unknown wandb command '${sub}'; expected 'ouro wandb sync DIR'`);
+        return await wandbSyncCommand(dir!, stdout, stderr);
+      }
       case undefined:
       case 'help':
       case '--help':
@@ -68,7 +76,7 @@ export async function main(argv: readonly string[], stdout: NodeJS.WritableStrea
         stdout.write(usage);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command '${command}'; expected one of run, resume, plugins, doctor`);
+        throw new UsageError(`unknown command '${command}'; expected one of run, resume, plugins, doctor, wandb`);
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
