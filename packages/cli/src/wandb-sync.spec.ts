@@ -4,34 +4,17 @@ import { join, resolve } from 'node:path';
 import { readHistory, tempDir } from '@ouroboros/core/testing';
 import { wandbRunId } from '@ouroboros/wandb';
 import { WandbStandIn } from '@ouroboros/wandb/testing';
-import { main } from './main.ts';
+import { ouro } from './ouro-in-process.ts';
 
 const KEY = 'cli-test-key-3d5f7a9b1c2e4d6f';
 const example = join(resolve(import.meta.dirname, '..', '..', '..'), 'examples', 'gaussian-collapse.yaml');
 const tmp = tempDir('ouroboros-cli-wandb-');
 afterAll(() => tmp.cleanup());
 
-class Capture {
-  text = '';
-  write(chunk: string) {
-    this.text += chunk;
-    return true;
-  }
-}
-
-async function ouro(...args: string[]) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(args, stdout as unknown as NodeJS.WritableStream, stderr as unknown as NodeJS.WritableStream);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
-
 let standIn: WandbStandIn;
 beforeEach(async () => {
   standIn = await WandbStandIn.start(KEY);
-  vi.stubEnv('WANDB_API_KEY', KEY);
-  vi.stubEnv('WANDB_BASE_URL', standIn.url);
-  vi.stubEnv('NETRC', join(tmp.dir, 'no-netrc'));
+  for (const [name, value] of Object.entries(standIn.environment())) vi.stubEnv(name, value);
 });
 afterEach(async () => {
   vi.unstubAllEnvs();

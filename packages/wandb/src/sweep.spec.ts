@@ -10,7 +10,6 @@ import { WandbTracker } from './wandb-tracker.ts';
 const KEY = 'sweep-test-key-0123456789abcdef';
 const tmp = tempDir('ouroboros-wandb-sweep-');
 afterAll(() => tmp.cleanup());
-const env = (url: string) => ({ WANDB_API_KEY: KEY, WANDB_BASE_URL: url, NETRC: join(tmp.dir, 'none') });
 
 const cells = [
   { 'schedule.lambda': 0, seed: 0, 'model.id': 'gaussian' },
@@ -35,7 +34,7 @@ describe('W&B grid sweeps', () => {
   it('are registered with UpsertSweep (config as YAML) and runs attach to them through UpsertBucket', async () => {
     const standIn = await WandbStandIn.start(KEY);
     try {
-      const id = await registerGridSweep({ cells, name: 'lambda-sweep', project: 'selfconsuming', metric: { name: 'fd', goal: 'minimize' } }, resolveConnection(undefined, env(standIn.url)), { retry: fastRetry() });
+      const id = await registerGridSweep({ cells, name: 'lambda-sweep', project: 'selfconsuming', metric: { name: 'fd', goal: 'minimize' } }, resolveConnection(undefined, standIn.environment()), { retry: fastRetry() });
       const [request] = standIn.requestsTo('graphql', 'UpsertSweep');
       expect(request!.headers.authorization).toBe(`Basic ${Buffer.from(`api:${KEY}`).toString('base64')}`);
       expect(request!.json.variables).toMatchObject({ projectName: 'selfconsuming', entityName: null, description: 'lambda-sweep' });
@@ -44,7 +43,7 @@ describe('W&B grid sweeps', () => {
       expect(standIn.sweeps[0]!.config).toEqual(gridSweepConfig({ cells, name: 'lambda-sweep', metric: { name: 'fd', goal: 'minimize' } }));
 
       for (const [i, cell] of cells.entries()) {
-        const settings = resolveSettings({ project: 'selfconsuming', sweep: id }, env(standIn.url));
+        const settings = resolveSettings({ project: 'selfconsuming', sweep: id }, standIn.environment());
         const tracker = new WandbTracker(settings, { stepEvery: 1, stepIntervalMs: 0, flushMs: 10, heartbeatMs: 60_000, requestTimeoutMs: 2000, finishTimeoutMs: 5000, uploadCheckpoint: false }, { log: () => {}, retry: fastRetry() });
         const run = runInfo(join(tmp.dir, `cell-${i}`), { runId: `cell00000${i}`, group: 'lambda-sweep', generations: 0, config: { ...cell } });
         await driveGenerations(tracker, run);
@@ -60,9 +59,9 @@ describe('W&B grid sweeps', () => {
   it('refuses an empty matrix and reports a rejected key in one line without it', async () => {
     const standIn = await WandbStandIn.start(KEY);
     try {
-      const connection = resolveConnection(undefined, env(standIn.url));
+      const connection = resolveConnection(undefined, standIn.environment());
       await expect(registerGridSweep({ cells: [] }, connection)).rejects.toThrow('registerGridSweep: no cells; expected at least one');
-      const wrong = resolveConnection(undefined, { ...env(standIn.url), WANDB_API_KEY: 'wrong-key-123' });
+      const wrong = resolveConnection(undefined, { ...standIn.environment(), WANDB_API_KEY: 'wrong-key-123' });
       const error = (await registerGridSweep({ cells }, wrong, { retry: fastRetry() }).catch((e: unknown) => e)) as Error;
       expect(error.message).toMatch(/^W&B UpsertSweep \(POST http:\/\/127\.0\.0\.1:\d+\/graphql\) answered 401: user is not logged in$/);
       expect(error.message).not.toContain('wrong-key-123');

@@ -1,10 +1,9 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { corePackage, PluginRegistry, registerPlugins, resolveConfig, RetrainingEngine, sampleSize, TensorBackend, type FitReport, type MetricPlugin, type ModelPlugin, type RunContext, type TrainBudget, type TrainingSet } from '@ouroboros/core';
+import { corePackage, PluginRegistry, registerPlugins, resolveConfig, RetrainingEngine, sampleSize, TensorBackend, type FitReport, type ModelPlugin, type RunContext, type TrainBudget, type TrainingSet } from '@ouroboros/core';
 import { cpuTensorBackend, DiagonalGaussianModel, diagonalGaussianModelPlugin, normalDatasetPlugin, readHistory, RecordingTracker, tempDir } from '@ouroboros/core/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { container } from 'tsyringe';
-import { z } from 'zod';
 import { wandbPackage } from './register.ts';
 import { wandbRunId } from './run-id.ts';
 import { Spool } from './spool.ts';
@@ -27,29 +26,11 @@ const steppingModel: ModelPlugin<Record<string, never>> = {
   create: (_options, env) => new SteppingGaussian(env.data, new Float64Array(sampleSize(env.data)), new Float64Array(sampleSize(env.data)).fill(1)),
 };
 
-/** Variance of the generated values over that of the reference values. */
-const varianceRatio: MetricPlugin<Record<string, never>> = {
-  id: 'test-variance-ratio',
-  description: 'test metric',
-  options: z.strictObject({}),
-  create: () => ({
-    async compute({ reference, generated }) {
-      const variance = (values: ArrayLike<number>) => {
-        const x = Array.from(values);
-        const mean = x.reduce((a, v) => a + v, 0) / x.length;
-        return x.reduce((a, v) => a + (v - mean) ** 2, 0) / x.length;
-      };
-      return { variance_ratio: variance(await generated.readAll()) / variance(await reference.readAll()) };
-    },
-  }),
-};
-
 const scope = container.createChildContainer();
 corePackage.register(scope);
 wandbPackage.register(scope);
 registerPlugins(scope, 'model', steppingModel);
 registerPlugins(scope, 'dataset', normalDatasetPlugin);
-registerPlugins(scope, 'metric', varianceRatio);
 scope.register(TensorBackend, { useValue: cpuTensorBackend });
 scope.register(PluginRegistry, { useFactory: (c) => PluginRegistry.fromContainer(c) });
 const engine = scope.resolve(RetrainingEngine);
@@ -67,7 +48,7 @@ function config(wandb: Record<string, unknown>) {
       dataset: { id: 'test-normal', dim: 2, train: 60, test: 60 },
       model: { id: 'test-stepping-gaussian' },
       schedule: { id: 'constant-lambda', lambda: 0.5 },
-      metrics: [{ id: 'test-variance-ratio' }],
+      metrics: [],
       trackers: [{ id: 'console' }, { id: 'wandb', project: 'e2e', stepInterval: 0, stepEvery: 1, ...wandb }],
     },
     scope.resolve(PluginRegistry),
@@ -77,9 +58,7 @@ function config(wandb: Record<string, unknown>) {
 let standIn: WandbStandIn;
 beforeEach(async () => {
   standIn = await WandbStandIn.start(KEY);
-  vi.stubEnv('WANDB_API_KEY', KEY);
-  vi.stubEnv('WANDB_BASE_URL', standIn.url);
-  vi.stubEnv('NETRC', join(tmp.dir, 'no-netrc'));
+  for (const [name, value] of Object.entries(standIn.environment())) vi.stubEnv(name, value);
   vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
 });
 afterEach(async () => {

@@ -43,7 +43,7 @@ interface Made {
 function makeTracker(options: { server?: WandbStandIn; settings?: Partial<WandbOptions>; timings?: Partial<WandbTrackerTimings>; now?: () => number; env?: Record<string, string> } = {}): Made {
   const logs: string[] = [];
   const waits: number[] = [];
-  const settings = resolveSettings({ project: 'selfconsuming', tags: ['test'], ...options.settings }, { NETRC: noNetrc, WANDB_API_KEY: KEY, WANDB_BASE_URL: (options.server ?? standIn).url, ...options.env });
+  const settings = resolveSettings({ project: 'selfconsuming', tags: ['test'], ...options.settings }, { ...(options.server ?? standIn).environment(), ...options.env });
   const tracker = new WandbTracker(settings, { ...timings, ...options.timings }, { log: (m) => logs.push(m), retry: fastRetry(waits), ...(options.now ? { now: options.now } : {}) });
   return { tracker, logs, waits };
 }

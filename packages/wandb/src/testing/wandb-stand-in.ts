@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { parseWandbJson } from '../wandb-json.ts';
 
@@ -108,6 +110,11 @@ export class WandbStandIn {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     standIn = new WandbStandIn(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, apiKey);
     return standIn;
+  }
+
+  /** The environment that points the W&B clients at this stand-in, with its key and no netrc. */
+  environment(): Record<'WANDB_API_KEY' | 'WANDB_BASE_URL' | 'NETRC', string> {
+    return { WANDB_API_KEY: this.apiKey, WANDB_BASE_URL: this.url, NETRC: join(tmpdir(), `ouroboros-no-netrc-${process.pid}`) };
   }
 
   /** The next `times` requests to `target` get `fault`. */
