@@ -39,6 +39,16 @@ describe('Spool', () => {
     ]);
   });
 
+  it('keeps NaN and infinities in the journal and the state, as W&B shows them', () => {
+    const dir = join(tmp.dir, 'nan');
+    const spool = Spool.open(dir);
+    spool.append({ kind: 'history', role: 'generation', generation: 0, step: 0, row: { loss: Number.NaN, fd: Infinity } });
+    spool.ack(0, { loss: Number.NaN });
+    const reopened = Spool.open(dir);
+    expect(reopened.pending[0]!.record).toMatchObject({ row: { loss: Number.NaN, fd: Infinity } });
+    expect(reopened.summary).toEqual({ loss: Number.NaN });
+  });
+
   it('lets one live process send at a time and takes over a lock left by a dead one', () => {
     const dir = join(tmp.dir, 'lock');
     const spool = Spool.open(dir);

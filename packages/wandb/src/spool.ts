@@ -1,6 +1,7 @@
-import { writeJsonAtomic } from '@ouroboros/core';
+import { writeFileAtomic } from '@ouroboros/core';
 import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { parseWandbJson, wandbJson } from './wandb-json.ts';
 
 /** A file uploaded before the rows that name it: `name` on W&B, `source` relative to the run folder. */
 export interface SpoolFile {
@@ -139,7 +140,7 @@ export class Spool {
     const statePath = join(spool.dir, STATE);
     if (existsSync(statePath)) {
       try {
-        const saved = JSON.parse(readFileSync(statePath, 'utf8')) as Partial<SpoolState>;
+        const saved = parseWandbJson(readFileSync(statePath, 'utf8')) as Partial<SpoolState>;
         spool.state = { version: 1, acked: saved.acked ?? 0, summary: saved.summary ?? {}, ...(saved.server ? { server: saved.server } : {}) };
       } catch (error) {
         throw new Error(`${statePath}: not valid JSON (${(error as Error).message.split('\n')[0]}); expected the W&B spool state`);
@@ -157,7 +158,7 @@ export class Spool {
       if (line === '') continue;
       let record: SpoolRecord;
       try {
-        record = JSON.parse(line) as SpoolRecord;
+        record = parseWandbJson(line) as SpoolRecord;
       } catch {
         continue; // cannot happen after the torn tail is gone, short of a damaged disk
       }
@@ -169,7 +170,7 @@ export class Spool {
 
   /** Writes a record at the end of the journal (synchronously: it is on disk when this returns). */
   append(record: SpoolRecord): void {
-    appendFileSync(join(this.dir, JOURNAL), `${JSON.stringify(record)}\n`);
+    appendFileSync(join(this.dir, JOURNAL), `${wandbJson(record)}\n`);
     this.track(record);
   }
 
@@ -177,13 +178,13 @@ export class Spool {
   ack(n: number, summary: Record<string, unknown>, server: ServerRun | undefined = this.state.server): void {
     this.pending.splice(0, n);
     this.state = { version: 1, acked: this.state.acked + n, summary, ...(server ? { server } : {}) };
-    writeJsonAtomic(join(this.dir, STATE), this.state);
+    this.saveState();
   }
 
   /** Records the server's answer about where the run starts, before anything of this journal is acknowledged there. */
   setServer(server: ServerRun): void {
     this.state = { ...this.state, server };
-    writeJsonAtomic(join(this.dir, STATE), this.state);
+    this.saveState();
   }
 
   /**
@@ -217,6 +218,11 @@ export class Spool {
     } catch {
       // already gone
     }
+  }
+
+  /** Written as W&B's JSON (NaN kept), atomically. */
+  private saveState(): void {
+    writeFileAtomic(join(this.dir, STATE), `${wandbJson(this.state)}\n`);
   }
 
   private track(record: SpoolRecord): void {

@@ -372,6 +372,36 @@ describe('wandb tracker: offline, sync and resume', () => {
     expect(standIn.problems).toEqual([]);
   });
 
+  it('keeps a diverged NaN loss through an offline spool and sync', async () => {
+    const dir = newDir();
+    const { tracker } = makeTracker({ settings: { mode: 'offline' } });
+    const run = runInfo(dir, { generations: 0 });
+    await tracker.start(run);
+    tracker.logSteps(0, 0, { loss: Number.NaN });
+    tracker.log({ generation: 0, fd: Infinity }, 0);
+    await tracker.finish(1);
+    expect((await syncRun(dir, { environ: { WANDB_API_KEY: KEY, NETRC: noNetrc }, retry: fastRetry(), log: () => {} })).left).toBe(0);
+    const stored = standIn.run(wandbRunId(run.runId));
+    expect(stored.history[0]).toMatch(/"train\/loss":NaN/);
+    expect(stored.history[1]).toMatch(/"fd":Infinity/);
+    expect(standIn.history(stored.name).map((r) => [r['train/loss'], r.fd])).toEqual([[Number.NaN, undefined], [undefined, Infinity]]);
+    expect(stored.exitcode).toBe(1);
+  });
+
+  it('keeps a run folder on the W&B run its spool started with, whatever the settings of a resume', async () => {
+    const dir = newDir();
+    const run = runInfo(dir, { generations: 1 });
+    const first = makeTracker();
+    await driveGenerations(first.tracker, run, { to: 0 });
+    await first.tracker.finish(130);
+    const second = makeTracker({ settings: { project: 'elsewhere' }, env: { WANDB_RUN_ID: 'other123' } });
+    await driveGenerations(second.tracker, { ...run, startGeneration: 1 });
+    await second.tracker.finish(0);
+    expect(standIn.runs.map((r) => `${r.project}/${r.name}`)).toEqual([`selfconsuming/${wandbRunId(run.runId)}`]);
+    expect(standIn.history(wandbRunId(run.runId))).toEqual(expectedRows(1, 0));
+    expect(second.logs.some((l) => l.includes('other WANDB_RUN_ID, project or entity settings are ignored'))).toBe(true);
+  });
+
   it('mirrors generations committed while the tracker was disabled when the run resumes', async () => {
     const dir = newDir();
     const run = runInfo(dir, { generations: 3 });

@@ -69,19 +69,17 @@ export class WandbTracker implements Tracker {
   async start(run: RunInfo): Promise<void> {
     if (this.settings.mode === 'disabled') return;
     this.run = run;
-    let recordedName: string | undefined;
+    let recorded: RunDescription | undefined;
     const spool = Spool.open(run.dir, (record) => {
       this.clock.restore(record);
       if (record.kind === 'history') this.runtimeBase = Math.max(this.runtimeBase, Number(record.row._runtime ?? 0));
-      if (record.kind === 'start') recordedName ??= record.run.name;
+      if (record.kind === 'start') recorded ??= record.run;
     });
     this.spool = spool;
     this.sessionStart = this.now();
-    const name = recordedName ?? this.settings.runId ?? wandbRunId(run.runId);
-    if (recordedName && this.settings.runId && this.settings.runId !== recordedName) {
-      this.say(`WANDB_RUN_ID=${this.settings.runId} ignored: this run folder already mirrors to W&B run ${recordedName}`);
-    }
-    spool.append({ kind: 'start', run: this.describe(run, name), baseUrl: this.settings.baseUrl });
+    const description = this.describe(run, recorded);
+    spool.append({ kind: 'start', run: description, baseUrl: this.settings.baseUrl });
+    const name = description.name;
     const resumed = run.startGeneration > 0 ? `, resuming at generation ${run.startGeneration}` : '';
     this.output(`run ${run.name} (cell ${run.runId}): generations 0..${run.generations} on ${run.backend}${resumed}`);
     this.backfill(run.startGeneration);
@@ -169,14 +167,25 @@ export class WandbTracker implements Tracker {
     }
   }
 
-  /** The UpsertBucket input: names, group (option, else sweep name, else $WANDB_RUN_GROUP), tags and the resolved config wrapped as W&B wants it. */
-  private describe(run: RunInfo, name: string): RunDescription {
+  /**
+   * The UpsertBucket input: names, group (option, else sweep name, else $WANDB_RUN_GROUP), tags and
+   * the resolved config wrapped as W&B wants it. A run folder stays bound to the W&B run its
+   * journal started with (`recorded`): its id, project and entity win over today's settings.
+   */
+  private describe(run: RunInfo, recorded: RunDescription | undefined): RunDescription {
     const s = this.settings;
+    const name = recorded?.name ?? s.runId ?? wandbRunId(run.runId);
+    const project = recorded?.project ?? s.project;
+    const entity = recorded ? recorded.entity : s.entity;
+    const elsewhere = recorded !== undefined && ((s.runId !== undefined && s.runId !== name) || project !== s.project || entity !== s.entity);
+    if (elsewhere) {
+      this.say(`this run folder mirrors to W&B run ${entity ?? '(default entity)'}/${project}/${name}; other WANDB_RUN_ID, project or entity settings are ignored for it`);
+    }
     const group = s.group ?? run.group ?? s.envGroup;
     return {
       name,
-      project: s.project,
-      ...(s.entity !== undefined ? { entity: s.entity } : {}),
+      project,
+      ...(entity !== undefined ? { entity } : {}),
       displayName: s.name ?? `${run.name}-${run.runId}`,
       ...(group !== undefined ? { groupName: group } : {}),
       jobType: s.jobType,
