@@ -32,8 +32,8 @@ export const wandbOptions = z.strictObject({
   heartbeat: z.number().positive().default(30),
   /** Seconds one request may take before it is abandoned and retried. */
   requestTimeout: z.number().positive().default(30),
-  /** Seconds the end of a run waits for the spool to drain; what is left stays spooled for `ouro wandb sync`. */
-  finishTimeout: z.number().min(0).default(20),
+  /** Seconds the end of a run waits for the spool to drain (at most 25: the engine gives a tracker 30 s); what is left stays spooled for `ouro wandb sync`. */
+  finishTimeout: z.number().min(0).max(25).default(20),
   /** Upload the last generation's model folder as run files `checkpoint/gen-XXX/...` when the run finishes. */
   uploadCheckpoint: z.boolean().default(false),
 });
