@@ -70,6 +70,16 @@ export const commands: readonly Command[] = [
     load: async () => (await import('./commands/verify.ts')).verify,
   },
   {
+    name: 'wandb',
+    summary: "upload a run's W&B spool (an offline run, or what an outage left)",
+    usage: 'wandb sync DIR',
+    description: 'Sends what the wandb tracker spooled in DIR/wandb to the W&B server, in order, after what the server already has; running it again continues.',
+    positionals: ['sync', 'DIR'],
+    options: {},
+    example: 'WANDB_API_KEY=... ouro wandb sync runs/collapse',
+    load: async () => (await import('./commands/wandb.ts')).wandb,
+  },
+  {
     name: 'plugins',
     summary: 'list every plugin with its options',
     usage: 'plugins [--json]',

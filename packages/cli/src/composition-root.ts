@@ -3,12 +3,13 @@ import { datasetsPackage } from '@ouroboros/datasets';
 import { metricsPackage } from '@ouroboros/metrics';
 import { gaussianModelsPackage } from '@ouroboros/models-gaussian';
 import { tensorBackend } from '@ouroboros/nn';
+import { wandbPackage } from '@ouroboros/wandb';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 
 /** Every plugin package that ships with ouroboros. */
-export const builtInPackages: readonly PluginPackage[] = [corePackage, datasetsPackage, gaussianModelsPackage, metricsPackage];
+export const builtInPackages: readonly PluginPackage[] = [corePackage, datasetsPackage, gaussianModelsPackage, metricsPackage, wandbPackage];
 
 /**
  * The single composition root: a child container per run holding the built-in plugins, the

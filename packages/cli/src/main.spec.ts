@@ -4,28 +4,13 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { readHistory, tempDir, withoutSeconds } from '@ouroboros/core/testing';
-import { main } from './main.ts';
+import { ouro } from './ouro-in-process.ts';
 
 const workspace = resolve(import.meta.dirname, '..', '..', '..');
 const example = join(workspace, 'examples', 'gaussian-collapse.yaml');
 const quiet = ['--set', 'trackers=[{id: local}]'];
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
-
-class Capture {
-  text = '';
-  write(chunk: string) {
-    this.text += chunk;
-    return true;
-  }
-}
-
-async function ouro(...args: string[]) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(args, stdout as unknown as NodeJS.WritableStream, stderr as unknown as NodeJS.WritableStream);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 async function expectSuccess(...args: string[]) {
   const result = await ouro(...args);
@@ -163,7 +148,7 @@ describe('ouro plugins', () => {
     expect(ids.dataset).toEqual(expect.arrayContaining(['gaussian', 'two-moons', 'circles', 'eight-gaussians', 'swiss-roll', 'checkerboard']));
     expect(ids.metric).toEqual(expect.arrayContaining(['fd', 'precision-recall', 'nll']));
     expect(ids.schedule).toEqual(['accumulate', 'constant-lambda', 'fresh-real', 'fully-synthetic']);
-    expect(ids.tracker).toEqual(['console', 'local']);
+    expect(ids.tracker).toEqual(['console', 'local', 'wandb']);
     const constant = listing.find((k) => k.kind === 'schedule')!.plugins.find((p) => p.id === 'constant-lambda')!;
     expect(Object.keys(constant.options.properties ?? {})).toEqual(['lambda']);
     const text = await ouro('plugins');
