@@ -27,8 +27,7 @@ export function readTarArchive(bytes: Uint8Array, source: string): Map<string, U
     }
     offset = start + Math.ceil(size / BLOCK) * BLOCK;
   }
-  if (files.size === 0) throw new Error(`${source}: holds no tar members; expected a tar or .tar.gz archive`);
-  return files;
+  throw new Error(`${source}: ends after ${files.size} members without the end-of-archive block; expected a complete tar or .tar.gz archive`);
 }
 
 export function isGzip(bytes: Uint8Array): boolean {
