@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { backendNames, ConfigError, RunInterrupted, type BackendName } from '@ouroboros/core';
 import { parseArgs } from 'node:util';
+import { datasetCommand } from './commands/dataset.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { pluginsCommand } from './commands/plugins.ts';
 import { resumeCommand } from './commands/resume.ts';
@@ -13,6 +14,9 @@ commands:
                       run an experiment (YAML or JSON config); --set values are YAML
   resume DIR          continue a run after its last committed generation
   plugins [--json]    list every plugin with its options
+  dataset ID [--set key=value]... [--split train|test] [--seed N] [--grid FILE] [--json] [--cache DIR]
+                      load a dataset as a run would; print its size, sample shape, value range,
+                      class histogram; --grid writes the first 64 samples as a PNG
   doctor [--backend NAME]
                       show the tensor backend, its threads and a matmul speed
 
@@ -56,6 +60,34 @@ export async function main(argv: readonly string[], stdout: NodeJS.WritableStrea
         expectPositionals(positionals, 0, 'plugins');
         return await pluginsCommand(Boolean(values.json), stdout);
       }
+      case 'dataset': {
+        const { values, positionals } = parse(rest, {
+          set: { type: 'string', multiple: true },
+          split: { type: 'string' },
+          seed: { type: 'string' },
+          grid: { type: 'string' },
+          json: { type: 'boolean' },
+          cache: { type: 'string' },
+        });
+        const [id] = expectPositionals(positionals, 1, 'dataset ID');
+        const split = (values.split as string | undefined) ?? 'train';
+        if (split !== 'train' && split !== 'test') throw new UsageError(`--split ${split}: expected train or test`);
+        const seed = Number((values.seed as string | undefined) ?? 0);
+        if (!Number.isInteger(seed)) throw new UsageError(`--seed ${values.seed as string}: expected an integer`);
+        return await datasetCommand(
+          {
+            id: id!,
+            sets: (values.set as string[] | undefined) ?? [],
+            split,
+            seed,
+            json: Boolean(values.json),
+            ...(values.grid !== undefined ? { grid: values.grid as string } : {}),
+            ...(values.cache !== undefined ? { cache: values.cache as string } : {}),
+          },
+          stdout,
+          stderr,
+        );
+      }
       case 'doctor': {
         const { values, positionals } = parse(rest, { backend: { type: 'string' } });
         expectPositionals(positionals, 0, 'doctor');
@@ -68,7 +100,7 @@ export async function main(argv: readonly string[], stdout: NodeJS.WritableStrea
         stdout.write(usage);
         return command === undefined ? 2 : 0;
       default:
-        throw new UsageError(`unknown command '${command}'; expected one of run, resume, plugins, doctor`);
+        throw new UsageError(`unknown command '${command}'; expected one of run, resume, plugins, dataset, doctor`);
     }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);

@@ -17,7 +17,7 @@ const idxOptions = z.strictObject({
   ...officialSplitShape,
   ...subsetShape,
   /** 28 as stored, or 32 with 2 black pixels on every side (the usual input of multi-scale flows). */
-  resolution: z.union([z.literal(28), z.literal(32)]).default(28),
+  resolution: z.literal([28, 32]).default(28),
 });
 
 export type IdxDatasetOptions = z.output<typeof idxOptions>;

@@ -21,7 +21,7 @@ const MAX_RADIUS = 0.45;
 
 const shapesOptions = z.strictObject({
   /** Image side in pixels. */
-  resolution: z.union([z.literal(16), z.literal(32)]).default(32),
+  resolution: z.literal([16, 32]).default(32),
   /** Number of training images. */
   train: z.int().positive().default(10_000),
   /** Number of held-out test images. */
