@@ -19,13 +19,15 @@ const folderShape = {
   resolution: z.int().min(4).max(4096).default(DEFAULT_RESOLUTION),
   /** Images held out as the test split (chosen by name, the same for every seed); default a tenth, at most 1000. */
   test: z.int().min(0).optional(),
-  ...subsetShape,
+  limit: subsetShape.limit,
+  testLimit: subsetShape.testLimit,
   /** A file that is not a readable image of at least `resolution` pixels: stop with its name, or leave it out with a note. */
   onBadImage: z.enum(['fail', 'skip']).default('fail'),
 };
 
 const imageFolderOptions = z.strictObject({
   ...folderShape,
+  classes: subsetShape.classes,
   /** auto: EDM's dataset.json when present; dataset-json; folders: the first folder of each path is the class; none. */
   labels: z.enum(labelSources).default('auto'),
 });
@@ -42,7 +44,7 @@ const EXPECTED = 'a folder of PNG/JPEG images or a zip of them';
  * test split is fixed by the file names (see holdOut); `classes`, `limit` and `testLimit` then
  * narrow each split as for every image dataset (see imageDataset).
  */
-function folderDataset(id: string, options: FfhqOptions, labelSource: LabelSource, env: DatasetEnv) {
+function folderDataset(id: string, options: FfhqOptions & { classes?: ImageFolderOptions['classes'] }, labelSource: LabelSource, env: DatasetEnv) {
   statSource(options.path, id, EXPECTED);
   const files = listImageFiles(options.path);
   const count = files.names.length;
