@@ -3,25 +3,10 @@ import { tempDir } from '@ouroboros/core/testing';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from './main.ts';
+import { ouro } from './spec-helpers.ts';
 
 const tmp = tempDir('ouroboros-dataset-cmd-');
 afterAll(() => tmp.cleanup());
-
-class Capture {
-  text = '';
-  write(chunk: string) {
-    this.text += chunk;
-    return true;
-  }
-}
-
-async function ouro(...args: string[]) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(args, stdout as unknown as NodeJS.WritableStream, stderr as unknown as NodeJS.WritableStream);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 /** Pixel (y, x, k) of CIFAR fixture image n. */
 const pixel = (n: number, y: number, x: number, k: number) => (n * 11 + y * 5 + x * 3 + k * 80) % 256;

@@ -4,28 +4,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { readHistory, tempDir, withoutSeconds } from '@ouroboros/core/testing';
-import { main } from './main.ts';
+import { ouro } from './spec-helpers.ts';
 
 const workspace = resolve(import.meta.dirname, '..', '..', '..');
 const example = join(workspace, 'examples', 'gaussian-collapse.yaml');
 const quiet = ['--set', 'trackers=[{id: local}]'];
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
-
-class Capture {
-  text = '';
-  write(chunk: string) {
-    this.text += chunk;
-    return true;
-  }
-}
-
-async function ouro(...args: string[]) {
-  const stdout = new Capture();
-  const stderr = new Capture();
-  const code = await main(args, stdout as unknown as NodeJS.WritableStream, stderr as unknown as NodeJS.WritableStream);
-  return { code, stdout: stdout.text, stderr: stderr.text };
-}
 
 async function expectSuccess(...args: string[]) {
   const result = await ouro(...args);
