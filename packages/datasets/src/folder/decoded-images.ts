@@ -101,7 +101,9 @@ async function decodeInto(dir: string, request: DecodeRequest): Promise<void> {
       try {
         bytes = reader.read(name);
       } catch (error) {
-        throw new BadImage(`cannot be read (${(error as Error).message})`);
+        const message = (error as Error).message;
+        const prefix = `${files.where(name)}: `;
+        throw new BadImage(`cannot be read (${message.startsWith(prefix) ? message.slice(prefix.length) : message})`);
       }
       return await decodeSquare(bytes, resolution);
     } catch (error) {

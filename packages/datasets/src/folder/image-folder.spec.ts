@@ -141,6 +141,25 @@ describe('image-folder: bad input', () => {
     await expect(everything({ path: dir, test: 1 }, [])).rejects.toThrow(/img00000001\.png: not a readable image/);
   });
 
+  it.skipIf(!findPython([]))('fails on or skips a non-image and a damaged member inside a zip, naming the zip and the member', async () => {
+    const zip = join(tmp.dir, 'bad.zip');
+    runPython(
+      findPython([])!,
+      `import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w') as z:\n  for i in range(4):\n    z.write(sys.argv[2] + '/00000/img%08d.png' % i, '00000/img%08d.png' % i)\n  z.writestr('00001/img00000004.png', 'plain text, not a PNG')`,
+      [zip, edm],
+    );
+    // Damage the stored bytes of member 2 in place: its CRC no longer matches.
+    const bytes = readFileSync(zip);
+    const member = readFileSync(join(edm, edmNames[2]!));
+    bytes[bytes.indexOf(member) + 40] ^= 0xff;
+    writeFileSync(zip, bytes);
+    await expect(everything({ path: zip, test: 0, labels: 'none' })).rejects.toThrow(`${zip}: ${edmNames[2]}: cannot be read (CRC or size mismatch; expected an intact zip file); expected a PNG or JPEG image`);
+    const notes: string[] = [];
+    const { train } = await everything({ path: zip, test: 0, labels: 'none', onBadImage: 'skip' }, notes);
+    expect(train.values).toEqual(expected([0, 1, 3]));
+    expect(notes.join('\n')).toContain('image-folder: skipped 2 of 5 files that are not usable images');
+  });
+
   it('refuses an image smaller than the resolution, a missing path, an empty folder, a missing label and too large a test split', async () => {
     const dir = join(tmp.dir, 'small');
     writeFile(join(dir, 'tiny.png'), await png(new Uint8Array(12 * 40 * 3), 40, 12));
