@@ -4,7 +4,7 @@ import { metricsPackage } from '@ouroboros/metrics';
 import { gaussianModelsPackage } from '@ouroboros/models-gaussian';
 import { tensorBackend } from '@ouroboros/nn';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 
 /** Every plugin package that ships with ouroboros. */
@@ -32,10 +32,21 @@ export async function buildContainer(extraPackages: readonly string[] = []): Pro
   return container;
 }
 
+/**
+ * Lets third-party modules import the workspace's TypeScript packages (`@ouroboros/core`) and be
+ * TypeScript themselves: the compiled cli has no TypeScript loader until one is needed.
+ */
+let typescriptLoader: Promise<unknown> | null = null;
+function loadTypeScript(): Promise<unknown> {
+  typescriptLoader ??= import('tsx/esm/api').then(({ register }) => register({ tsconfig: fileURLToPath(new URL('../../../tsconfig.base.json', import.meta.url)) }));
+  return typescriptLoader;
+}
+
 /** Loads an npm package by name, or a module by path (relative paths from the working directory). */
 async function loadPluginPackage(name: string): Promise<PluginPackage> {
   const specifier = /^\.{1,2}\//.test(name) || isAbsolute(name) ? pathToFileURL(resolve(name)).href : name;
   let module: Record<string, unknown>;
+  await loadTypeScript();
   try {
     module = (await import(specifier)) as Record<string, unknown>;
   } catch (error) {

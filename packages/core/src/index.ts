@@ -10,7 +10,7 @@ export type { Dataset, DataInfo, DataSplit, DatasetEnv, SampleChunk } from './co
 export { ModelPlugin } from './contracts/model.ts';
 export type { GenerativeModel, ModelEnv, TrainBudget, FitReport, LikelihoodKind, SampleOptions } from './contracts/model.ts';
 export { MetricPlugin } from './contracts/metric.ts';
-export type { Metric, MetricEnv, MetricInput, MetricFeatures, FeatureSet } from './contracts/metric.ts';
+export type { Metric, MetricEnv, MetricInput, MetricFeatures, MetricPlan, FeatureSet } from './contracts/metric.ts';
 export { FeatureExtractorPlugin } from './contracts/feature-extractor.ts';
 export type { FeatureExtractor, FeatureExtractorEnv, FeatureExtractorData } from './contracts/feature-extractor.ts';
 export { SchedulePlugin } from './contracts/schedule.ts';
@@ -54,6 +54,8 @@ export { RetrainingEngine, budgetFor } from './engine/retraining-engine.ts';
 export type { RunOptions, RunResult } from './engine/retraining-engine.ts';
 export { RunInterrupted, yieldToEventLoop } from './engine/run-interrupted.ts';
 export { RunFolder } from './engine/run-folder.ts';
+export { verifyRun } from './engine/verify-run.ts';
+export { WriteError } from './store/atomic-write.ts';
 export type { RunMarker } from './engine/run-files.ts';
 export { constantLambdaSchedule } from './mixing/constant-lambda.ts';
 export { fullySyntheticSchedule } from './mixing/fully-synthetic.ts';

@@ -12,3 +12,4 @@ export { nllMetricPlugin, nllOptions } from './nll/nll-metric.ts';
 export type { NllOptions } from './nll/nll-metric.ts';
 export { subsampleIndices, readSamples } from './subsample.ts';
 export { metricsPackage, metricPlugins } from './register.ts';
+export { traceRatioMetricPlugin, traceRatioOptions } from './moments/trace-ratio-metric.ts';

@@ -3,7 +3,30 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import type { CommandRun } from '../commands.ts';
 import { buildContainer } from '../composition-root.ts';
+import { UsageError } from '../usage-error.ts';
+
+/** `ouro dataset ID [--set KEY=VALUE]... [--split S] [--seed N] [--grid FILE] [--json] [--cache DIR]`. */
+export const dataset: CommandRun = async ([id], values, { stdout, stderr }) => {
+  const split = (values.split as string | undefined) ?? 'train';
+  if (split !== 'train' && split !== 'test') throw new UsageError(`--split ${split}: expected train or test`);
+  const seed = Number((values.seed as string | undefined) ?? 0);
+  if (!Number.isInteger(seed)) throw new UsageError(`--seed ${values.seed as string}: expected an integer`);
+  return describeDataset(
+    {
+      id: id!,
+      sets: (values.set as string[] | undefined) ?? [],
+      split,
+      seed,
+      json: Boolean(values.json),
+      ...(values.grid !== undefined ? { grid: values.grid as string } : {}),
+      ...(values.cache !== undefined ? { cache: values.cache as string } : {}),
+    },
+    stdout,
+    stderr,
+  );
+};
 
 export interface DatasetArgs {
   readonly id: string;
@@ -32,12 +55,12 @@ interface SplitSummary {
 }
 
 /**
- * `ouro dataset ID`: loads a dataset exactly as a run with `--seed` would (the registry parses the
+ * Loads a dataset exactly as a run with `--seed` would (the registry parses the
  * `--set` options, relative paths are taken from the working directory, the split is drawn from the
  * run's rng) and prints its size, sample shape, value range and class histogram; `--grid FILE`
  * writes the first 64 images as a PNG grid (vectors: a scatter plot of the first two coordinates).
  */
-export async function datasetCommand(args: DatasetArgs, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
+export async function describeDataset(args: DatasetArgs, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
   const registry = (await buildContainer()).resolve(PluginRegistry);
   const entry = args.sets.reduce(applySetOverride, { id: args.id }) as { id: string } & Record<string, unknown>;
   const options = withAbsolutePaths(entry, pathKeys(registry.get('dataset', args.id).options as z.ZodType), process.cwd());

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MetricPlugin } from '@ouroboros/core';
+import { ConfigError, type MetricPlugin } from '@ouroboros/core';
 import { frechetDistance } from './frechet-distance.ts';
 import { storeMoments } from './gaussian-moments.ts';
 
@@ -18,6 +18,10 @@ export const fdMetricPlugin: MetricPlugin<FdOptions> = {
   description: 'Frechet distance between Gaussians fitted to real and generated features (FID on Inception features)',
   options: fdOptions,
   create: ({ maxSamples }) => ({
+    check({ referenceSplit, referenceCount, generatedCount }) {
+      const fewest = Math.min(referenceCount, generatedCount, maxSamples ?? Infinity);
+      if (fewest < 2) throw new ConfigError(`fd needs at least 2 samples a side for a covariance; the ${referenceCount < 2 ? `reference (${referenceSplit}) split has ${referenceCount}` : `run draws ${fewest} per generation`}`);
+    },
     async compute(input, ctx) {
       const { reference, generated } = await input.features();
       if (generated.dim !== reference.dim) throw new RangeError(`fd: generated features have ${generated.dim} values each; expected ${reference.dim} like the reference ones`);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import type { MetricPlugin } from '@ouroboros/core';
+import { ConfigError, type MetricPlugin } from '@ouroboros/core';
 import { readSamples } from '../subsample.ts';
 import { improvedPrecisionRecall } from './improved-precision-recall.ts';
 
@@ -18,6 +18,11 @@ export const precisionRecallMetricPlugin: MetricPlugin<PrecisionRecallOptions> =
   description: 'k-NN precision and recall (Kynkaanniemi et al. 2019) between real and generated samples',
   options: precisionRecallOptions,
   create: ({ k, maxSamples }) => ({
+    check({ referenceSplit, referenceCount, generatedCount }) {
+      for (const [name, count] of [[`reference (${referenceSplit})`, referenceCount], ['generated', generatedCount]] as const) {
+        if (Math.min(count, maxSamples) <= k) throw new ConfigError(`k = ${k} needs at least ${k + 1} ${name} samples, got ${Math.min(count, maxSamples)}`);
+      }
+    },
     async compute(input, ctx) {
       const features = await input.features();
       const real = features.reference.store;

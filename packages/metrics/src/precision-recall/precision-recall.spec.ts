@@ -107,6 +107,13 @@ describe('precision-recall metric', () => {
     return metric.compute(metricInput(await vectorStore(join(temp.dir, `${name}-real`), real), await vectorStore(join(temp.dir, `${name}-generated`), generated)), testContext(seed));
   }
 
+  it('counts a sample exactly on a k-NN ball boundary as inside (distance <= radius), one just beyond as outside', async () => {
+    // Real 0, 1, 2, 3 on a line: with k = 1 the ball of 0 has radius 1, so -1 lies exactly on it.
+    const real = [[0, 0], [1, 0], [2, 0], [3, 0]];
+    expect((await compute(real, [[-1, 0], [100, 0]], 'on-boundary', { k: 1 })).precision).toBe(0.5);
+    expect((await compute(real, [[-1.0001, 0], [100, 0]], 'beyond-boundary', { k: 1 })).precision).toBe(0);
+  });
+
   it('k = 3 by default: precision 3/5, recall 2/3 on a hand-made case', async () => {
     // Real: unit squares at (0,0), (10,10), (60,0); the 3rd neighbour of a corner is the opposite corner,
     // so every real ball has radius sqrt 2. Generated (0.5,0.5), (2.2,1) [1.2 from (1,1)] and (10.5,10.5)
