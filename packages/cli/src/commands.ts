@@ -90,6 +90,24 @@ export const commands: readonly Command[] = [
     load: async () => (await import('./commands/plugins.ts')).plugins,
   },
   {
+    name: 'dataset',
+    summary: 'load a dataset as a run would: size, shape, value range, classes, a sample grid',
+    usage: 'dataset ID [--set KEY=VALUE]... [--split train|test] [--seed N] [--grid FILE] [--json] [--cache DIR]',
+    description:
+      'Loads dataset ID through the registry with a run\'s option parsing and rng (relative paths from the working directory) and prints its size, sample shape, value range and class histogram: the way to check that ouroboros reads your files right.',
+    positionals: ['ID'],
+    options: {
+      set: { type: 'string', multiple: true, valueName: 'KEY=VALUE', description: 'a dataset option; the value is YAML' },
+      split: { type: 'string', valueName: 'SPLIT', description: 'the split to describe and draw: train (default) or test' },
+      seed: { type: 'string', valueName: 'N', description: 'the run seed whose subset to show (limit, testLimit); default 0' },
+      grid: { type: 'string', valueName: 'FILE', description: 'write the first 64 samples as a PNG grid (vectors: a scatter plot)' },
+      json: { type: 'boolean', description: 'print count, splits, shape, range and classes (name -> count) as JSON' },
+      cache: { type: 'string', valueName: 'DIR', description: 'where decoded images are cached; default <tmp>/ouroboros-datasets' },
+    },
+    example: 'ouro dataset cifar10 --set path=~/data/cifar-10-batches-py --set resolution=16 --grid cifar.png',
+    load: async () => (await import('./commands/dataset.ts')).dataset,
+  },
+  {
     name: 'doctor',
     summary: 'show the tensor backend, its threads and a matmul speed',
     usage: 'doctor [--backend NAME]',

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { readHistory, tempDir, withoutSeconds } from '@ouroboros/core/testing';
-import { ouro } from './ouro-in-process.ts';
+import { ouro } from './spec-helpers.ts';
 
 const workspace = resolve(import.meta.dirname, '..', '..', '..');
 const example = join(workspace, 'examples', 'gaussian-collapse.yaml');
@@ -148,7 +148,7 @@ describe('ouro plugins', () => {
     expect(ids.dataset).toEqual(expect.arrayContaining(['gaussian', 'two-moons', 'circles', 'eight-gaussians', 'swiss-roll', 'checkerboard']));
     expect(ids.metric).toEqual(expect.arrayContaining(['fd', 'precision-recall', 'nll']));
     expect(ids.schedule).toEqual(['accumulate', 'constant-lambda', 'fresh-real', 'fully-synthetic']);
-    expect(ids.tracker).toEqual(['console', 'local', 'wandb']);
+    expect(ids.tracker).toEqual(['console', 'local']);
     const constant = listing.find((k) => k.kind === 'schedule')!.plugins.find((p) => p.id === 'constant-lambda')!;
     expect(Object.keys(constant.options.properties ?? {})).toEqual(['lambda']);
     const text = await ouro('plugins');

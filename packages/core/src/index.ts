@@ -32,7 +32,7 @@ export { loadConfig, readConfigFile, resolveConfig, pluginVersions } from './con
 export type { ResolvedExperiment, ResolveOptions } from './config/load-config.ts';
 export { applySetOverride } from './config/set-override.ts';
 export { cellId, canonicalJson } from './config/cell-id.ts';
-export { pathOption, absolutePath } from './config/path-option.ts';
+export { pathOption, absolutePath, pathKeys, withAbsolutePaths } from './config/path-option.ts';
 
 export { dataCodec, bitsPerDim } from './codec/data-codec.ts';
 export type { DataCodec } from './codec/data-codec.ts';

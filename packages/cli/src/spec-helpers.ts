@@ -1,6 +1,7 @@
 import { main } from './main.ts';
 
-class Capture {
+/** A writable stream that keeps what is written. */
+export class Capture {
   text = '';
   write(chunk: string) {
     this.text += chunk;
@@ -8,7 +9,7 @@ class Capture {
   }
 }
 
-/** Runs `ouro ARGS` in this process (for tests): its exit code and what it wrote to stdout and stderr. */
+/** Runs `ouro ...args` in this process; returns the exit code and what it wrote. */
 export async function ouro(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const stdout = new Capture();
   const stderr = new Capture();
