@@ -148,7 +148,7 @@ describe('ouro plugins', () => {
     expect(ids.dataset).toEqual(expect.arrayContaining(['gaussian', 'two-moons', 'circles', 'eight-gaussians', 'swiss-roll', 'checkerboard']));
     expect(ids.metric).toEqual(expect.arrayContaining(['fd', 'precision-recall', 'nll']));
     expect(ids.schedule).toEqual(['accumulate', 'constant-lambda', 'fresh-real', 'fully-synthetic']);
-    expect(ids.tracker).toEqual(['console', 'local']);
+    expect(ids.tracker).toEqual(['console', 'local', 'wandb']);
     const constant = listing.find((k) => k.kind === 'schedule')!.plugins.find((p) => p.id === 'constant-lambda')!;
     expect(Object.keys(constant.options.properties ?? {})).toEqual(['lambda']);
     const text = await ouro('plugins');
