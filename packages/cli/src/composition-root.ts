@@ -2,13 +2,16 @@ import { CONTRACT_VERSION, corePackage, PluginRegistry, RetrainingEngine, Tensor
 import { datasetsPackage } from '@ouroboros/datasets';
 import { metricsPackage } from '@ouroboros/metrics';
 import { gaussianModelsPackage } from '@ouroboros/models-gaussian';
+import { gmmModelsPackage } from '@ouroboros/models-gmm';
+import { kdeModelsPackage } from '@ouroboros/models-kde';
+import { vaeModelsPackage } from '@ouroboros/models-vae';
 import { tensorBackend } from '@ouroboros/nn';
 import { isAbsolute, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 
 /** Every plugin package that ships with ouroboros. */
-export const builtInPackages: readonly PluginPackage[] = [corePackage, datasetsPackage, gaussianModelsPackage, metricsPackage];
+export const builtInPackages: readonly PluginPackage[] = [corePackage, datasetsPackage, gaussianModelsPackage, metricsPackage, gmmModelsPackage, kdeModelsPackage, vaeModelsPackage];
 
 /**
  * The single composition root: a child container per run holding the built-in plugins, the

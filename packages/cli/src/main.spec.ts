@@ -61,7 +61,7 @@ describe('ouro run', () => {
     const out = join(tmp.dir, 'never');
     const cases: Array<[string[], RegExp]> = [
       [['--set', 'schedule.id=constant-lambda', '--set', 'schedule.lambda=-1'], /schedule\.lambda = -1: expected number to be >=0/],
-      [['--set', 'model.id=vae'], /model\.id = "vae": unknown model; known model ids: gaussian/],
+      [['--set', 'model.id=flow'], /model\.id = "flow": unknown model; known model ids: gaussian, gmm, kde, vae/],
       [['--set', 'dataset=null'], /dataset is missing: expected object/],
     ];
     for (const [args, message] of cases) {
