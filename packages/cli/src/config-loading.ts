@@ -11,7 +11,10 @@ export async function resolveForRun(raw: Record<string, unknown>, source: string
   try {
     const user = sets.reduce(applySetOverride, raw);
     const packages = Array.isArray(user.plugins) ? user.plugins.filter((p): p is string => typeof p === 'string') : [];
-    const container = await buildContainer(packages.map((p) => (/^\.{1,2}\//.test(p) ? resolve(baseDir, p) : p)));
+    const container = await buildContainer(
+      packages.map((p) => (/^\.{1,2}\//.test(p) ? resolve(baseDir, p) : p)),
+      baseDir,
+    );
     const resolved = resolveConfig(user, container.resolve(PluginRegistry), { baseDir });
     return { resolved, container };
   } catch (error) {

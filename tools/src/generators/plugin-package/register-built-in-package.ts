@@ -31,9 +31,11 @@ export function withBuiltInPackage(source: string, packageName: string, exportNa
   const imported = imports.some((d) => moduleOf(d) === packageName);
   if (!imported) {
     const internal = imports.filter((d) => moduleOf(d).startsWith('@ouroboros/'));
-    const after = internal.filter((d) => moduleOf(d).localeCompare(packageName) < 0).at(-1) ?? internal.at(-1) ?? imports.at(-1);
+    const before = internal.find((d) => moduleOf(d).localeCompare(packageName) > 0);
+    const after = internal.at(-1) ?? imports.at(-1);
     const line = `import { ${exportName} } from '${packageName}';`;
-    changes.push(after ? { type: ChangeType.Insert, index: after.getEnd(), text: `\n${line}` } : { type: ChangeType.Insert, index: 0, text: `${line}\n` });
+    if (before) changes.push({ type: ChangeType.Insert, index: before.getStart(), text: `${line}\n` });
+    else changes.push(after ? { type: ChangeType.Insert, index: after.getEnd(), text: `\n${line}` } : { type: ChangeType.Insert, index: 0, text: `${line}\n` });
   }
   if (!list.elements.some((e) => ts.isIdentifier(e) && e.text === exportName)) {
     const last = list.elements.at(-1);
