@@ -30,15 +30,20 @@ export interface Result {
   readonly stderr: string;
 }
 
-/** Runs `node args...` in `cwd` and returns its exit code and output (never throws on a non-zero exit). */
-export async function node(cwd: string, args: readonly string[], env: Record<string, string> = {}): Promise<Result> {
+/** Runs `command args...` in `cwd` and returns its exit code and output (never throws on a non-zero exit). */
+export async function run(command: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<Result> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, args, { cwd, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NO_COLOR: '1', FORCE_COLOR: '0', ...env }, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await promisify(execFile)(command, args, { cwd, env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NO_COLOR: '1', FORCE_COLOR: '0', ...env }, maxBuffer: 64 * 1024 * 1024 });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code?: number; stdout?: string; stderr?: string };
     return { code: typeof failed.code === 'number' ? failed.code : 1, stdout: failed.stdout ?? '', stderr: failed.stderr ?? '' };
   }
+}
+
+/** Runs `node args...` in `cwd` (see `run`). */
+export function node(cwd: string, args: readonly string[], env: Record<string, string> = {}): Promise<Result> {
+  return run(process.execPath, args, cwd, env);
 }
 
 /** The history.jsonl rows of a run folder. */
