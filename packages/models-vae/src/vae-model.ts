@@ -66,7 +66,7 @@ export class VaeModel extends TrainedModel {
       const noise = this.images ? logistics(rng.fork('x'), [rows, ...this.data.sampleShape]) : normals(rng.fork('x'), [rows, ...this.data.sampleShape]);
       const x = this.withSamplingWeights(() =>
         tf.tidy(() => {
-          const scale = this.network.logScale.clipByValue(...LOG_SCALE).exp().reshape(this.data.sampleShape);
+          const scale = this.network.logScale.clipByValue(...LOG_SCALE).exp().reshape([...this.data.sampleShape]);
           return this.network.decode(z as tf.Tensor2D).add(noise.mul(scale));
         }),
       );
@@ -100,12 +100,12 @@ export class VaeModel extends TrainedModel {
 }
 
 /** Standard normal draws from `rng` as a float32 tensor. */
-function normals(rng: Rng, shape: number[]): tf.Tensor {
-  return tf.tensor(Float32Array.from(rng.normals(shape.reduce((a, b) => a * b, 1))), shape, 'float32');
+function normals(rng: Rng, shape: readonly number[]): tf.Tensor {
+  return tf.tensor(Float32Array.from(rng.normals(shape.reduce((a, b) => a * b, 1))), [...shape], 'float32');
 }
 
 /** Standard logistic draws log u - log(1 - u), u ~ U(0, 1) from `rng`, as a float32 tensor. */
-function logistics(rng: Rng, shape: number[]): tf.Tensor {
+function logistics(rng: Rng, shape: readonly number[]): tf.Tensor {
   const u = rng.uniforms(shape.reduce((a, b) => a * b, 1), 1e-7, 1 - 1e-7);
-  return tf.tensor(Float32Array.from(u, (v) => Math.log(v) - Math.log1p(-v)), shape, 'float32');
+  return tf.tensor(Float32Array.from(u, (v) => Math.log(v) - Math.log1p(-v)), [...shape], 'float32');
 }
