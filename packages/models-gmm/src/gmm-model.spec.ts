@@ -124,5 +124,20 @@ describe('gmm model', () => {
   });
 });
 
+describe('gmm save and load', () => {
+  it('names the file and what was expected when the saved model is missing, malformed or of other options', async () => {
+    const dir = join(temp.dir, 'saved');
+    const settings = gmmOptions.parse({ components: 3 });
+    await expect(GmmModel.load(dir, info, settings)).rejects.toThrow(`${join(dir, 'gmm.json')}: missing; expected a gmm model written by GmmModel.save`);
+    const model = new GmmModel(info, settings);
+    await model.fit(await trainingSet(draws(300, Rng.from(10)), 'saved'), {}, testContext());
+    await model.save(dir);
+    await expect(GmmModel.load(dir, info, { ...settings, components: 4 })).rejects.toThrow(`${join(dir, 'gmm.json')}: holds 3 components; the model options say components = 4`);
+    await expect(GmmModel.load(dir, { ...info, sampleShape: [3] }, settings)).rejects.toThrow(`${join(dir, 'gmm.json')}: dims = 2; expected 3 for samples of shape [3]`);
+    const loaded = await GmmModel.load(dir, info, settings);
+    expect(loaded.mixture.covariances).toEqual(model.mixture.covariances);
+  });
+});
+
 describeModelConformance('gmm', { plugin: gmmModelPlugin, steps: false, options: { components: 3 } });
 describeModelConformance('gmm on images', { plugin: gmmModelPlugin, steps: false, data: 'images', options: { components: 2, ridge: 1e-3, maxIterations: 10 } });

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
   dataCodec,
+  readJsonFile,
   takeFloat32,
   writeJsonAtomic,
   yieldToEventLoop,
@@ -129,19 +130,7 @@ export class GmmModel implements GenerativeModel {
   /** Restores a model written by `save(dir)`; errors name the file and what was expected. */
   static async load(dir: string, data: DataInfo, settings: GmmSettings): Promise<GmmModel> {
     const path = join(dir, GMM_MODEL_FILE);
-    if (!existsSync(path)) throw new Error(`${path}: missing; expected a gmm model folder written by save()`);
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (error) {
-      throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
-    }
-    const parsed = savedSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new Error(`${path}: ${issue.path.join('.') || '(file)'}: ${issue.message}; expected a model written by GmmModel.save`);
-    }
-    const { dims, weights, means, covariances } = parsed.data;
+    const { dims, weights, means, covariances } = readJsonFile(path, savedSchema, 'a gmm model written by GmmModel.save');
     const model = new GmmModel(data, settings);
     const k = weights.length;
     if (dims !== model.codec.dims) throw new Error(`${path}: dims = ${dims}; expected ${model.codec.dims} for samples of shape [${data.sampleShape}]`);

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { container } from 'tsyringe';
@@ -147,6 +148,22 @@ describe('KDE retraining theory (Kazdan, Schaeffer et al. 2024)', () => {
         expect(Math.abs(mean), `t = ${t}, dimension ${j}: mean residual ${mean} (sd ${sd})`).toBeLessThan((4 * sd) / Math.sqrt(seeds));
       }
     }
+  });
+});
+
+describe('kde save and load', () => {
+  it('round-trips the centres bit for bit and names the file when one is missing or truncated', async () => {
+    const dir = join(temp.dir, 'saved');
+    await expect(KdeModel.load(dir, info(2), 'scott')).rejects.toThrow(`${join(dir, 'kde.json')}: missing; expected a kde model written by KdeModel.save`);
+    const rng = Rng.from(6);
+    const model = new KdeModel(info(2), 'silverman');
+    await model.fit(await store(Float32Array.from({ length: 100 }, () => rng.normal()), 2, 'saved'), {}, testContext());
+    await model.save(dir);
+    const loaded = await KdeModel.load(dir, info(2), 'silverman');
+    expect(loaded.bandwidth).toEqual(model.bandwidth);
+    expect(loaded.variance).toEqual(model.variance);
+    writeFileSync(join(dir, 'kde-points.f64'), Buffer.alloc(16));
+    await expect(KdeModel.load(dir, info(2), 'silverman')).rejects.toThrow(`${join(dir, 'kde-points.f64')}: 16 bytes; expected 800 (50 x 2 float64)`);
   });
 });
 

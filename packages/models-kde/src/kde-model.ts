@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import {
   dataCodec,
+  readJsonFile,
   takeFloat32,
   writeFileAtomic,
   writeJsonAtomic,
@@ -144,19 +145,7 @@ export class KdeModel implements GenerativeModel {
   /** Restores a model written by `save(dir)`; errors name the file and what was expected. */
   static async load(dir: string, data: DataInfo, choice: BandwidthChoice): Promise<KdeModel> {
     const path = join(dir, KDE_MODEL_FILE);
-    if (!existsSync(path)) throw new Error(`${path}: missing; expected a kde model folder written by save()`);
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (error) {
-      throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
-    }
-    const parsed = savedSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new Error(`${path}: ${issue.path.join('.') || '(file)'}: ${issue.message}; expected a model written by KdeModel.save`);
-    }
-    const { count, dims, bandwidth } = parsed.data;
+    const { count, dims, bandwidth } = readJsonFile(path, savedSchema, 'a kde model written by KdeModel.save');
     const model = new KdeModel(data, choice);
     if (dims !== model.codec.dims || bandwidth.length !== dims) {
       throw new Error(`${path}: dims = ${dims} with ${bandwidth.length} bandwidths; expected ${model.codec.dims} for samples of shape [${data.sampleShape}]`);
