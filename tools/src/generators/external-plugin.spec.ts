@@ -43,7 +43,7 @@ describe('external plugin packages', () => {
   const project = join(temp, 'project');
   const ouro = join(project, 'node_modules', '@ouroboros', 'cli', 'bin', 'ouro.js');
 
-  it('a packed package installed next to the cli is loaded by name from plugins: and runs 2 generations', async () => {
+  it('a packed package installed next to the cli, named in plugins:, and a module path beside the config run 2 generations', async () => {
     const source = join(temp, 'ouroboros-models-shipped');
     generateExternalPackage(source);
     // Build against this workspace's @ouroboros/core and libraries, as a user's node_modules would hold them.
@@ -59,14 +59,6 @@ describe('external plugin packages', () => {
     // The host's packages (the cli and the peers the plugin shares with it), as an installed ouroboros provides them.
     for (const name of ['@ouroboros', '@tensorflow', 'zod']) symlinkSync(join(workspaceRoot, 'node_modules', name), join(project, 'node_modules', name));
 
-    writeFileSync(join(project, 'shipped.yaml'), experiment('[ouroboros-models-shipped]', 'shipped'));
-    expectOk(await node(project, [ouro, 'run', 'shipped.yaml', '--out', 'runs/shipped']), 'ouro run');
-    const rows = historyRows(readFileSync(join(project, 'runs', 'shipped', 'history.jsonl'), 'utf8'));
-    expect(rows.map((r) => r.generation)).toEqual([0, 1, 2]);
-    expect(rows.every((r) => Number.isFinite(r.nll))).toBe(true);
-  });
-
-  it('a module path works; one that exports nothing useful, or another contract version, is refused with one clear line', async () => {
     writeFileSync(
       join(project, 'local-metric.mjs'),
       `import { z } from 'zod';
@@ -82,21 +74,30 @@ export const localMetrics = {
 };
 `,
     );
-    writeFileSync(join(project, 'local.yaml'), experiment('[./local-metric.mjs]').replace('metrics: [ { id: nll } ]', 'metrics: [ { id: sample-count } ]'));
-    expectOk(await node(project, [ouro, 'run', 'local.yaml', '--out', 'runs/local']), 'ouro run with a local module');
-    expect(historyRows(readFileSync(join(project, 'runs', 'local', 'history.jsonl'), 'utf8')).map((r) => r.samples)).toEqual([200, 200, 200]);
+    // The installed package by name, and a module by path beside the config, in one run.
+    writeFileSync(join(project, 'shipped.yaml'), experiment('[ouroboros-models-shipped, ./local-metric.mjs]', 'shipped').replace('{ id: nll }', '{ id: nll }, { id: sample-count }'));
+    expectOk(await node(project, [ouro, 'run', 'shipped.yaml', '--out', 'runs/shipped']), 'ouro run');
+    const rows = historyRows(readFileSync(join(project, 'runs', 'shipped', 'history.jsonl'), 'utf8'));
+    expect(rows.map((r) => r.generation)).toEqual([0, 1, 2]);
+    expect(rows.every((r) => Number.isFinite(r.nll))).toBe(true);
+    expect(rows.map((r) => r.samples)).toEqual([200, 200, 200]);
+  });
 
-    writeFileSync(join(project, 'nothing.mjs'), 'export const answer = 42;\nexport default { name: "no register" };\n');
-    writeFileSync(join(project, 'nothing.yaml'), experiment('[./nothing.mjs]'));
-    const nothing = await node(project, [ouro, 'run', 'nothing.yaml']);
+  it('a module that exports nothing useful, or a package of another contract version, is refused with one clear line', async () => {
+    const folder = join(temp, 'errors');
+    const cli = join(workspaceRoot, 'packages', 'cli', 'bin', 'ouro.js');
+    mkdirSync(folder);
+    writeFileSync(join(folder, 'nothing.mjs'), 'export const answer = 42;\nexport default { name: "no register" };\n');
+    writeFileSync(join(folder, 'nothing.yaml'), experiment('[./nothing.mjs]'));
+    const nothing = await node(folder, [cli, 'run', 'nothing.yaml']);
     expect(nothing.code).toBe(1);
-    expect(nothing.stderr.trim().split('\n')).toEqual([`ouro: plugins: package '${join(project, 'nothing.mjs')}' exports no PluginPackage (an object with name and register(container))`]);
+    expect(nothing.stderr.trim().split('\n')).toEqual([`ouro: plugins: package '${join(folder, 'nothing.mjs')}' exports no PluginPackage (an object with name and register(container))`]);
 
-    writeFileSync(join(project, 'old.mjs'), "export const oldPlugins = { name: 'old-plugins', contractVersion: 1, register() {} };\n");
-    writeFileSync(join(project, 'old.yaml'), experiment('[./old.mjs]'));
-    const old = await node(project, [ouro, 'run', 'old.yaml']);
+    writeFileSync(join(folder, 'old.mjs'), "export const oldPlugins = { name: 'old-plugins', contractVersion: 1, register() {} };\n");
+    writeFileSync(join(folder, 'old.yaml'), experiment('[./old.mjs]'));
+    const old = await node(folder, [cli, 'run', 'old.yaml']);
     expect(old.code).toBe(1);
     expect(old.stderr.trim().split('\n')).toHaveLength(1);
-    expect(old.stderr).toContain(`plugins: package '${join(project, 'old.mjs')}' (old-plugins) implements plugin contract version 1; this ouroboros implements version 2`);
+    expect(old.stderr).toContain(`plugins: package '${join(folder, 'old.mjs')}' (old-plugins) implements plugin contract version 1; this ouroboros implements version 2`);
   });
 });
