@@ -163,6 +163,8 @@ describe('ouro plugins', () => {
     expect(Object.keys(constant.options.properties ?? {})).toEqual(['lambda']);
     const text = await ouro('plugins');
     expect(text.stdout).toMatch(/constant-lambda .*\n\s+lambda: number >= 0 \(required\)/);
+    expect(text.stdout).toMatch(/kde .*\n\s+bandwidth: "scott"\|"silverman" \| number > 0, default "scott"\n/);
+    expect(ids.model).toEqual(['gaussian', 'gmm', 'kde', 'vae']);
   });
 });
 
