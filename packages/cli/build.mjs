@@ -29,7 +29,7 @@ const result = await build({
   format: 'esm',
   platform: 'node',
   target: 'node20',
-  tsconfig: join(workspace, 'tsconfig.base.json'),
+  tsconfig: join(here, 'tsconfig.bin.json'),
   plugins: [externalNpm],
   metafile: true,
   logLevel: 'warning',

@@ -26,7 +26,7 @@ if (process.env.OURO_FROM_SOURCE !== '1' && builtIsCurrent()) {
   ({ main } = await import(new URL('main.js', dist).href));
 } else {
   const { register } = await import('tsx/esm/api');
-  register({ tsconfig: fileURLToPath(new URL('../../../tsconfig.base.json', import.meta.url)) });
+  register({ tsconfig: fileURLToPath(new URL('../tsconfig.bin.json', import.meta.url)) });
   ({ main } = await import('../src/main.ts'));
 }
 process.exitCode = await main(process.argv.slice(2));

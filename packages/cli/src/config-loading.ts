@@ -29,7 +29,10 @@ export async function resolveForRun(
     let user = raw;
     for (const assignment of sets) user = applySetOverride(user, assignment);
     const packages = Array.isArray(user.plugins) ? user.plugins.filter((p): p is string => typeof p === 'string') : [];
-    container = await buildContainer(packages.map((p) => (/^\.{1,2}\//.test(p) ? resolve(baseDir, p) : p)));
+    container = await buildContainer(
+      packages.map((p) => (/^\.{1,2}\//.test(p) ? resolve(baseDir, p) : p)),
+      baseDir,
+    );
     const registry = container.resolve(PluginRegistry);
     user = dropOptionsOfReplacedPlugins(user, sets, registry, note);
     return { resolved: resolveConfig(user, registry, { baseDir }), container };

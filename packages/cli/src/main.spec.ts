@@ -46,7 +46,7 @@ describe('ouro run', () => {
     const out = join(tmp.dir, 'never');
     const cases: Array<[string[], RegExp]> = [
       [['--set', 'schedule.id=constant-lambda', '--set', 'schedule.lambda=-1'], /^ouro: --set schedule\.id=constant-lambda --set schedule\.lambda=-1: schedule\.lambda = -1: expected number to be >=0$/],
-      [['--set', 'model.id=vae'], /^ouro: --set model\.id=vae: model\.id = "vae": unknown model; known model ids: gaussian/],
+      [['--set', 'model.id=nosuch'], /^ouro: --set model\.id=nosuch: model\.id = "nosuch": unknown model; known model ids: .*gaussian/],
       [['--set', 'dataset=null'], /^ouro: --set dataset=null: dataset is missing: expected object/],
     ];
     for (const [args, message] of cases) {
@@ -153,6 +153,8 @@ describe('ouro plugins', () => {
     expect(Object.keys(constant.options.properties ?? {})).toEqual(['lambda']);
     const text = await ouro('plugins');
     expect(text.stdout).toMatch(/constant-lambda .*\n\s+lambda: number >= 0 \(required\)/);
+    expect(text.stdout).toMatch(/kde .*\n\s+bandwidth: "scott"\|"silverman" \| number > 0, default "scott"\n/);
+    expect(ids.model).toEqual(['gaussian', 'gmm', 'kde', 'vae']);
   });
 });
 

@@ -45,6 +45,7 @@ export type { TrainingSegment, TrainingSetComposition } from './store/training-s
 export { readTrainingSetManifest, writeTrainingSetManifest } from './store/training-set-manifest.ts';
 export type { TrainingSetManifest } from './store/training-set-manifest.ts';
 export { writeFileAtomic, writeJsonAtomic } from './store/atomic-write.ts';
+export { readJsonFile } from './store/read-json-file.ts';
 export { writeChunks } from './store/write-chunks.ts';
 
 export * from './linalg/index.ts';

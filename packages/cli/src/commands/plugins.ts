@@ -47,7 +47,10 @@ function optionsSchema(plugin: AnyPluginDefinition): JsonSchema {
 
 /** `number >= 0, default 0`, from a JSON schema. */
 function describeOption(schema: JsonSchema): string {
-  if (schema.anyOf) return schema.anyOf.map(describeOption).join(' | ');
+  if (schema.anyOf) {
+    const alternatives = schema.anyOf.map(describeOption).join(' | ');
+    return schema.default === undefined ? alternatives : `${alternatives}, default ${JSON.stringify(schema.default)}`;
+  }
   const parts: string[] = [];
   let type = Array.isArray(schema.type) ? schema.type.join('|') : (schema.type ?? 'any');
   if (type === 'array' && schema.items) type = `${describeOption(schema.items).split(',')[0]}[]`;
