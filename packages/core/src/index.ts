@@ -59,6 +59,7 @@ export type { RunOptions, RunResult } from './engine/retraining-engine.ts';
 export { RunInterrupted, yieldToEventLoop } from './engine/run-interrupted.ts';
 export { RunFolder } from './engine/run-folder.ts';
 export { RunLock } from './engine/run-lock.ts';
+export type { LockHolder } from './engine/run-lock.ts';
 export { verifyRun } from './engine/verify-run.ts';
 export { WriteError } from './store/atomic-write.ts';
 export type { RunMarker } from './engine/run-files.ts';
