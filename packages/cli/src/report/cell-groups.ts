@@ -37,15 +37,7 @@ export function groupCells(cells: readonly CellResult[], axes: readonly string[]
   for (const result of cells) {
     const { seed: _seed, ...own } = result.cell.values;
     const value = by === null ? undefined : getField(result.config, by.split('.'));
-    const rest = Object.entries(own).filter(([axis]) => !panelAxes.includes(axis));
-    const line =
-      by !== null && value !== undefined && (by in own || result.cell.origin === 'matrix')
-        ? formatValue(value)
-        : rest.length === 1
-          ? formatValue(rest[0]![1])
-          : rest.length === 0
-            ? 'base'
-            : describeValues(Object.fromEntries(rest));
+    const line = lineLabel(own, value, by, panelAxes, result.cell.origin === 'matrix');
     const panel = panelAxes.map((axis) => `${axis}=${formatValue(getField(result.config, axis.split('.')))}`).join(' ');
     const key = canonicalJson([panel, line, axes.filter((a) => a !== 'seed').map((a) => getField(result.config, a.split('.')))]);
     const group = groups.get(key) ?? { line, panel, cells: [] };
@@ -53,6 +45,19 @@ export function groupCells(cells: readonly CellResult[], axes: readonly string[]
     groups.set(key, group);
   }
   return { by, panelAxes, groups: [...groups.values()] };
+}
+
+/**
+ * A line's label: its value of `by` ("0.5"); for an included cell that does not set `by`, what it
+ * sets instead ("fully-synthetic"), and for one that sets more than `by`, the rest in brackets
+ * ("1 (sampling.count=5)"), so that no two groups share a label.
+ */
+function lineLabel(own: Record<string, unknown>, value: unknown, by: string | null, panelAxes: readonly string[], fromMatrix: boolean): string {
+  const extras = Object.entries(own).filter(([axis]) => axis !== by && !panelAxes.includes(axis));
+  const hasValue = by !== null && value !== undefined && (fromMatrix || by in own);
+  if (hasValue) return extras.length === 0 ? formatValue(value) : `${formatValue(value)} (${describeValues(Object.fromEntries(extras))})`;
+  if (extras.length === 0) return 'base';
+  return extras.length === 1 ? formatValue(extras[0]![1]) : describeValues(Object.fromEntries(extras));
 }
 
 /** The metrics in the histories, in order of first appearance (bookkeeping fields aside). */

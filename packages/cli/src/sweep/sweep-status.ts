@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cellState, type CellState } from './cell-state.ts';
 import { endedStates, slurmTaskStates, type TaskState } from './slurm-queue.ts';
@@ -30,7 +31,7 @@ export interface SweepReport {
  */
 export function sweepReport(dir: string, sweep: SweepFile): SweepReport {
   const tasks = sweep.slurm.length > 0 ? slurmTaskStates(dir, sweep) : new Map();
-  const cells = sweep.cells.map((cell) => cellReport(cell, cellState(join(dir, cell.id)), tasks?.get(cell.index)));
+  const cells = sweep.cells.map((cell) => cellReport(cell, cellState(join(dir, cell.id)), tasks?.get(cell.index), plannedGenerations(dir, cell)));
   const counts: Partial<Record<CellStatus, number>> = {};
   for (const cell of cells) counts[cell.status] = (counts[cell.status] ?? 0) + 1;
   for (const [i, cell] of cells.entries()) {
@@ -42,9 +43,21 @@ export function sweepReport(dir: string, sweep: SweepFile): SweepReport {
   return { counts, cells, slurmKnown: tasks !== null };
 }
 
-function cellReport(cell: SweepFileCell, state: CellState, task: (TaskState & { jobId: string }) | undefined): CellReport {
-  let status: CellStatus = state.status;
-  let error = state.error;
+/** G of the cell's config (generations 0..G), when its config file says. */
+function plannedGenerations(dir: string, cell: SweepFileCell): number | undefined {
+  try {
+    const generations = (JSON.parse(readFileSync(join(dir, cell.config), 'utf8')) as { generations?: unknown }).generations;
+    return Number.isInteger(generations) ? (generations as number) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function cellReport(cell: SweepFileCell, state: CellState, task: (TaskState & { jobId: string }) | undefined, generations: number | undefined): CellReport {
+  // A worker that failed before it made the run folder (a check on the data) left its word in sweep.json only.
+  const failedEarly = state.status === 'pending' && cell.status === 'failed' && !task;
+  let status: CellStatus = failedEarly ? 'failed' : state.status;
+  let error = failedEarly ? cell.error : state.error;
   if (task && state.status !== 'finished' && state.status !== 'running') {
     if (task.state === 'PENDING') status = 'queued';
     else if (!endedStates.has(task.state)) status = 'running';
@@ -59,7 +72,7 @@ function cellReport(cell: SweepFileCell, state: CellState, task: (TaskState & { 
     values: cell.values,
     status,
     completed: state.completed,
-    ...(state.generations !== undefined ? { generations: state.generations } : {}),
+    ...(generations !== undefined ? { generations } : {}),
     ...(error ? { error } : {}),
     ...(task ? { slurm: task } : {}),
   };
