@@ -7,10 +7,10 @@ import { writeReport } from '../report/write-report.ts';
 import { describeValues } from '../sweep/axis-label.ts';
 import { cliBin } from '../sweep/cli-bin.ts';
 import { runLocally } from '../sweep/local-executor.ts';
-import { planSweep, writePlan, type PlannedSweep } from '../sweep/plan-sweep.ts';
+import { planSweep, prepareSweepDir, writePlan, type PlannedSweep } from '../sweep/plan-sweep.ts';
 import { arraySpec, arrayScript, checkDirective, submit, writeArrayScript, type SlurmResources } from '../sweep/slurm-executor.ts';
 import { activeSubmission } from '../sweep/slurm-queue.ts';
-import { existingSweep, readSweep, writeSweep, type SweepFile } from '../sweep/sweep-file.ts';
+import { readSweep, writeSweep, type SweepFile } from '../sweep/sweep-file.ts';
 import { sweepReport } from '../sweep/sweep-status.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -30,17 +30,19 @@ export const sweep: CommandRun = async ([configPath], values, { stdout, stderr }
   const resources = executor === 'slurm' ? slurmResources(values, jobs) : null;
   const planned = await planSweep(configPath!, sets(values), (note) => stderr.write(`note: ${note}\n`));
   const dir = (values.out as string | undefined) ?? join('runs', planned.name);
-  refuseWhileQueued(dir);
-  const plan = writePlan(dir, planned);
-  if (resources) return submitToSlurm(dir, plan, resources, Boolean(values['no-submit']), { stdout, stderr });
-
+  const previous = prepareSweepDir(dir, planned.name);
+  // One `ouro sweep` per folder; and a SLURM job's tasks read their cells from sweep.json by index.
   const lock = RunLock.acquire(dir);
   let result;
   try {
-    result = await runLocally(dir, plan, { jobs: jobs ?? availableParallelism(), bin: cliBin(), stderr });
+    refuseWhileQueued(dir, previous);
+    const plan = writePlan(dir, planned, previous);
+    if (resources) return submitToSlurm(dir, plan, resources, Boolean(values['no-submit']), { stdout, stderr });
+    result = { plan, ...(await runLocally(dir, plan, { jobs: jobs ?? availableParallelism(), bin: cliBin(), stderr })) };
   } finally {
     lock.release();
   }
+  const { plan } = result;
   const parts = [`${result.finished + result.skipped} of ${plan.cells.length} cells finished${result.skipped ? ` (${result.skipped} skipped)` : ''}`];
   if (result.failed.length) parts.push(`${result.failed.length} failed (${result.failed.map((c) => `cell ${c.index} ${describeValues(c.values)}`).join('; ')})`);
   if (result.interrupted.length) parts.push(`${result.interrupted.length} interrupted`);
@@ -101,8 +103,7 @@ function sets(values: Values): string[] {
 }
 
 /** A sweep whose SLURM job is still queued or running keeps its plan: its tasks read cells by index. */
-function refuseWhileQueued(dir: string): void {
-  const previous = existingSweep(dir);
+function refuseWhileQueued(dir: string, previous: SweepFile | null): void {
   const active = previous && activeSubmission(previous);
   if (active) {
     throw new Error(`${dir}: SLURM job ${active.jobId} of this sweep is still queued or running, and its tasks read their cells from sweep.json; wait for it ('ouro sweep status ${dir}') or cancel it ('scancel ${active.jobId}')`);

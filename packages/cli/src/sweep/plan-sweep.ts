@@ -60,11 +60,10 @@ export async function planSweep(path: string, sets: readonly string[], note: (me
 }
 
 /**
- * Writes the plan into the sweep folder: each cell's config as `cells/<id>.json` and `sweep.json`
- * (keeping the record of earlier SLURM submissions). The folder must be new, empty, or this sweep's.
+ * Writes the plan into the sweep folder (checked by prepareSweepDir): each cell's config as
+ * `cells/<id>.json` and `sweep.json`, keeping the record of earlier SLURM submissions.
  */
-export function writePlan(dir: string, planned: PlannedSweep): SweepFile {
-  const previous = prepareSweepDir(dir, planned.name);
+export function writePlan(dir: string, planned: PlannedSweep, previous: SweepFile | null): SweepFile {
   mkdirSync(join(dir, 'cells'), { recursive: true });
   for (const cell of planned.cells) writeJsonAtomic(join(dir, 'cells', `${cell.id}.json`), cell.user);
   const sweep: SweepFile = {
@@ -95,7 +94,7 @@ export function writePlan(dir: string, planned: PlannedSweep): SweepFile {
 }
 
 /** Creates the sweep folder or checks that it is empty or this sweep's; returns its sweep.json, if any. */
-function prepareSweepDir(dir: string, name: string): SweepFile | null {
+export function prepareSweepDir(dir: string, name: string): SweepFile | null {
   if (!existsSync(dir)) {
     try {
       mkdirSync(dir, { recursive: true });

@@ -72,11 +72,6 @@ export function readSweep(dir: string): SweepFile {
   return sweep;
 }
 
-/** The sweep.json of `dir` when it has one. */
-export function existingSweep(dir: string): SweepFile | null {
-  return existsSync(sweepFilePath(dir)) ? readSweep(dir) : null;
-}
-
 export function writeSweep(dir: string, sweep: SweepFile): void {
   writeJsonAtomic(sweepFilePath(dir), sweep);
 }
