@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFi
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { tempDir } from '@ouroboros/core/testing';
-import { main } from './main.ts';
+import { ouro } from './spec-helpers.ts';
 
 const workspace = resolve(import.meta.dirname, '..', '..', '..');
 const example = join(workspace, 'examples', 'gaussian-collapse.yaml');
@@ -12,12 +12,6 @@ const bin = join(workspace, 'packages', 'cli', 'bin', 'ouro.js');
 const tmp = tempDir();
 afterAll(() => tmp.cleanup());
 
-async function ouro(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { write: (c: string) => ((stdout += c), true) } as never, { write: (c: string) => ((stderr += c), true) } as never);
-  return { code, stdout, stderr };
-}
 
 describe('help, version and usage errors', () => {
   it('prints help for ouro and for each command (usage, options, an example), and the version', async () => {

@@ -51,7 +51,7 @@ const sweepStatus: Command = {
   name: 'status',
   summary: 'show where each cell of a sweep folder stands (with SLURM, the array tasks too)',
   usage: 'sweep status DIR [--json]',
-  description: 'Reads each cell\'s run folder (summary.json, run.lock) and, for a sweep submitted to SLURM, asks squeue (then sacct) for its array tasks. Updates the statuses in DIR/sweep.json.',
+  description: 'Reads each cell\'s run folder (summary.json, run.lock) and, for a sweep submitted to SLURM, asks squeue (then sacct) for its array tasks. Brings the statuses in DIR/sweep.json up to date (unless a local sweep is running there).',
   positionals: ['DIR'],
   options: { json: jsonOption },
   example: 'ouro sweep status runs/two-moons-sweep',

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readHistory, tempDir, withoutSeconds } from '@ouroboros/core/testing';
-import { main } from './main.ts';
+import { ouro, tinyGaussianYaml } from './spec-helpers.ts';
 import { arrayScript, arraySpec } from './sweep/slurm-executor.ts';
 import { arrayIndices } from './sweep/slurm-queue.ts';
 import type { SweepFile } from './sweep/sweep-file.ts';
@@ -11,12 +11,6 @@ import type { SweepFile } from './sweep/sweep-file.ts';
 const tmp = tempDir('ouroboros-slurm-test-');
 afterAll(() => tmp.cleanup());
 
-async function ouro(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { write: (c: string) => ((stdout += c), true) } as never, { write: (c: string) => ((stderr += c), true) } as never);
-  return { code, stdout, stderr };
-}
 
 describe('the SLURM array script', () => {
   it('runs task K as cell K with absolute paths, asks for the resources given, and compresses the cells into ranges', () => {
@@ -58,14 +52,7 @@ describe('ouro sweep --executor slurm on a real cluster', () => {
     const config = join(tmp.dir, 'slurm-sweep.yaml');
     writeFileSync(
       config,
-      `name: slurm-sweep
-generations: 3
-dataset: { id: gaussian, dim: 2, train: 20, test: 200 }
-model: { id: gaussian }
-schedule: { id: constant-lambda, lambda: 0 }
-sampling: { count: 200 }
-metrics: [ { id: trace-ratio }, { id: fd } ]
-trackers: [ { id: console } ]
+      `${tinyGaussianYaml('slurm-sweep')}trackers: [ { id: console } ]
 matrix:
   schedule.lambda: [0, 1]
 include:

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readHistory, tempDir, withoutSeconds } from '@ouroboros/core/testing';
-import { main } from './main.ts';
+import { ouro, tinyGaussianYaml } from './spec-helpers.ts';
 import { curve, groupCells } from './report/cell-groups.ts';
 import { readSweepResults } from './report/sweep-results.ts';
 import type { SweepFile } from './sweep/sweep-file.ts';
@@ -13,12 +13,6 @@ const bin = join(workspace, 'packages', 'cli', 'bin', 'ouro.js');
 const tmp = tempDir('ouroboros-sweep-test-');
 afterAll(() => tmp.cleanup());
 
-async function ouro(...args: string[]) {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, { write: (c: string) => ((stdout += c), true) } as never, { write: (c: string) => ((stderr += c), true) } as never);
-  return { code, stdout, stderr };
-}
 
 /** A tracker from a module path that writes the group each run gets, to see the sweep's name reach trackers. */
 const groupTracker = `export const groups = { name: 'group-file', register(c) { c.register(Symbol.for('ouroboros.TrackerPlugin'), { useValue: {
@@ -33,15 +27,7 @@ function writeSweepConfig(dir: string, extra = ''): string {
   const path = join(dir, 'tiny-sweep.yaml');
   writeFileSync(
     path,
-    `name: tiny-sweep
-seed: 0
-generations: 3
-dataset: { id: gaussian, dim: 2, train: 20, test: 200 }
-model: { id: gaussian }
-schedule: { id: constant-lambda, lambda: 0 }
-sampling: { count: 200 }
-metrics: [ { id: trace-ratio }, { id: fd } ]
-plugins: [ ./group-tracker.mjs ]
+    `${tinyGaussianYaml('tiny-sweep')}plugins: [ ./group-tracker.mjs ]
 trackers: [ { id: console }, { id: group-file, path: ${join(dir, 'groups.txt')} } ]
 matrix:
   schedule.lambda: [0, 1]

@@ -71,7 +71,8 @@ export const sweepPlan: CommandRun = async ([configPath], values, { stdout, stde
 export const sweepStatus: CommandRun = async ([dir], values, { stdout }) => {
   const sweep = readSweep(dir!);
   const report = sweepReport(dir!, sweep);
-  writeSweep(dir!, sweep);
+  // A running local sweep writes sweep.json itself.
+  if (!RunLock.holder(dir!)) writeSweep(dir!, sweep);
   const job = sweep.slurm.at(-1);
   if (values.json) {
     stdout.write(`${JSON.stringify({ dir: dir, name: sweep.name, ...(job ? { slurmJob: job.jobId } : {}), ...report }, null, 2)}\n`);

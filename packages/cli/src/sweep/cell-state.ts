@@ -8,7 +8,6 @@ export interface CellState {
   readonly status: Exclude<CellStatus, 'queued'>;
   /** Committed generations. */
   readonly completed: number;
-  readonly generations?: number;
   readonly exitCode?: number;
   readonly error?: string;
   /** The process running it, when one is. */
@@ -19,8 +18,6 @@ export interface CellState {
 interface Summary {
   status?: string;
   exitCode?: number;
-  generations?: number;
-  completedGenerations?: number;
   error?: string;
 }
 
@@ -37,13 +34,12 @@ export function cellState(dir: string): CellState {
   const summary = readSummary(dir);
   const completed = committedCount(dir);
   const holder = RunLock.holder(dir);
-  if (holder) return { status: 'running', completed, pid: holder.pid, host: holder.host, ...(summary?.generations !== undefined ? { generations: summary.generations } : {}) };
+  if (holder) return { status: 'running', completed, pid: holder.pid, host: holder.host };
   if (!summary) return { status: 'interrupted', completed };
   const status = summary.status === 'finished' ? 'finished' : summary.status === 'failed' ? 'failed' : 'interrupted';
   return {
     status,
     completed,
-    ...(summary.generations !== undefined ? { generations: summary.generations } : {}),
     ...(summary.exitCode !== undefined ? { exitCode: summary.exitCode } : {}),
     ...(summary.error ? { error: summary.error } : {}),
   };
