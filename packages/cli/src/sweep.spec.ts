@@ -147,6 +147,12 @@ describe('ouro sweep on the local executor', () => {
       ['fully-synthetic', 2],
       ['1 (sampling.count=5)', 1],
     ]);
+    expect(groupCells(cells, file.axes, 'schedule').groups.map((g) => [g.line, g.panel])).toEqual([
+      ['constant-lambda(lambda=0)', ''],
+      ['constant-lambda(lambda=1)', ''],
+      ['fully-synthetic', ''],
+      ['constant-lambda(lambda=1) (sampling.count=5)', ''],
+    ]);
     // Independently: the two seeds of lambda = 1 at generation 3.
     const seeds = [file.cells[2]!, file.cells[3]!].map((c) => readHistory(join(out, c.id))[3]!.fd!);
     const mean = (seeds[0]! + seeds[1]!) / 2;

@@ -14,7 +14,7 @@ export interface CellGroup {
 export interface Grouping {
   /** The axis lines are coloured by, or null when the sweep has no axis but seed. */
   readonly by: string | null;
-  /** Matrix axes other than `by` and seed: one panel per combination. */
+  /** Matrix axes other than `by` (and the fields inside or around it) and seed: one panel per combination. */
   readonly panelAxes: readonly string[];
   readonly groups: readonly CellGroup[];
 }
@@ -32,7 +32,7 @@ export function defaultAxis(axes: readonly string[], matrixAxes: readonly string
  */
 export function groupCells(cells: readonly CellResult[], axes: readonly string[], by: string | null): Grouping {
   const matrixAxes = [...new Set(cells.filter((c) => c.cell.origin === 'matrix').flatMap((c) => Object.keys(c.cell.values)))].filter((a) => a !== 'seed');
-  const panelAxes = matrixAxes.filter((axis) => axis !== by);
+  const panelAxes = matrixAxes.filter((axis) => !related(axis, by));
   const groups = new Map<string, { line: string; panel: string; cells: CellResult[] }>();
   for (const result of cells) {
     const { seed: _seed, ...own } = result.cell.values;
@@ -47,17 +47,27 @@ export function groupCells(cells: readonly CellResult[], axes: readonly string[]
   return { by, panelAxes, groups: [...groups.values()] };
 }
 
+/** `by` itself, a field inside it (schedule.lambda when lines are by schedule) or around it: says nothing beside `by`. */
+function related(axis: string, by: string | null): boolean {
+  return by !== null && (axis === by || axis.startsWith(`${by}.`) || by.startsWith(`${axis}.`));
+}
+
 /**
- * A line's label: its value of `by` ("0.5"); for an included cell that does not set `by`, what it
- * sets instead ("fully-synthetic"), and for one that sets more than `by`, the rest in brackets
- * ("1 (sampling.count=5)"), so that no two groups share a label.
+ * A line's label: its value of `by` ("0.5"), with what an included cell sets besides in brackets
+ * ("1 (sampling.count=5)") so that no two groups share a label; for an included cell that leaves
+ * `by` alone, what it sets instead ("fully-synthetic", "generations=10").
  */
 function lineLabel(own: Record<string, unknown>, value: unknown, by: string | null, panelAxes: readonly string[], fromMatrix: boolean): string {
-  const extras = Object.entries(own).filter(([axis]) => axis !== by && !panelAxes.includes(axis));
-  const hasValue = by !== null && value !== undefined && (fromMatrix || by in own);
-  if (hasValue) return extras.length === 0 ? formatValue(value) : `${formatValue(value)} (${describeValues(Object.fromEntries(extras))})`;
-  if (extras.length === 0) return 'base';
-  return extras.length === 1 ? formatValue(extras[0]![1]) : describeValues(Object.fromEntries(extras));
+  const setsBy = Object.keys(own).some((axis) => related(axis, by));
+  if (value !== undefined && (fromMatrix || setsBy)) {
+    const others = Object.entries(own).filter(([axis]) => !panelAxes.includes(axis) && !related(axis, by));
+    return others.length === 0 ? formatValue(value) : `${formatValue(value)} (${describeValues(Object.fromEntries(others))})`;
+  }
+  const rest = Object.entries(own).filter(([axis]) => !panelAxes.includes(axis));
+  if (rest.length === 0) return 'base';
+  const [only] = rest;
+  const pluginEntry = rest.length === 1 && typeof only![1] === 'object' && only![1] !== null && typeof (only![1] as { id?: unknown }).id === 'string';
+  return pluginEntry ? formatValue(only![1]) : describeValues(Object.fromEntries(rest));
 }
 
 /** The metrics in the histories, in order of first appearance (bookkeeping fields aside). */
