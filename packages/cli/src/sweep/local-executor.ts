@@ -73,9 +73,9 @@ export async function runLocally(dir: string, sweep: SweepFile, options: LocalOp
       cell.status = 'running';
       writeSweep(dir, sweep);
       const began = Date.now();
-      const { code, lastError } = await runWorker(options.bin, dir, cell, running, (line) => {
+      const { code, lastError } = await runWorker(options.bin, dir, cell, running, (line, shown) => {
         appendFileSync(log, `${line}\n`);
-        stderr.write(`${label(cell!)} ${line}\n`);
+        if (shown) stderr.write(`${label(cell!)} ${line}\n`);
       });
       const took = formatDuration((Date.now() - began) / 1000);
       const state = cellState(join(dir, cell.id));
@@ -109,27 +109,29 @@ export async function runLocally(dir: string, sweep: SweepFile, options: LocalOp
  * reaches only the sweep, which passes it on once. Resolves with its exit code and its last
  * `ouro: ...` error line.
  */
-function runWorker(bin: string, dir: string, cell: SweepFileCell, running: Set<ChildProcess>, line: (text: string) => void): Promise<{ code: number; lastError?: string }> {
+function runWorker(bin: string, dir: string, cell: SweepFileCell, running: Set<ChildProcess>, line: (text: string, shown: boolean) => void): Promise<{ code: number; lastError?: string }> {
   return new Promise((done) => {
     const child = spawn(process.execPath, [bin, 'run', '--sweep', dir, '--cell', String(cell.index)], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     running.add(child);
     let lastError: string | undefined;
-    const lines = (stream: NodeJS.ReadableStream) => {
+    // stderr is the run's progress; stdout only names its history file, kept in the log.
+    const lines = (stream: NodeJS.ReadableStream, shown: boolean) => {
       let pending = '';
+      const emit = (text: string) => {
+        if (text.trim() === '') return;
+        if (text.startsWith('ouro: ')) lastError = text.slice('ouro: '.length);
+        line(text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, ''), shown);
+      };
       stream.setEncoding('utf8');
       stream.on('data', (chunk: string) => {
         const parts = (pending + chunk).split(/\r?\n|\r/);
         pending = parts.pop()!;
-        for (const text of parts) {
-          if (text.trim() === '') continue;
-          if (text.startsWith('ouro: ')) lastError = text.slice('ouro: '.length);
-          line(text.replace(/\x1b\[[0-9;]*[A-Za-z]/g, ''));
-        }
+        parts.forEach(emit);
       });
-      stream.on('end', () => pending.trim() && line(pending));
+      stream.on('end', () => emit(pending));
     };
-    lines(child.stdout!);
-    lines(child.stderr!);
+    lines(child.stdout!, false);
+    lines(child.stderr!, true);
     child.on('error', (error) => {
       lastError = `cannot start ${process.execPath} ${bin}: ${error.message}`;
     });
