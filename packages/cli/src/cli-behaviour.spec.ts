@@ -16,12 +16,15 @@ describe('help, version and usage errors', () => {
   it('prints help for ouro and for each command (usage, options, an example), and the version', async () => {
     const help = await ouro('--help');
     expect(help.code).toBe(0);
-    for (const name of ['run', 'resume', 'verify', 'plugins', 'doctor']) expect(help.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+    for (const name of ['run', 'resume', 'verify', 'sweep', 'report', 'plugins', 'doctor']) expect(help.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
     const run = await ouro('run', '--help');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^usage: ouro run CONFIG/);
     expect(run.stdout).toMatch(/--overwrite/);
     expect(run.stdout).toMatch(/example:\n  ouro run examples\//);
+    const plan = await ouro('sweep', 'plan', '--help');
+    expect(plan.stdout).toMatch(/^usage: ouro sweep plan CONFIG/);
+    expect((await ouro('sweep', '--help')).stdout).toMatch(/sub-commands .*\n  ouro sweep plan CONFIG.*\n.*\n  ouro sweep status DIR/);
     const version = await ouro('--version');
     expect(version.stdout).toBe(`ouro ${JSON.parse(readFileSync(join(workspace, 'packages', 'cli', 'package.json'), 'utf8')).version}\n`);
   });

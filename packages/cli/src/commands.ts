@@ -21,9 +21,12 @@ export interface Command {
   readonly summary: string;
   readonly usage: string;
   readonly description: string;
+  /** Names of the positional arguments; a trailing `?` marks one that may be left out. */
   readonly positionals: readonly string[];
   readonly options: CommandOptions;
   readonly example: string;
+  /** `ouro sweep plan`, `ouro sweep status`: commands chosen by the next word. */
+  readonly subcommands?: readonly Command[];
   load(): Promise<CommandRun>;
 }
 
@@ -31,15 +34,41 @@ const setOption: CommandOption = { type: 'string', multiple: true, valueName: 'P
 /** The names `--backend` takes (checked against the core's list when the command runs). */
 export const BACKENDS = 'auto, node-gpu, node, wasm, cpu';
 const backendOption: CommandOption = { type: 'string', valueName: 'NAME', description: `tensor backend: ${BACKENDS}` };
+const jsonOption: CommandOption = { type: 'boolean', description: 'print JSON' };
+
+const sweepPlan: Command = {
+  name: 'plan',
+  summary: 'print the cells of a sweep config without running them',
+  usage: 'sweep plan CONFIG [--set PATH=VALUE]... [--backend NAME] [--json]',
+  description: 'Expands matrix, include, exclude and seeds, checks every cell\'s config and prints each cell: its index, id (the run folder name) and axis values. Writes nothing.',
+  positionals: ['CONFIG'],
+  options: { set: setOption, backend: backendOption, json: jsonOption },
+  example: 'ouro sweep plan examples/two-moons-sweep.yaml',
+  load: async () => (await import('./commands/sweep.ts')).sweepPlan,
+};
+
+const sweepStatus: Command = {
+  name: 'status',
+  summary: 'show where each cell of a sweep folder stands (with SLURM, the array tasks too)',
+  usage: 'sweep status DIR [--json]',
+  description: 'Reads each cell\'s run folder (summary.json, run.lock) and, for a sweep submitted to SLURM, asks squeue (then sacct) for its array tasks. Brings the statuses in DIR/sweep.json up to date (unless a local sweep is running there).',
+  positionals: ['DIR'],
+  options: { json: jsonOption },
+  example: 'ouro sweep status runs/two-moons-sweep',
+  load: async () => (await import('./commands/sweep.ts')).sweepStatus,
+};
 
 export const commands: readonly Command[] = [
   {
     name: 'run',
     summary: 'run an experiment (YAML or JSON config)',
-    usage: 'run CONFIG [--out DIR] [--set PATH=VALUE]... [--backend NAME] [--overwrite] [--dry-run]',
-    description: 'Runs generations 0..G of the config into DIR (default runs/<name>/<cell-id>), checking the whole config first.',
-    positionals: ['CONFIG'],
+    usage: 'run CONFIG [--out DIR] [--set PATH=VALUE]... [--backend NAME] [--overwrite] [--dry-run]  |  run --sweep DIR --cell K',
+    description:
+      'Runs generations 0..G of the config into DIR (default runs/<name>/<cell-id>), checking the whole config first. With --sweep, runs cell K of a planned sweep in DIR/<cell-id> (what each sweep worker and SLURM array task runs): a finished cell is skipped, an interrupted one resumed.',
+    positionals: ['CONFIG?'],
     options: {
+      sweep: { type: 'string', valueName: 'DIR', description: "a sweep folder written by 'ouro sweep' (with --cell)" },
+      cell: { type: 'string', valueName: 'K', description: 'the cell to run: its index in DIR/sweep.json (the SLURM array task id) or its id' },
       out: { type: 'string', valueName: 'DIR', description: 'run folder (an empty or new folder, or this config\'s failed run with --overwrite)' },
       set: setOption,
       backend: backendOption,
@@ -65,7 +94,7 @@ export const commands: readonly Command[] = [
     usage: 'verify DIR [--json]',
     description: 'Reads every committed file of the run in DIR and checks it against its recorded checksum and size; names each damaged file.',
     positionals: ['DIR'],
-    options: { json: { type: 'boolean', description: 'print the report as JSON' } },
+    options: { json: jsonOption },
     example: 'ouro verify runs/collapse',
     load: async () => (await import('./commands/verify.ts')).verify,
   },
@@ -78,6 +107,42 @@ export const commands: readonly Command[] = [
     options: {},
     example: 'WANDB_API_KEY=... ouro wandb sync runs/collapse',
     load: async () => (await import('./commands/wandb.ts')).wandb,
+  },
+  {
+    name: 'sweep',
+    summary: 'run every cell of a sweep (matrix x seeds) in parallel processes or as a SLURM array',
+    usage: 'sweep CONFIG [--out DIR] [--jobs N] [--executor local|slurm] [--set PATH=VALUE]... [--backend NAME] [SLURM options]',
+    description:
+      "Expands the config's matrix, include, exclude and seeds into cells, each a run in DIR/<cell-id> (default DIR: runs/<name>) listed in DIR/sweep.json. local: runs them in N worker processes, one cell per process (finished cells skipped, interrupted ones resumed, a failed one reported without stopping the others), then writes DIR/report.html and prints its path; exit 0 only when every cell finished. slurm: writes DIR/slurm/array.sbatch, one array task per unfinished cell, submits it with sbatch and prints the job id.",
+    positionals: ['CONFIG'],
+    options: {
+      out: { type: 'string', valueName: 'DIR', description: 'the sweep folder (default runs/<name>): new, empty, or this sweep\'s' },
+      jobs: { type: 'string', valueName: 'N', description: 'local: worker processes (default: the number of cores); slurm: most array tasks at once (default: no limit)' },
+      executor: { type: 'string', valueName: 'local|slurm', description: 'where the cells run (default local)' },
+      set: setOption,
+      backend: backendOption,
+      partition: { type: 'string', valueName: 'NAME', description: 'slurm: #SBATCH --partition' },
+      time: { type: 'string', valueName: 'LIMIT', description: 'slurm: #SBATCH --time per task, e.g. 2:00:00' },
+      cpus: { type: 'string', valueName: 'N', description: 'slurm: #SBATCH --cpus-per-task (default 1: one wasm process uses one core)' },
+      gpus: { type: 'string', valueName: 'N', description: 'slurm: #SBATCH --gres=gpu:N per task' },
+      mem: { type: 'string', valueName: 'SIZE', description: 'slurm: #SBATCH --mem per task, e.g. 8G' },
+      sbatch: { type: 'string', multiple: true, valueName: 'DIRECTIVE', description: "slurm: another #SBATCH line, e.g. --sbatch='--account=lab'" },
+      'no-submit': { type: 'boolean', description: 'slurm: write the array script and print the sbatch command, submit nothing' },
+    },
+    example: 'ouro sweep examples/gaussian-sweep.yaml --out runs/gaussian-sweep --jobs 2',
+    subcommands: [sweepPlan, sweepStatus],
+    load: async () => (await import('./commands/sweep.ts')).sweep,
+  },
+  {
+    name: 'report',
+    summary: 'write a sweep\'s report: metric curves, sample grids, final values (self-contained HTML + SVG)',
+    usage: 'report DIR [--by AXIS]',
+    description:
+      'Reads every cell of the sweep in DIR and writes DIR/report.html (no network needed to view it) and DIR/report/<metric>.svg: each metric against generation, one line per group of cells differing only in seed (mean +- std over seeds), coloured by AXIS (default: the lambda axis when there is one), a grid of each cell\'s samples per generation, and a table of final values.',
+    positionals: ['DIR'],
+    options: { by: { type: 'string', valueName: 'AXIS', description: 'the axis lines are coloured by, e.g. schedule.lambda (other axes make panels)' } },
+    example: 'ouro report runs/two-moons-sweep --by schedule.lambda',
+    load: async () => (await import('./commands/report.ts')).report,
   },
   {
     name: 'plugins',

@@ -1,4 +1,4 @@
-import { applySetOverride, ConfigError, PluginRegistry, readConfigFile, resolveConfig, type PluginKind, type ResolvedExperiment } from '@ouroboros/core';
+import { applySetOverride, ConfigError, isSweepConfig, PluginRegistry, readConfigFile, resolveConfig, sweepKeys, type PluginKind, type ResolvedExperiment } from '@ouroboros/core';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
@@ -18,12 +18,7 @@ export async function resolveForRun(
   sets: readonly string[] = [],
   note: (message: string) => void = () => {},
 ): Promise<{ resolved: ResolvedExperiment; container: DependencyContainer }> {
-  for (const assignment of sets) {
-    const eq = assignment.indexOf('=');
-    if (eq <= 0 || assignment.slice(0, eq).split('.').some((key) => key.trim() === '')) {
-      throw new UsageError(`--set ${JSON.stringify(assignment)}: expected PATH=VALUE, e.g. --set schedule.lambda=0.5`);
-    }
-  }
+  checkSetSyntax(sets);
   let container: DependencyContainer | undefined;
   try {
     let user = raw;
@@ -46,10 +41,30 @@ export async function resolveForRun(
   }
 }
 
+/** Each `--set` must be PATH=VALUE: a usage error otherwise. */
+export function checkSetSyntax(sets: readonly string[]): void {
+  for (const assignment of sets) {
+    const eq = assignment.indexOf('=');
+    if (eq <= 0 || assignment.slice(0, eq).split('.').some((key) => key.trim() === '')) {
+      throw new UsageError(`--set ${JSON.stringify(assignment)}: expected PATH=VALUE, e.g. --set schedule.lambda=0.5`);
+    }
+  }
+}
+
+/** A config file's path, refusing a folder (pointing to resume) before it is read. */
+export function readConfigPath(path: string): Record<string, unknown> {
+  if (existsSync(path) && statSync(path).isDirectory()) throw new ConfigError(`${path}: is a folder; expected a YAML or JSON config file (to continue a run folder, use 'ouro resume ${path}')`);
+  return readConfigFile(path);
+}
+
 /** Reads a config file and resolves it with `--set` overrides; relative paths are taken from its folder. */
 export async function loadConfigForRun(path: string, sets: readonly string[], note?: (message: string) => void): Promise<{ resolved: ResolvedExperiment; container: DependencyContainer }> {
-  if (existsSync(path) && statSync(path).isDirectory()) throw new ConfigError(`${path}: is a folder; expected a YAML or JSON config file (to continue a run folder, use 'ouro resume ${path}')`);
-  return resolveForRun(readConfigFile(path), path, dirname(resolve(path)), sets, note);
+  const raw = readConfigPath(path);
+  if (isSweepConfig(raw)) {
+    const keys = sweepKeys.filter((key) => key in raw).join(', ');
+    throw new ConfigError(`${path}: is a sweep config (it has ${keys}); expected an experiment config: run its cells with 'ouro sweep ${path}'`);
+  }
+  return resolveForRun(raw, path, dirname(resolve(path)), sets, note);
 }
 
 function fileAloneResolves(raw: Record<string, unknown>, container: DependencyContainer, baseDir: string): boolean {

@@ -15,13 +15,15 @@ ${lines.join('\n')}
 
 'ouro <command> --help' shows a command's options and an example; 'ouro --version' the version.
 backends: ${BACKENDS}
-exit codes: 0 done, 1 failed (one line on stderr names the file, field and value), 2 usage error,
-            130 stopped by Ctrl-C, 143 stopped by SIGTERM (both resumable with 'ouro resume DIR')
+exit codes: 0 done, 1 failed (one line on stderr names the file, field and value; a sweep: a cell
+            failed), 2 usage error, 130 stopped by Ctrl-C, 143 stopped by SIGTERM (both resumable with
+            'ouro resume DIR'; a sweep by running it again)
 `;
 }
 
 /** `ouro COMMAND --help`: usage line, options and an example. */
 export function commandHelp(command: Command): string {
+  const subcommands = (command.subcommands ?? []).map((sub) => `  ouro ${sub.usage}\n      ${sub.summary}`);
   const options = Object.entries(command.options).map(([name, option]) => {
     const flag = `--${name}${option.type === 'string' ? ` ${option.valueName ?? 'VALUE'}` : ''}${option.multiple ? ' (repeatable)' : ''}`;
     return `  ${flag.padEnd(28)} ${option.description}`;
@@ -29,7 +31,7 @@ export function commandHelp(command: Command): string {
   return `usage: ouro ${command.usage}
 
 ${command.description}
-${options.length ? `\noptions:\n${options.join('\n')}\n` : ''}  ${'--help'.padEnd(28)} this help
+${subcommands.length ? `\nsub-commands ('ouro ${command.name} <sub-command> --help' for their options):\n${subcommands.join('\n')}\n` : ''}${options.length ? `\noptions:\n${options.join('\n')}\n` : ''}  ${'--help'.padEnd(28)} this help
 
 example:
   ${command.example}
@@ -52,15 +54,21 @@ export async function main(argv: readonly string[], stdout: NodeJS.WritableStrea
       stdout.write(`ouro ${version()}\n`);
       return 0;
     }
-    const command = commands.find((c) => c.name === name);
-    if (!command) throw new UsageError(`unknown command '${name}'; expected one of ${commands.map((c) => c.name).join(', ')}`);
-    if (rest.includes('--help') || rest.includes('-h')) {
+    const top = commands.find((c) => c.name === name);
+    if (!top) throw new UsageError(`unknown command '${name}'; expected one of ${commands.map((c) => c.name).join(', ')}`);
+    const sub = top.subcommands?.find((c) => c.name === rest[0]);
+    const command = sub ?? top;
+    const args = sub ? rest.slice(1) : rest;
+    if (args.includes('--help') || args.includes('-h')) {
       stdout.write(commandHelp(command));
       return 0;
     }
-    const { values, positionals } = parse(rest, command.options);
-    if (positionals.length !== command.positionals.length) {
-      throw new UsageError(`expected 'ouro ${command.usage}', got ${positionals.length ? `'${[name, ...positionals].join(' ')}'` : `no ${command.positionals.join(' ') || 'arguments'}`}`);
+    const { values, positionals } = parse(args, command.options);
+    const names = command.positionals.map((p) => p.replace(/\?$/, ''));
+    const required = command.positionals.filter((p) => !p.endsWith('?')).length;
+    if (positionals.length < required || positionals.length > names.length) {
+      const words = sub ? [name, sub.name] : [name];
+      throw new UsageError(`expected 'ouro ${command.usage}', got ${positionals.length ? `'${[...words, ...positionals].join(' ')}'` : `no ${names.join(' ') || 'arguments'}`}`);
     }
     return await (await command.load())(positionals, values, { stdout, stderr });
   } catch (error) {

@@ -16,3 +16,16 @@ export async function ouro(...args: string[]): Promise<{ code: number; stdout: s
   const code = await main(args, stdout as unknown as NodeJS.WritableStream, stderr as unknown as NodeJS.WritableStream);
   return { code, stdout: stdout.text, stderr: stderr.text };
 }
+
+/** The experiment part of a sweep config of tiny Gaussian cells (a second each): specs add the sweep keys. */
+export function tinyGaussianYaml(name: string): string {
+  return `name: ${name}
+seed: 0
+generations: 3
+dataset: { id: gaussian, dim: 2, train: 20, test: 200 }
+model: { id: gaussian }
+schedule: { id: constant-lambda, lambda: 0 }
+sampling: { count: 200 }
+metrics: [ { id: trace-ratio }, { id: fd } ]
+`;
+}

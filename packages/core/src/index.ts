@@ -30,9 +30,13 @@ export { experimentConfigSchema, backendNames } from './config/experiment-config
 export type { ExperimentConfig, BackendName, PluginEntry, MetricEntry } from './config/experiment-config.ts';
 export { loadConfig, readConfigFile, resolveConfig, pluginVersions } from './config/load-config.ts';
 export type { ResolvedExperiment, ResolveOptions } from './config/load-config.ts';
-export { applySetOverride } from './config/set-override.ts';
+export { applySetOverride, getField, setField } from './config/set-override.ts';
 export { cellId, canonicalJson } from './config/cell-id.ts';
 export { pathOption, absolutePath, pathKeys, withAbsolutePaths } from './config/path-option.ts';
+export { expandSweep, isSweepConfig, sweepBase } from './sweep/expand-sweep.ts';
+export type { SweepCell, SweepPlan } from './sweep/expand-sweep.ts';
+export { sweepKeys, sweepSchema } from './sweep/sweep-config.ts';
+export type { SweepConfig } from './sweep/sweep-config.ts';
 
 export { dataCodec, bitsPerDim } from './codec/data-codec.ts';
 export type { DataCodec } from './codec/data-codec.ts';
@@ -55,6 +59,8 @@ export { RetrainingEngine, budgetFor } from './engine/retraining-engine.ts';
 export type { RunOptions, RunResult } from './engine/retraining-engine.ts';
 export { RunInterrupted, yieldToEventLoop } from './engine/run-interrupted.ts';
 export { RunFolder } from './engine/run-folder.ts';
+export { RunLock } from './engine/run-lock.ts';
+export type { LockHolder } from './engine/run-lock.ts';
 export { verifyRun } from './engine/verify-run.ts';
 export { WriteError } from './store/atomic-write.ts';
 export type { RunMarker } from './engine/run-files.ts';

@@ -7,7 +7,7 @@ import { writeAll, writingTo } from '../store/atomic-write.ts';
 const LOCK_FILE = 'run.lock';
 
 /** Who holds a run folder. */
-interface LockHolder {
+export interface LockHolder {
   readonly pid: number;
   readonly host: string;
   /** The kernel's boot id: a pid from before a reboot is not the same process. */
@@ -49,6 +49,12 @@ export class RunLock {
       return new RunLock(path);
     }
     throw new ConfigError(`${path}: another process keeps taking the run lock; expected one ouro process per run folder`);
+  }
+
+  /** The live process holding `dir`, or null when the folder is free or its holder is gone (a sweep's status). */
+  static holder(dir: string): LockHolder | null {
+    const holder = readHolder(join(dir, LOCK_FILE));
+    return holder && !isStale(holder) ? holder : null;
   }
 
   /** Removes the lock if it is still ours. */
