@@ -9,12 +9,17 @@ beforeAll(async () => {
 });
 
 describe('FusedMlp', () => {
-  it.each<ActivationName>(['relu', 'tanh', 'silu'])('(%s) has the Mlp parameters, outputs and autodiff gradients (input and every weight)', (activation) => {
-    const sizes = [3, 16, 16, 4];
+  it.each<[ActivationName, number[]]>([
+    ['relu', [3, 16, 16, 4]],
+    ['relu', [1, 16, 16, 2]],
+    ['relu', [24, 16, 8]],
+    ['tanh', [3, 16, 16, 4]],
+    ['silu', [3, 16, 16, 4]],
+  ])('(%s, sizes %j) has the Mlp parameters, outputs and autodiff gradients (input and every weight)', (activation, sizes) => {
     const [plain, fused] = [new Mlp(sizes, Rng.from(1), { activation }), new FusedMlp(sizes, Rng.from(1), { activation })];
     expect(fused.namedParameters().map(([n, v]) => [n, v.shape])).toEqual(plain.namedParameters().map(([n, v]) => [n, v.shape]));
-    const x = tf.tensor(Float32Array.from(Rng.from(2).normals(2 * 7 * 3)), [2, 7, 3]);
-    const target = tf.tensor(Float32Array.from(Rng.from(3).normals(2 * 7 * 4)), [2, 7, 4]);
+    const x = tf.tensor(Float32Array.from(Rng.from(2).normals(2 * 7 * sizes[0]!)), [2, 7, sizes[0]!]);
+    const target = tf.tensor(Float32Array.from(Rng.from(3).normals(2 * 7 * sizes.at(-1)!)), [2, 7, sizes.at(-1)!]);
     const loss = (net: Mlp) => (input: tf.Tensor) => net.apply(input).sub(target).square().sum() as tf.Scalar;
     const gradients = (net: Mlp) => {
       const { value, grads } = tf.variableGrads(() => loss(net)(x), net.parameters());

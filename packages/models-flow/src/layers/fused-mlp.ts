@@ -62,10 +62,11 @@ function mlpWithGradient(
     gradFunc: (dy, saved) => {
       const grads: tf.Tensor[] = new Array<tf.Tensor>(2 * depth + 1);
       let g = dy as tf.Tensor2D;
+      const ones = tf.ones([1, g.shape[0]]) as tf.Tensor2D;
       for (let i = depth - 1; i >= 0; i--) {
-        const input = saved[i]!;
-        grads[1 + 2 * i] = tf.matMul(input as tf.Tensor2D, g, true, false);
-        grads[2 + 2 * i] = tf.sum(g, 0);
+        const input = saved[i]! as tf.Tensor2D;
+        grads[1 + 2 * i] = weightGradient(input, g);
+        grads[2 + 2 * i] = tf.matMul(ones, g).reshape([g.shape[1]]);
         const back = tf.matMul(g, weights[i]!, false, true);
         g = (i > 0 ? tf.mul(back, derivative(input)) : back) as tf.Tensor2D;
       }
@@ -73,4 +74,17 @@ function mlpWithGradient(
       return grads;
     },
   };
+}
+
+/**
+ * ∂W = hᵀ g for h [n, in], g [n, out]. On wasm every product packs its right operand and
+ * transposes a transposed left one, each a pass over that operand: hᵀ·g packs g (n·out) and
+ * transposes h (n·in); (gᵀ·h)ᵀ packs h and transposes g. Take the second when in is the smaller,
+ * e.g. a first layer of one input, where it is a reshape: (gᵀ h)ᵀ of [out, 1] is [1, out].
+ */
+function weightGradient(h: tf.Tensor2D, g: tf.Tensor2D): tf.Tensor {
+  const [inFeatures, outFeatures] = [h.shape[1], g.shape[1]];
+  if (inFeatures >= outFeatures) return tf.matMul(h, g, true, false);
+  const transposed = tf.matMul(g, h, true, false);
+  return inFeatures === 1 ? transposed.reshape([1, outFeatures]) : transposed.transpose();
 }
