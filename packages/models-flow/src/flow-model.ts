@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { DataInfo, RunContext } from '@ouroboros/core';
-import { dataCodec } from '@ouroboros/core';
+import { dataCodec, type DataInfo, type RunContext } from '@ouroboros/core';
 import { TrainedModel, type Batch, type TrainingOptions } from '@ouroboros/nn';
 import type { DensityFlow } from './density-flow.ts';
 

@@ -3,6 +3,7 @@ import type { Rng } from '@ouroboros/core';
 import { Module } from '@ouroboros/nn';
 import type { DensityFlow } from '../density-flow.ts';
 import { standardNormalLogDensity } from '../gaussian-log-density.ts';
+import { initializeInOrder } from '../layers/initialize-in-order.ts';
 import { normalNoise } from '../normal-noise.ts';
 import { GlowLevel } from './glow-level.ts';
 
@@ -111,15 +112,6 @@ export class GlowFlow extends Module implements DensityFlow {
 
   /** Initialises each level's actnorms on the output of the levels before it. */
   initialize(x: tf.Tensor): boolean {
-    let changed = false;
-    let h = x.clone();
-    for (const level of this.levels) {
-      changed = level.initialize(h) || changed;
-      const next = tf.tidy(() => level.encode(h).h);
-      h.dispose();
-      h = next;
-    }
-    h.dispose();
-    return changed;
+    return initializeInOrder(x, this.levels, (level, h) => level.initialize(h), (level, h) => level.encode(h).h);
   }
 }

@@ -1,7 +1,6 @@
 import { z } from 'zod';
-import { ConfigError, type DataInfo, type ModelPlugin, type Rng } from '@ouroboros/core';
-import { restored } from '@ouroboros/nn';
-import { flowOptionParts, flowOptionsShape } from '../flow-options.ts';
+import { ConfigError, type DataInfo, type ModelPlugin } from '@ouroboros/core';
+import { flowModelPlugin, flowOptionsShape } from '../flow-options.ts';
 import type { GlowArchitecture } from './glow-flow.ts';
 import { GlowModel } from './glow-model.ts';
 
@@ -35,16 +34,10 @@ export function glowArchitecture(options: GlowOptions, data: DataInfo): GlowArch
   return { height, width, channels, levels, steps, hidden };
 }
 
-function build(options: GlowOptions, data: DataInfo, rng: Rng): GlowModel {
-  const { training, sampling } = flowOptionParts(options);
-  return new GlowModel(data, glowArchitecture(options, data), training, sampling, rng);
-}
-
 /** `glow`: a Glow-style multi-scale flow (Kingma & Dhariwal 2018) for images, exact likelihood. */
-export const glowModelPlugin: ModelPlugin<GlowOptions> = {
+export const glowModelPlugin: ModelPlugin<GlowOptions> = flowModelPlugin({
   id: 'glow',
   description: 'Glow multi-scale normalizing flow (actnorm, invertible 1x1 conv, affine coupling, learned split priors) for images, exact likelihood',
   options: glowOptions,
-  create: (options, env) => build(options, env.data, env.rng),
-  load: (dir, options, env) => restored(build(options, env.data, env.rng), dir),
-};
+  build: (options, { training, sampling }, data, rng) => new GlowModel(data, glowArchitecture(options, data), training, sampling, rng),
+});

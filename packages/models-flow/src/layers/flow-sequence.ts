@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { FlowLayer, type FlowResult } from './flow-layer.ts';
+import { initializeInOrder } from './initialize-in-order.ts';
 
 /** Layers applied in order: f = f_K ∘ … ∘ f_1, log |det J_f| = Σ_k log |det J_{f_k}|. Parameters: `<k>.<param>`. */
 export class FlowSequence extends FlowLayer {
@@ -29,15 +30,6 @@ export class FlowSequence extends FlowLayer {
 
   /** Initialises each layer on the output of the (already initialised) layers before it. */
   override initialize(x: tf.Tensor): boolean {
-    let changed = false;
-    let h = x.clone();
-    for (const layer of this.layers) {
-      changed = layer.initialize(h) || changed;
-      const next = tf.tidy(() => layer.forward(h).y);
-      h.dispose();
-      h = next;
-    }
-    h.dispose();
-    return changed;
+    return initializeInOrder(x, this.layers, (layer, h) => layer.initialize(h), (layer, h) => layer.forward(h).y);
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { ConfigError, sampleSize, type DataInfo, type ModelPlugin, type Rng } from '@ouroboros/core';
-import { activationNames, restored } from '@ouroboros/nn';
-import { flowOptionParts, flowOptionsShape } from '../flow-options.ts';
+import { ConfigError, sampleSize, type DataInfo, type ModelPlugin } from '@ouroboros/core';
+import { activationNames } from '@ouroboros/nn';
+import { flowModelPlugin, flowOptionsShape } from '../flow-options.ts';
 import type { RealNvpArchitecture } from './realnvp-flow.ts';
 import { RealNvpModel } from './realnvp-model.ts';
 
@@ -28,16 +28,10 @@ export function realNvpArchitecture(options: RealNvpOptions, data: DataInfo): Re
   return { dims, couplings, hidden, depth, actnorm, activation };
 }
 
-function build(options: RealNvpOptions, data: DataInfo, rng: Rng): RealNvpModel {
-  const { training, sampling } = flowOptionParts(options);
-  return new RealNvpModel(data, realNvpArchitecture(options, data), training, sampling, rng);
-}
-
 /** `realnvp`: RealNVP (Dinh et al. 2017) for vectors, exact likelihood. */
-export const realNvpModelPlugin: ModelPlugin<RealNvpOptions> = {
+export const realNvpModelPlugin: ModelPlugin<RealNvpOptions> = flowModelPlugin({
   id: 'realnvp',
   description: 'RealNVP normalizing flow (affine couplings, MLP nets) for vector data, exact likelihood',
   options: realNvpOptions,
-  create: (options, env) => build(options, env.data, env.rng),
-  load: (dir, options, env) => restored(build(options, env.data, env.rng), dir),
-};
+  build: (options, { training, sampling }, data, rng) => new RealNvpModel(data, realNvpArchitecture(options, data), training, sampling, rng),
+});
