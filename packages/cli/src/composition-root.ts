@@ -1,6 +1,7 @@
 import { CONTRACT_VERSION, corePackage, PluginRegistry, RetrainingEngine, TensorBackend, type PluginPackage } from '@ouroboros/core';
 import { datasetsPackage } from '@ouroboros/datasets';
 import { metricsPackage } from '@ouroboros/metrics';
+import { flowModelsPackage } from '@ouroboros/models-flow';
 import { gaussianModelsPackage } from '@ouroboros/models-gaussian';
 import { gmmModelsPackage } from '@ouroboros/models-gmm';
 import { kdeModelsPackage } from '@ouroboros/models-kde';
@@ -13,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 
 /** Every plugin package that ships with ouroboros. */
-export const builtInPackages: readonly PluginPackage[] = [corePackage, datasetsPackage, gaussianModelsPackage, metricsPackage, gmmModelsPackage, kdeModelsPackage, vaeModelsPackage, wandbPackage];
+export const builtInPackages: readonly PluginPackage[] = [corePackage, datasetsPackage, gaussianModelsPackage, flowModelsPackage, gmmModelsPackage, kdeModelsPackage, vaeModelsPackage, metricsPackage, wandbPackage];
 
 /**
  * The single composition root: a child container per run holding the built-in plugins, the
