@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { checkBoundaries, importsOf, readProjects, type Project } from './module-boundaries.ts';
 
@@ -44,5 +45,14 @@ describe('module boundaries', () => {
   it('finds static, re-export, side-effect and dynamic imports', () => {
     const source = `import 'reflect-metadata';\nimport { a } from './a.ts';\nexport { b } from "@x/b";\nimport type { C } from 'c';\nconst d = await import('d');`;
     expect(importsOf(source)).toEqual(['reflect-metadata', './a.ts', '@x/b', 'c', 'd']);
+  });
+
+  it('let a fresh clone run every test: no test result is replayed from a cache (whose inputs cannot see the machine, Python or Node)', () => {
+    const nx = JSON.parse(readFileSync(resolve(workspaceRoot, 'nx.json'), 'utf8')) as { targetDefaults?: { test?: { cache?: boolean } } };
+    expect(nx.targetDefaults?.test?.cache).toBe(false);
+    for (const project of readProjects(workspaceRoot)) {
+      const config = JSON.parse(readFileSync(resolve(project.root, 'project.json'), 'utf8')) as { targets?: { test?: { cache?: boolean } } };
+      expect(config.targets?.test?.cache, project.name).not.toBe(true);
+    }
   });
 });

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { readHistory, tempDir, withoutSeconds } from '@ouroboros/core/testing';
-import { ouro } from './ouro-in-process.ts';
+import { ouro } from './spec-helpers.ts';
 
 const workspace = resolve(import.meta.dirname, '..', '..', '..');
 const example = join(workspace, 'examples', 'gaussian-collapse.yaml');
@@ -19,7 +19,7 @@ async function expectSuccess(...args: string[]) {
 }
 
 describe('ouro run', () => {
-  it('runs the quickstart: fully synthetic drifts far from generation 0, lambda = 0 stays near it', async () => {
+  it('runs the quickstart: fully synthetic collapses (the covariance trace falls below a tenth, fd climbs), lambda = 0 stays at generation 0', async () => {
     const collapse = join(tmp.dir, 'collapse');
     const stable = join(tmp.dir, 'stable');
     await expectSuccess('run', example, '--out', collapse, ...quiet);
@@ -27,36 +27,38 @@ describe('ouro run', () => {
 
     const drift = readHistory(collapse);
     const kept = readHistory(stable);
-    expect(drift.map((r) => r.generation)).toEqual([...Array(21).keys()]);
-    expect(kept.map((r) => r.generation)).toEqual([...Array(21).keys()]);
-    for (const row of drift) expect(Object.keys(row)).toEqual(expect.arrayContaining(['fd', 'precision', 'recall', 'nll', 'train_loss', 'seconds']));
+    expect(drift.map((r) => r.generation)).toEqual([...Array(101).keys()]);
+    expect(kept.map((r) => r.generation)).toEqual([...Array(101).keys()]);
+    for (const row of drift) expect(Object.keys(row)).toEqual(expect.arrayContaining(['trace_ratio', 'fd', 'nll', 'train_loss', 'seconds']));
+    expect(drift.filter((r) => 'precision' in r).map((r) => r.generation)).toEqual([0, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100]);
     // Same seed, same generation 0.
     expect(kept[0]!.fd).toBe(drift[0]!.fd);
-    // lambda = 0 refits the same D every generation: fd only moves by the sampling noise of 2000 points.
-    const fd0 = drift[0]!.fd!;
-    const keptMax = Math.max(...kept.map((r) => r.fd!));
-    expect(keptMax).toBeLessThan(fd0 + 0.05);
-    expect(drift[20]!.fd!).toBeGreaterThan(5 * keptMax);
-    // Fully synthetic refits on 50 of its own samples: the covariance shrinks, the likelihood of real data falls.
-    expect(drift[20]!.nll!).toBeGreaterThan(kept[20]!.nll!);
-    expect(existsSync(join(collapse, 'gen-020', 'samples.png'))).toBe(true);
+    // lambda = 0 refits the same D every generation: only the sampling noise of 2000 points moves it.
+    for (const row of kept) expect(Math.abs(row.trace_ratio! / kept[0]!.trace_ratio! - 1)).toBeLessThan(0.15);
+    // Fully synthetic refits on 20 of its own samples: the spread collapses and fd climbs.
+    expect(drift[100]!.trace_ratio!).toBeLessThan(0.1 * drift[0]!.trace_ratio!);
+    expect(drift[100]!.fd!).toBeGreaterThan(5 * Math.max(...kept.map((r) => r.fd!)));
+    expect(drift[100]!.nll!).toBeGreaterThan(kept[100]!.nll!);
+    expect(existsSync(join(collapse, 'gen-100', 'samples.png'))).toBe(true);
   });
 
-  it('rejects a bad config with one line naming the field, exit code 1, and writes nothing', async () => {
+  it('rejects a bad config with one line naming the field and the --set that caused it, exit code 1, and writes nothing', async () => {
     const out = join(tmp.dir, 'never');
     const cases: Array<[string[], RegExp]> = [
-      [['--set', 'schedule.id=constant-lambda', '--set', 'schedule.lambda=-1'], /schedule\.lambda = -1: expected number to be >=0/],
-      [['--set', 'model.id=vae'], /model\.id = "vae": unknown model; known model ids: gaussian/],
-      [['--set', 'dataset=null'], /dataset is missing: expected object/],
+      [['--set', 'schedule.id=constant-lambda', '--set', 'schedule.lambda=-1'], /^ouro: --set schedule\.id=constant-lambda --set schedule\.lambda=-1: schedule\.lambda = -1: expected number to be >=0$/],
+      [['--set', 'model.id=nosuch'], /^ouro: --set model\.id=nosuch: model\.id = "nosuch": unknown model; known model ids: .*gaussian/],
+      [['--set', 'dataset=null'], /^ouro: --set dataset=null: dataset is missing: expected object/],
     ];
     for (const [args, message] of cases) {
       const result = await ouro('run', example, '--out', out, ...args);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(message);
+      expect(result.stderr.trim()).toMatch(message);
       expect(result.stderr.trim().split('\n')).toHaveLength(1);
-      expect(result.stderr.startsWith(`ouro: ${example}: `)).toBe(true);
       expect(existsSync(out)).toBe(false);
     }
+    const broken = join(tmp.dir, 'broken.yaml');
+    writeFileSync(broken, readFileSync(example, 'utf8').replace('generations: 100', 'generations: -2'));
+    expect((await ouro('run', broken)).stderr).toBe(`ouro: ${broken}: generations = -2: expected number to be >=0\n`);
     expect((await ouro('run', join(tmp.dir, 'missing.yaml'))).stderr).toMatch(/missing\.yaml: config file not found/);
     expect((await ouro('run')).code).toBe(2);
     expect((await ouro('frobnicate')).stderr).toMatch(/unknown command 'frobnicate'/);
@@ -93,7 +95,10 @@ describe('ouro resume', () => {
   it('names a folder that is not a run', async () => {
     const result = await ouro('resume', join(tmp.dir, 'nothing'));
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/nothing: no run\.json; expected a run folder/);
+    expect(result.stderr).toMatch(/nothing: no such folder; expected a run folder/);
+    const empty = join(tmp.dir, 'empty');
+    mkdirSync(empty);
+    expect((await ouro('resume', empty)).stderr).toMatch(/empty: no run\.json; expected a run folder/);
   });
 });
 
@@ -143,11 +148,13 @@ describe('ouro plugins', () => {
     expect(ids.dataset).toEqual(expect.arrayContaining(['gaussian', 'two-moons', 'circles', 'eight-gaussians', 'swiss-roll', 'checkerboard']));
     expect(ids.metric).toEqual(expect.arrayContaining(['fd', 'precision-recall', 'nll']));
     expect(ids.schedule).toEqual(['accumulate', 'constant-lambda', 'fresh-real', 'fully-synthetic']);
-    expect(ids.tracker).toEqual(['console', 'local']);
+    expect(ids.tracker).toEqual(['console', 'local', 'wandb']);
     const constant = listing.find((k) => k.kind === 'schedule')!.plugins.find((p) => p.id === 'constant-lambda')!;
     expect(Object.keys(constant.options.properties ?? {})).toEqual(['lambda']);
     const text = await ouro('plugins');
     expect(text.stdout).toMatch(/constant-lambda .*\n\s+lambda: number >= 0 \(required\)/);
+    expect(text.stdout).toMatch(/kde .*\n\s+bandwidth: "scott"\|"silverman" \| number > 0, default "scott"\n/);
+    expect(ids.model).toEqual(['gaussian', 'gmm', 'kde', 'vae']);
   });
 });
 

@@ -1,138 +1,99 @@
 import 'reflect-metadata';
-import { backendNames, ConfigError, RunInterrupted, type BackendName } from '@ouroboros/core';
 import { parseArgs } from 'node:util';
-import { doctorCommand } from './commands/doctor.ts';
-import { fidCommand } from './commands/fid.ts';
-import { pluginsCommand } from './commands/plugins.ts';
-import { resumeCommand } from './commands/resume.ts';
-import { runCommand } from './commands/run.ts';
+import { BACKENDS, commands, type Command, type CommandOptions } from './commands.ts';
+import { UsageError } from './usage-error.ts';
+import { version } from './version.ts';
 
-export const usage = `usage: ouro <command> [options]
+/** `ouro --help`. */
+export function usage(): string {
+  const width = Math.max(...commands.map((c) => c.name.length));
+  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  return `usage: ouro <command> [options]
 
 commands:
-  run CONFIG [--out DIR] [--set path=value]... [--backend NAME] [--dry-run]
-                      run an experiment (YAML or JSON config); --set values are YAML
-  resume DIR          continue a run after its last committed generation
-  plugins [--json]    list every plugin with its options
-  doctor [--backend NAME]
-                      show the tensor backend, its threads and a matmul speed
-  fid A B [--extractor inception-v3 --weights FILE] [--batch-size N] [--backend NAME] [--json]
-                      FID (or FD on other features: --extractor pixels) between two image folders or zips
+${lines.join('\n')}
 
-backends: ${backendNames.join(', ')}
+'ouro <command> --help' shows a command's options and an example; 'ouro --version' the version.
+backends: ${BACKENDS}
+exit codes: 0 done, 1 failed (one line on stderr names the file, field and value; a sweep: a cell
+            failed), 2 usage error, 130 stopped by Ctrl-C, 143 stopped by SIGTERM (both resumable with
+            'ouro resume DIR'; a sweep by running it again)
 `;
+}
 
-class UsageError extends Error {}
+/** `ouro COMMAND --help`: usage line, options and an example. */
+export function commandHelp(command: Command): string {
+  const subcommands = (command.subcommands ?? []).map((sub) => `  ouro ${sub.usage}\n      ${sub.summary}`);
+  const options = Object.entries(command.options).map(([name, option]) => {
+    const flag = `--${name}${option.type === 'string' ? ` ${option.valueName ?? 'VALUE'}` : ''}${option.multiple ? ' (repeatable)' : ''}`;
+    return `  ${flag.padEnd(28)} ${option.description}`;
+  });
+  return `usage: ouro ${command.usage}
+
+${command.description}
+${subcommands.length ? `\nsub-commands ('ouro ${command.name} <sub-command> --help' for their options):\n${subcommands.join('\n')}\n` : ''}${options.length ? `\noptions:\n${options.join('\n')}\n` : ''}  ${'--help'.padEnd(28)} this help
+
+example:
+  ${command.example}
+`;
+}
 
 /** Runs one `ouro` command; returns the process exit code (0 ok, 1 failure, 2 usage, 130/143 stopped by SIGINT/SIGTERM). */
 export async function main(argv: readonly string[], stdout: NodeJS.WritableStream = process.stdout, stderr: NodeJS.WritableStream = process.stderr): Promise<number> {
-  const [command, ...rest] = argv;
+  const [name, ...rest] = argv;
   try {
-    switch (command) {
-      case 'run': {
-        const { values, positionals } = parse(rest, {
-          out: { type: 'string' },
-          set: { type: 'string', multiple: true },
-          backend: { type: 'string' },
-          'dry-run': { type: 'boolean' },
-        });
-        const [configPath] = expectPositionals(positionals, 1, 'run CONFIG');
-        return await runCommand(
-          {
-            configPath: configPath!,
-            out: values.out as string | undefined,
-            sets: (values.set as string[] | undefined) ?? [],
-            backend: values.backend === undefined ? undefined : backendName(values.backend as string),
-            dryRun: Boolean(values['dry-run']),
-          },
-          stdout,
-          stderr,
-        );
-      }
-      case 'resume': {
-        const { positionals } = parse(rest, {});
-        const [dir] = expectPositionals(positionals, 1, 'resume DIR');
-        return await resumeCommand(dir!, stdout, stderr);
-      }
-      case 'plugins': {
-        const { values, positionals } = parse(rest, { json: { type: 'boolean' } });
-        expectPositionals(positionals, 0, 'plugins');
-        return await pluginsCommand(Boolean(values.json), stdout);
-      }
-      case 'doctor': {
-        const { values, positionals } = parse(rest, { backend: { type: 'string' } });
-        expectPositionals(positionals, 0, 'doctor');
-        return await doctorCommand(backendName((values.backend as string | undefined) ?? 'auto'), stdout);
-      }
-      case 'fid': {
-        const { values, positionals } = parse(rest, {
-          extractor: { type: 'string' },
-          weights: { type: 'string' },
-          'batch-size': { type: 'string' },
-          backend: { type: 'string' },
-          json: { type: 'boolean' },
-        });
-        const [a, b] = expectPositionals(positionals, 2, 'fid A B');
-        return await fidCommand(
-          {
-            a: a!,
-            b: b!,
-            extractor: (values.extractor as string | undefined) ?? 'inception-v3',
-            weights: values.weights as string | undefined,
-            batchSize: values['batch-size'] === undefined ? undefined : positiveInt('--batch-size', values['batch-size'] as string),
-            backend: backendName((values.backend as string | undefined) ?? 'auto'),
-            json: Boolean(values.json),
-          },
-          stdout,
-          stderr,
-        );
-      }
-      case undefined:
-      case 'help':
-      case '--help':
-      case '-h':
-        stdout.write(usage);
-        return command === undefined ? 2 : 0;
-      default:
-        throw new UsageError(`unknown command '${command}'; expected one of run, resume, plugins, doctor, fid`);
+    if (name === undefined) {
+      stderr.write(usage());
+      return 2;
     }
+    if (name === '--help' || name === '-h' || name === 'help') {
+      stdout.write(usage());
+      return 0;
+    }
+    if (name === '--version' || name === '-v') {
+      stdout.write(`ouro ${version()}\n`);
+      return 0;
+    }
+    const top = commands.find((c) => c.name === name);
+    if (!top) throw new UsageError(`unknown command '${name}'; expected one of ${commands.map((c) => c.name).join(', ')}`);
+    const sub = top.subcommands?.find((c) => c.name === rest[0]);
+    const command = sub ?? top;
+    const args = sub ? rest.slice(1) : rest;
+    if (args.includes('--help') || args.includes('-h')) {
+      stdout.write(commandHelp(command));
+      return 0;
+    }
+    const { values, positionals } = parse(args, command.options);
+    const names = command.positionals.map((p) => p.replace(/\?$/, ''));
+    const required = command.positionals.filter((p) => !p.endsWith('?')).length;
+    if (positionals.length < required || positionals.length > names.length) {
+      const words = sub ? [name, sub.name] : [name];
+      throw new UsageError(`expected 'ouro ${command.usage}', got ${positionals.length ? `'${[...words, ...positionals].join(' ')}'` : `no ${names.join(' ') || 'arguments'}`}`);
+    }
+    return await (await command.load())(positionals, values, { stdout, stderr });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     stderr.write(`ouro: ${message.split('\n')[0]}\n`);
-    if (error instanceof RunInterrupted) return error.exitCode;
+    // Matched by name: importing the core's classes here would load every package before --help.
+    if (isNamed(error, 'RunInterrupted')) return (error as { exitCode: number }).exitCode;
     if (error instanceof UsageError) {
-      stderr.write(`run 'ouro --help' for usage\n`);
+      stderr.write(`run 'ouro ${name && commands.some((c) => c.name === name) ? `${name} ` : ''}--help' for usage\n`);
       return 2;
     }
-    if (!(error instanceof ConfigError) && process.env.OURO_DEBUG) stderr.write(`${(error as Error).stack}\n`);
+    if (!isNamed(error, 'ConfigError') && process.env.OURO_DEBUG) stderr.write(`${(error as Error).stack}\n`);
     return 1;
   }
 }
 
-type Options = Parameters<typeof parseArgs>[0] extends infer C ? (C extends { options?: infer O } ? NonNullable<O> : never) : never;
+function isNamed(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name;
+}
 
-function parse(args: string[], options: Options) {
+function parse(args: string[], options: CommandOptions) {
   try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true });
+    const config = Object.fromEntries(Object.entries(options).map(([key, o]) => [key, { type: o.type, ...(o.multiple ? { multiple: true } : {}) }]));
+    return parseArgs({ args, options: config, allowPositionals: true, strict: true }) as { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] };
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError((error as Error).message.split('\n')[0]!);
   }
-}
-
-function expectPositionals(positionals: string[], count: number, form: string): string[] {
-  if (positionals.length !== count) {
-    throw new UsageError(`expected 'ouro ${form}', got ${positionals.length ? `'${positionals.join(' ')}'` : 'no arguments'}`);
-  }
-  return positionals;
-}
-
-function positiveInt(flag: string, value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} ${value}: expected a positive integer`);
-  return n;
-}
-
-function backendName(value: string): BackendName {
-  if (!(backendNames as readonly string[]).includes(value)) throw new UsageError(`--backend ${value}: expected one of ${backendNames.join(', ')}`);
-  return value as BackendName;
 }

@@ -10,7 +10,7 @@ export type { Dataset, DataInfo, DataSplit, DatasetEnv, SampleChunk } from './co
 export { ModelPlugin } from './contracts/model.ts';
 export type { GenerativeModel, ModelEnv, TrainBudget, FitReport, LikelihoodKind, SampleOptions } from './contracts/model.ts';
 export { MetricPlugin } from './contracts/metric.ts';
-export type { Metric, MetricEnv, MetricInput, MetricFeatures, FeatureSet } from './contracts/metric.ts';
+export type { Metric, MetricEnv, MetricInput, MetricFeatures, MetricPlan, FeatureSet } from './contracts/metric.ts';
 export { FeatureExtractorPlugin } from './contracts/feature-extractor.ts';
 export type { FeatureExtractor, FeatureExtractorEnv, FeatureExtractorData } from './contracts/feature-extractor.ts';
 export { SchedulePlugin } from './contracts/schedule.ts';
@@ -30,9 +30,13 @@ export { experimentConfigSchema, backendNames } from './config/experiment-config
 export type { ExperimentConfig, BackendName, PluginEntry, MetricEntry } from './config/experiment-config.ts';
 export { loadConfig, readConfigFile, resolveConfig, pluginVersions } from './config/load-config.ts';
 export type { ResolvedExperiment, ResolveOptions } from './config/load-config.ts';
-export { applySetOverride } from './config/set-override.ts';
+export { applySetOverride, getField, setField } from './config/set-override.ts';
 export { cellId, canonicalJson } from './config/cell-id.ts';
-export { pathOption, absolutePath } from './config/path-option.ts';
+export { pathOption, absolutePath, pathKeys, withAbsolutePaths } from './config/path-option.ts';
+export { expandSweep, isSweepConfig, sweepBase } from './sweep/expand-sweep.ts';
+export type { SweepCell, SweepPlan } from './sweep/expand-sweep.ts';
+export { sweepKeys, sweepSchema } from './sweep/sweep-config.ts';
+export type { SweepConfig } from './sweep/sweep-config.ts';
 
 export { dataCodec, bitsPerDim } from './codec/data-codec.ts';
 export type { DataCodec } from './codec/data-codec.ts';
@@ -45,6 +49,7 @@ export type { TrainingSegment, TrainingSetComposition } from './store/training-s
 export { readTrainingSetManifest, writeTrainingSetManifest } from './store/training-set-manifest.ts';
 export type { TrainingSetManifest } from './store/training-set-manifest.ts';
 export { writeFileAtomic, writeJsonAtomic } from './store/atomic-write.ts';
+export { readJsonFile } from './store/read-json-file.ts';
 export { writeChunks } from './store/write-chunks.ts';
 
 export * from './linalg/index.ts';
@@ -54,6 +59,10 @@ export { RetrainingEngine, budgetFor } from './engine/retraining-engine.ts';
 export type { RunOptions, RunResult } from './engine/retraining-engine.ts';
 export { RunInterrupted, yieldToEventLoop } from './engine/run-interrupted.ts';
 export { RunFolder } from './engine/run-folder.ts';
+export { RunLock } from './engine/run-lock.ts';
+export type { LockHolder } from './engine/run-lock.ts';
+export { verifyRun } from './engine/verify-run.ts';
+export { WriteError } from './store/atomic-write.ts';
 export type { RunMarker } from './engine/run-files.ts';
 export { constantLambdaSchedule } from './mixing/constant-lambda.ts';
 export { fullySyntheticSchedule } from './mixing/fully-synthetic.ts';

@@ -1,7 +1,11 @@
-export { datasetsPackage, datasetPlugins } from './register.ts';
+export { datasetsPackage, datasetPlugins, vectorDatasetPlugins, imageDatasetPlugins } from './register.ts';
 export { gaussianDataset, type GaussianOptions } from './gaussian/gaussian.ts';
 export { twoMoonsDataset, type TwoMoonsOptions } from './toys/two-moons.ts';
 export { circlesDataset, type CirclesOptions } from './toys/circles.ts';
 export { eightGaussiansDataset, type EightGaussiansOptions } from './toys/eight-gaussians.ts';
 export { swissRollDataset, type SwissRollOptions } from './toys/swiss-roll.ts';
 export { checkerboardDataset, type CheckerboardOptions } from './toys/checkerboard.ts';
+export { cifar10Dataset, type Cifar10Options } from './cifar/cifar10.ts';
+export { mnistDataset, fashionMnistDataset, type IdxDatasetOptions } from './mnist/mnist.ts';
+export { ffhqDataset, imageFolderDataset, type FfhqOptions, type ImageFolderOptions } from './folder/image-folder.ts';
+export { shapesDataset, SHAPE_CLASSES, type ShapesOptions } from './shapes/shapes.ts';

@@ -1,6 +1,6 @@
 import { DatasetPlugin, PluginRegistry, Rng, type PluginPackage } from '@ouroboros/core';
 import { describe, expect, it } from 'vitest';
-import { datasetPlugins, datasetsPackage } from './register.ts';
+import { datasetPlugins, datasetsPackage, vectorDatasetPlugins } from './register.ts';
 import { collect, createDataset } from './spec-helpers.ts';
 
 type Container = Parameters<PluginPackage['register']>[0];
@@ -19,7 +19,7 @@ function recordingContainer(): Container {
   return fake as unknown as Container;
 }
 
-const ids = ['checkerboard', 'circles', 'eight-gaussians', 'gaussian', 'swiss-roll', 'two-moons'];
+const ids = ['checkerboard', 'cifar10', 'circles', 'eight-gaussians', 'fashion-mnist', 'ffhq', 'gaussian', 'image-folder', 'mnist', 'shapes', 'swiss-roll', 'two-moons'];
 
 describe('datasetsPackage', () => {
   it('registers every dataset under the DatasetPlugin token', () => {
@@ -32,7 +32,7 @@ describe('datasetsPackage', () => {
   it('makes the registry list the known ids when asked for an unknown one', () => {
     const registry = new PluginRegistry({ dataset: datasetPlugins });
     expect(() => registry.bind('dataset', { id: 'nope' })).toThrow(
-      'dataset.id = "nope": unknown dataset; known dataset ids: checkerboard, circles, eight-gaussians, gaussian, swiss-roll, two-moons',
+      `dataset.id = "nope": unknown dataset; known dataset ids: ${ids.join(', ')}`,
     );
   });
 
@@ -42,9 +42,17 @@ describe('datasetsPackage', () => {
       expect(() => registry.bind('dataset', { id, noise: -0.1 }, 'data')).toThrow(/^data\.noise = -0\.1: expected number to be >=0$/);
     }
   });
+
+  it('gives every dataset a one-line description, and requires a path of those read from disk', () => {
+    for (const plugin of datasetPlugins) expect(plugin.description, plugin.id).not.toContain('\n');
+    const registry = new PluginRegistry({ dataset: datasetPlugins });
+    for (const id of ['cifar10', 'mnist', 'fashion-mnist', 'ffhq', 'image-folder']) {
+      expect(() => registry.bind('dataset', { id }, 'dataset')).toThrow(/^dataset\.path is missing: expected string/);
+    }
+  });
 });
 
-describe.each(datasetPlugins.map((plugin) => [plugin.id, plugin] as const))('%s dataset', (_id, plugin) => {
+describe.each(vectorDatasetPlugins.map((plugin) => [plugin.id, plugin] as const))('%s dataset', (_id, plugin) => {
   const dataset = createDataset(plugin, { train: 300, test: 200 });
   const dim = dataset.info.sampleShape[0]!;
 

@@ -1,8 +1,29 @@
-import type { Dataset, DatasetPlugin, SampleChunk } from '@ouroboros/core';
+import type { Dataset, DatasetEnv, DatasetPlugin, SampleChunk } from '@ouroboros/core';
 
 /** Parses `options` with the plugin's schema (as the registry does) and creates the dataset. */
-export function createDataset<T>(plugin: DatasetPlugin<T>, options: Record<string, unknown> = {}): Dataset {
-  return plugin.create(plugin.options.parse(options), { cacheDir: '/tmp/ouroboros-dataset-cache', note: () => {} });
+export function createDataset<T>(plugin: DatasetPlugin<T>, options: Record<string, unknown> = {}, env: Partial<DatasetEnv> = {}): Dataset {
+  return plugin.create(plugin.options.parse(options), { cacheDir: '/tmp/ouroboros-dataset-cache', note: () => {}, ...env });
+}
+
+/** Every image and label of `chunks`, joined. */
+export async function collectImages(chunks: AsyncIterable<SampleChunk>): Promise<{ values: Uint8Array; labels: Int32Array | undefined }> {
+  const values: Uint8Array[] = [];
+  const labels: Int32Array[] = [];
+  for await (const chunk of chunks) {
+    if (!(chunk.values instanceof Uint8Array)) throw new Error('collectImages: expected uint8 chunks');
+    values.push(chunk.values);
+    if (chunk.labels) labels.push(chunk.labels);
+  }
+  const join = <A extends Uint8Array | Int32Array>(parts: A[], make: (n: number) => A): A => {
+    const out = make(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  };
+  return { values: join(values, (n) => new Uint8Array(n)), labels: labels.length ? join(labels, (n) => new Int32Array(n)) : undefined };
 }
 
 /** All chunks of `chunks` joined into one array. */

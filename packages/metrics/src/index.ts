@@ -48,3 +48,4 @@ export { trainedClassifier, TrainedClassifier } from './features/classifier/trai
 export type { ClassifierTraining, ClassifierSource } from './features/classifier/trained-classifier.ts';
 export { classCoverageMetricPlugin, classCoverageOptions, klDivergence, predictedClasses } from './class-coverage/class-coverage-metric.ts';
 export type { ClassCoverageOptions } from './class-coverage/class-coverage-metric.ts';
+export { traceRatioMetricPlugin, traceRatioOptions } from './moments/trace-ratio-metric.ts';

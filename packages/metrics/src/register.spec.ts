@@ -4,10 +4,10 @@ import { container } from 'tsyringe';
 import { metricsPackage } from './register.ts';
 
 describe('metricsPackage', () => {
-  it('registers fd, precision-recall, density-coverage, nll and class-coverage under MetricPlugin, each resolvable by id with its defaults', () => {
+  it('registers fd, precision-recall, density-coverage, nll, trace-ratio and class-coverage under MetricPlugin, each resolvable by id with its defaults', () => {
     const child = container.createChildContainer();
     metricsPackage.register(child);
-    expect(child.resolveAll<MetricPlugin>(MetricPlugin).map((p) => p.id)).toEqual(['fd', 'precision-recall', 'density-coverage', 'nll', 'class-coverage']);
+    expect(child.resolveAll<MetricPlugin>(MetricPlugin).map((p) => p.id)).toEqual(['fd', 'precision-recall', 'density-coverage', 'nll', 'trace-ratio', 'class-coverage']);
     const registry = PluginRegistry.fromContainer(child);
     expect(registry.bind('metric', { id: 'fd' }).options).toEqual({ covariance: 'float64' });
     expect(registry.bind('metric', { id: 'density-coverage' }).options).toEqual({ k: 5, maxSamples: 10_000 });

@@ -6,9 +6,10 @@ import { inceptionFeaturesPlugin } from './features/inception/inception-plugin.t
 import { densityCoverageMetricPlugin } from './neighbours/density-coverage-metric.ts';
 import { precisionRecallMetricPlugin } from './neighbours/precision-recall-metric.ts';
 import { nllMetricPlugin } from './nll/nll-metric.ts';
+import { traceRatioMetricPlugin } from './moments/trace-ratio-metric.ts';
 
 /** Every metric this package defines. */
-export const metricPlugins: readonly MetricPlugin[] = [fdMetricPlugin, precisionRecallMetricPlugin, densityCoverageMetricPlugin, nllMetricPlugin, classCoverageMetricPlugin];
+export const metricPlugins: readonly MetricPlugin[] = [fdMetricPlugin, precisionRecallMetricPlugin, densityCoverageMetricPlugin, nllMetricPlugin, traceRatioMetricPlugin, classCoverageMetricPlugin];
 
 /** Every feature extractor this package defines (core ships `identity` and `pixels`). */
 export const featurePlugins: readonly FeatureExtractorPlugin[] = [inceptionFeaturesPlugin, classifierFeaturesPlugin, classifierLogitsPlugin];

@@ -1,11 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import type { BackendName } from '@ouroboros/core';
+import { backendName } from '../backend-option.ts';
+import type { CommandRun } from '../commands.ts';
 import { backendThreads, selectBackend } from '@ouroboros/nn';
 import { availableParallelism, cpus } from 'node:os';
 
 /** `ouro doctor`: which backend loads, with how many threads, and a one-second matmul figure. */
-export async function doctorCommand(backend: BackendName, stdout: NodeJS.WritableStream): Promise<number> {
-  const choice = await selectBackend(backend);
+export const doctor: CommandRun = async (_positionals, values, { stdout }) => {
+  const choice = await selectBackend(backendName(values.backend as string | undefined) ?? 'auto');
   const lines: Array<[string, string]> = [
     ['node', process.version],
     ['tfjs', tf.version.tfjs],
@@ -18,7 +19,7 @@ export async function doctorCommand(backend: BackendName, stdout: NodeJS.Writabl
   lines.push(['matmul', `${gflops.toFixed(1)} GFLOP/s (${n}x${n} float32, 1 s)`]);
   for (const [key, value] of lines) stdout.write(`${key.padEnd(18)} ${value}\n`);
   return 0;
-}
+};
 
 /** Repeats an n x n matmul for about `seconds` and reports 2n^3 FLOP per product. */
 async function matmulGflops(seconds: number): Promise<{ n: number; gflops: number }> {

@@ -4,7 +4,10 @@ import { frechetDistance } from '@ouroboros/metrics';
 import { selectBackend } from '@ouroboros/nn';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
+import { backendName } from '../backend-option.ts';
+import type { CommandRun } from '../commands.ts';
 import { buildContainer } from '../composition-root.ts';
+import { UsageError } from '../usage-error.ts';
 import { decodeImage, IMAGE_EXTENSIONS, listImages } from '../image-files.ts';
 
 export interface FidArgs {
@@ -17,6 +20,26 @@ export interface FidArgs {
   readonly backend: BackendName;
   readonly json: boolean;
 }
+
+/** `ouro fid A B [--extractor ID] [--weights FILE] [--batch-size N] [--backend NAME] [--json]`. */
+export const fid: CommandRun = async ([a, b], values, { stdout, stderr }) => {
+  const batch = values['batch-size'] as string | undefined;
+  const batchSize = batch === undefined ? undefined : Number(batch);
+  if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) throw new UsageError(`--batch-size ${batch}: expected a positive integer`);
+  return fidCommand(
+    {
+      a: a!,
+      b: b!,
+      extractor: (values.extractor as string | undefined) ?? 'inception-v3',
+      weights: values.weights as string | undefined,
+      batchSize,
+      backend: backendName(values.backend as string | undefined) ?? 'auto',
+      json: Boolean(values.json),
+    },
+    stdout,
+    stderr,
+  );
+};
 
 /**
  * `ouro fid A B`: the Frechet distance between the images of two folders or zips on the features of

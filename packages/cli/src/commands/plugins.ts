@@ -1,5 +1,6 @@
 import { pluginKinds, PluginRegistry, type AnyPluginDefinition } from '@ouroboros/core';
 import { z } from 'zod';
+import type { CommandRun } from '../commands.ts';
 import { buildContainer } from '../composition-root.ts';
 
 interface JsonSchema {
@@ -16,7 +17,8 @@ interface JsonSchema {
 }
 
 /** `ouro plugins [--json]`: every plugin of every kind with its options. */
-export async function pluginsCommand(json: boolean, stdout: NodeJS.WritableStream): Promise<number> {
+export const plugins: CommandRun = async (_positionals, values, { stdout }) => {
+  const json = Boolean(values.json);
   const registry = (await buildContainer()).resolve(PluginRegistry);
   const listing = pluginKinds.map((kind) => ({
     kind,
@@ -37,7 +39,7 @@ export async function pluginsCommand(json: boolean, stdout: NodeJS.WritableStrea
     }
   }
   return 0;
-}
+};
 
 function optionsSchema(plugin: AnyPluginDefinition): JsonSchema {
   return z.toJSONSchema(plugin.options as z.ZodType, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
@@ -45,7 +47,10 @@ function optionsSchema(plugin: AnyPluginDefinition): JsonSchema {
 
 /** `number >= 0, default 0`, from a JSON schema. */
 function describeOption(schema: JsonSchema): string {
-  if (schema.anyOf) return schema.anyOf.map(describeOption).join(' | ');
+  if (schema.anyOf) {
+    const alternatives = schema.anyOf.map(describeOption).join(' | ');
+    return schema.default === undefined ? alternatives : `${alternatives}, default ${JSON.stringify(schema.default)}`;
+  }
   const parts: string[] = [];
   let type = Array.isArray(schema.type) ? schema.type.join('|') : (schema.type ?? 'any');
   if (type === 'array' && schema.items) type = `${describeOption(schema.items).split(',')[0]}[]`;

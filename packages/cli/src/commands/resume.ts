@@ -1,6 +1,7 @@
 import { RetrainingEngine, type RunMarker } from '@ouroboros/core';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { CommandRun } from '../commands.ts';
 import { resolveForRun } from '../config-loading.ts';
 import { stopOnSignals } from '../interrupt.ts';
 
@@ -8,22 +9,30 @@ import { stopOnSignals } from '../interrupt.ts';
  * `ouro resume DIR`: continues after the last committed generation (or from a mid-fit checkpoint)
  * with the config the run was started with, as its user wrote it, resolved by today's plugins.
  */
-export async function resumeCommand(dir: string, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
-  const markerPath = join(dir, 'run.json');
-  if (!existsSync(markerPath)) throw new Error(`${dir}: no run.json; expected a run folder written by 'ouro run'`);
-  let marker: RunMarker;
-  try {
-    marker = JSON.parse(readFileSync(markerPath, 'utf8')) as RunMarker;
-  } catch (error) {
-    throw new Error(`${markerPath}: not valid JSON (${(error as Error).message.split('\n')[0]}); expected the run marker ouro writes`);
-  }
-  const { resolved, container } = await resolveForRun(marker.config, markerPath, resolve(dir));
+export const resume: CommandRun = async ([dir], _values, { stdout, stderr }) => {
+  const marker = readMarker(dir!);
+  const { resolved, container } = await resolveForRun(marker.config, join(dir!, 'run.json'), resolve(dir!));
   const interrupt = stopOnSignals(stderr);
   try {
-    const result = await container.resolve(RetrainingEngine).run(resolved, dir, { resume: true, interactive: Boolean(process.stderr.isTTY), signal: interrupt.signal });
+    const result = await container.resolve(RetrainingEngine).run(resolved, dir!, { resume: true, interactive: Boolean(process.stderr.isTTY), signal: interrupt.signal });
     stdout.write(`${join(result.dir, 'history.jsonl')}\n`);
     return 0;
   } finally {
     interrupt.release();
+  }
+};
+
+/** The run marker of a run folder, with errors naming what is wrong. */
+export function readMarker(dir: string): RunMarker {
+  if (!existsSync(dir)) throw new Error(`${dir}: no such folder; expected a run folder written by 'ouro run'`);
+  if (!statSync(dir).isDirectory()) throw new Error(`${dir}: is a file; expected a run folder written by 'ouro run'`);
+  const path = join(dir, 'run.json');
+  if (!existsSync(path)) throw new Error(`${dir}: no run.json; expected a run folder written by 'ouro run'`);
+  try {
+    const marker = JSON.parse(readFileSync(path, 'utf8')) as RunMarker;
+    if (marker.format !== 'ouroboros.run' || typeof marker.config !== 'object') throw new Error(`format ${JSON.stringify(marker.format)}`);
+    return marker;
+  } catch (error) {
+    throw new Error(`${path}: not a run marker (${(error as Error).message.split('\n')[0]}); expected the run.json ouro writes`);
   }
 }

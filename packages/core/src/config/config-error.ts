@@ -19,7 +19,7 @@ export function describeZodIssue(issue: z.core.$ZodIssue, root: unknown, basePat
 }
 
 function expectation(issue: z.core.$ZodIssue): string {
-  const message = issue.message.replace(/^Invalid input: /, '').replace(/^Too (small|big): /, '');
+  const message = issue.message.replace(/^Invalid (input|option): /, '').replace(/^Too (small|big): /, '');
   return message.startsWith('expected') ? message : `expected ${message.charAt(0).toLowerCase()}${message.slice(1)}`;
 }
 

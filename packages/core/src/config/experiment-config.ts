@@ -41,7 +41,11 @@ export type BackendName = (typeof backendNames)[number];
 
 /** The experiment config as the user writes it (YAML or JSON). Plugin options are checked by the registry. */
 export const experimentConfigSchema = z.strictObject({
-  name: z.string().regex(/^[A-Za-z0-9._-]+$/, 'expected a name of letters, digits, ".", "_" and "-"').default('experiment'),
+  /** Names the default run folder runs/<name>/<cell-id>, so it may not climb out of runs/. */
+  name: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a name of letters, digits, ".", "_" and "-" that starts with a letter or digit')
+    .default('experiment'),
   seed: z.int().min(0).default(0),
   /** Retraining generations after generation 0. */
   generations: z.int().min(0),

@@ -44,7 +44,7 @@ export function withAbsolutePaths<T extends Record<string, unknown>>(entry: T, k
 function unwrap(schema: z.ZodType): z.ZodType {
   let current = schema;
   for (;;) {
-    const inner = (current as { _zod: { def: { innerType?: z.ZodType } } })._zod.def.innerType;
+    const inner = (current as { _zod?: { def?: { innerType?: z.ZodType } } })?._zod?.def?.innerType;
     if (!inner) return current;
     current = inner;
   }

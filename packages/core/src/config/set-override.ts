@@ -13,10 +13,15 @@ export function applySetOverride(config: Record<string, unknown>, assignment: st
   } catch (error) {
     throw new ConfigError(`--set ${path.join('.')}: value is not valid YAML (${firstLine(error)})`);
   }
-  return setPath(structuredClone(config), path, value ?? undefined);
+  return setField(config, path, value ?? undefined, `--set ${path.join('.')}`);
 }
 
-function setPath(root: Record<string, unknown>, path: string[], value: unknown): Record<string, unknown> {
+/**
+ * A copy of `config` with the field at `path` set to `value` (removed when undefined), creating
+ * the objects on the way; `source` names what asked for it in errors (`--set a.b`, `matrix.a.b`).
+ */
+export function setField(config: Record<string, unknown>, path: readonly string[], value: unknown, source: string): Record<string, unknown> {
+  const root = structuredClone(config);
   let node: Record<string, unknown> = root;
   for (let i = 0; i < path.length - 1; i++) {
     const key = path[i]!;
@@ -24,14 +29,24 @@ function setPath(root: Record<string, unknown>, path: string[], value: unknown):
     if (next === undefined || next === null) {
       node[key] = {};
     } else if (typeof next !== 'object') {
-      throw new ConfigError(`--set ${path.join('.')}: ${path.slice(0, i + 1).join('.')} is ${JSON.stringify(next)}, not an object`);
+      throw new ConfigError(`${source}: ${path.slice(0, i + 1).join('.')} is ${JSON.stringify(next)}, not an object`);
     }
     node = node[key] as Record<string, unknown>;
   }
   const last = path[path.length - 1]!;
   if (value === undefined) delete node[last];
-  else node[last] = value;
+  else node[last] = structuredClone(value);
   return root;
+}
+
+/** The value at a dotted path of a config, or undefined where the path does not lead. */
+export function getField(config: unknown, path: readonly string[]): unknown {
+  let node = config;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
 }
 
 function firstLine(error: unknown): string {

@@ -35,9 +35,24 @@ export interface MetricInput {
   features(): Promise<MetricFeatures>;
 }
 
+/** What a metric will be given, known before the run starts. */
+export interface MetricPlan {
+  readonly data: DataInfo;
+  readonly referenceSplit: DataSplit;
+  /** Samples in the reference split. */
+  readonly referenceCount: number;
+  /** Samples each generation draws. */
+  readonly generatedCount: number;
+}
+
 /** Values are keyed by the names logged (`fd`, `precision`, `recall`, ...); absent means skipped. */
 export interface Metric {
   compute(input: MetricInput, ctx: RunContext): Promise<Record<string, number>>;
+  /**
+   * Throws a ConfigError when the metric cannot work with this plan (k neighbours of too few
+   * samples, say): the engine asks before it creates the run folder.
+   */
+  check?(plan: MetricPlan): void;
 }
 
 export type MetricPlugin<TOptions = unknown> = PluginDefinition<TOptions, Metric, MetricEnv>;

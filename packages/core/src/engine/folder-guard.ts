@@ -18,9 +18,15 @@ export interface RunIdentity {
  * holding another config's run, or one made with other plugin versions, is refused; compatibility
  * is judged on the config as the user wrote it, so a new defaulted option does not orphan a run.
  */
-export function guardRunFolder(folder: RunFolder, files: RunFiles, identity: RunIdentity, resume: boolean): number[] {
+export function guardRunFolder(folder: RunFolder, files: RunFiles, identity: RunIdentity, mode: { resume: boolean; overwrite: boolean }): number[] {
+  const { resume } = mode;
+  let marker = files.readMarker();
+  if (marker && mode.overwrite) {
+    overwritable(folder, files);
+    folder.clearRun();
+    marker = null;
+  }
   const committed = folder.committedGenerations();
-  const marker = files.readMarker();
   if (!marker) {
     if (committed.length > 0 || existsSync(folder.configPath)) {
       throw new ConfigError(`${folder.root}: holds generations but no run.json (a run of an older ouroboros, or a damaged one); expected a run folder of this version: choose another --out`);
@@ -48,6 +54,22 @@ export function guardRunFolder(folder: RunFolder, files: RunFiles, identity: Run
     throw new ConfigError(`${folder.root}: already holds ${committed.length} committed generation(s) of this config; continue it with 'ouro resume ${folder.root}'`);
   }
   return committed.filter((t) => t <= identity.generations);
+}
+
+/** Refuses --overwrite unless the folder's run failed or has no committed generation. */
+function overwritable(folder: RunFolder, files: RunFiles): void {
+  let committed: number;
+  try {
+    committed = folder.committedGenerations().length;
+  } catch {
+    committed = 0; // damaged: nothing committed can be trusted, so nothing is lost
+  }
+  const status = files.readStatus();
+  if (committed > 0 && status !== 'failed') {
+    throw new ConfigError(
+      `--overwrite: ${folder.root} holds ${committed} committed generation(s) of a run that is ${status ?? 'unfinished'}; --overwrite only replaces a failed or empty run: continue it with 'ouro resume ${folder.root}' or choose another --out`,
+    );
+  }
 }
 
 function newMarker(identity: RunIdentity): RunMarker {

@@ -1,7 +1,7 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { ProgressReporter, RunContext } from '../contracts/run-context.ts';
 import type { Rng } from '../rng/rng.ts';
-import { writeFileAtomic } from '../store/atomic-write.ts';
+import { appendText, writeFileAtomic } from '../store/atomic-write.ts';
 
 /** At most one progress report per this many milliseconds reaches the trackers (the last one always does). */
 const PROGRESS_INTERVAL_MS = 200;
@@ -34,7 +34,7 @@ export class StepLog {
       const kept = readRows(this.path).filter((row) => row.step < step);
       writeFileAtomic(this.path, kept.map((row) => `${JSON.stringify(row)}\n`).join(''));
     }
-    appendFileSync(this.path, `${JSON.stringify({ step, ...scalars })}\n`);
+    appendText(this.path, `${JSON.stringify({ step, ...scalars })}\n`);
     this.lastStep = step;
   }
 }

@@ -148,8 +148,8 @@ describe('RetrainingEngine', () => {
     expect(result.history.map((r) => r.generation)).toEqual([0, 1, 2, 3, 4, 5, 6]);
     expect(withoutSeconds(readHistory(dir))).toEqual(withoutSeconds(result.history));
     expect(readdirSync(dir).sort()).toEqual(['config.json', 'gen-000', 'gen-001', 'gen-002', 'gen-003', 'gen-004', 'gen-005', 'gen-006', 'history.jsonl', 'real', 'run.json', 'summary.json']);
-    expect(readdirSync(join(dir, 'gen-000')).sort()).toEqual(['metrics.json', 'model', 'samples', 'samples.png', 'training-set.json']);
-    expect(readdirSync(join(dir, 'gen-006')).sort()).toEqual(['metrics.json', 'model', 'samples', 'samples.png', 'training-set.0.u32', 'training-set.json']);
+    expect(readdirSync(join(dir, 'gen-000')).sort()).toEqual(['checksums.json', 'metrics.json', 'model', 'samples', 'samples.png', 'training-set.json']);
+    expect(readdirSync(join(dir, 'gen-006')).sort()).toEqual(['checksums.json', 'metrics.json', 'model', 'samples', 'samples.png', 'training-set.0.u32', 'training-set.json']);
     expect(json(join(dir, 'gen-003', 'training-set.json'))).toEqual({
       count: 40,
       segments: [{ name: 'gen-2', source: 'gen-002/samples', count: 40, of: 40, indices: 'training-set.0.u32' }],

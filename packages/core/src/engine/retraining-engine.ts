@@ -20,6 +20,10 @@ import { writeTrainingSetManifest } from '../store/training-set-manifest.ts';
 import { writeChunks } from '../store/write-chunks.ts';
 import { writeSharedSplit } from './shared-real-data.ts';
 import { FeatureCache } from './feature-cache.ts';
+import { writeChecksums } from './generation-checksums.ts';
+import { prepareRunDir } from './out-dir.ts';
+import { RunLock } from './run-lock.ts';
+import { verifyRun } from './verify-run.ts';
 import { guardRunFolder } from './folder-guard.ts';
 import { runContext, StepLog } from './generation-context.ts';
 import { RunFiles } from './run-files.ts';
@@ -43,6 +47,8 @@ export interface RunOptions {
   readonly dataCache?: string;
   /** How long a tracker's start/finish may take; default 30 s. */
   readonly trackerTimeoutMs?: number;
+  /** Start again in a folder holding a failed or empty run (of any config). */
+  readonly overwrite?: boolean;
 }
 
 export interface RunResult {
@@ -83,9 +89,8 @@ export class RetrainingEngine {
     const folder = new RunFolder(runDir);
     const files = new RunFiles(folder);
     const runId = cellId(resolved.config);
-    const committed = guardRunFolder(folder, files, { runId, name: config.name, user: resolved.user, plugins: pluginVersions(resolved), generations: config.generations }, options.resume ?? false);
-    const backend = await this.tensorBackend.select(config.backend);
     const dataCache = options.dataCache ?? join(dirname(resolve(runDir)), '.ouroboros-data');
+    // Everything that can be checked before the run folder is touched is checked here.
     const parts = buildRunParts(resolved, {
       runDir,
       interactive: options.interactive ?? false,
@@ -93,6 +98,27 @@ export class RetrainingEngine {
       extraTrackers: options.extraTrackers ?? [],
       ...(options.trackerTimeoutMs !== undefined ? { trackerTimeoutMs: options.trackerTimeoutMs } : {}),
     });
+    checkMetrics(parts, sampleCount(config, parts, parts.dataset.info.trainCount));
+    prepareRunDir(runDir, folder.markerPath);
+    const lock = RunLock.acquire(runDir);
+    try {
+      const identity = { runId, name: config.name, user: resolved.user, plugins: pluginVersions(resolved), generations: config.generations };
+      const committed = guardRunFolder(folder, files, identity, { resume: options.resume ?? false, overwrite: options.overwrite ?? false });
+      if (committed.length > 0) {
+        const problems = verifyRun(runDir);
+        if (problems.length > 0) throw new Error(`${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : ''}; run 'ouro verify ${runDir}' for the list`);
+      }
+      return await this.runIn(resolved, folder, files, parts, committed, dataCache, runId, options);
+    } finally {
+      lock.release();
+    }
+  }
+
+  /** The loop over generations, once the folder is ours and checked. */
+  private async runIn(resolved: ResolvedExperiment, folder: RunFolder, files: RunFiles, parts: RunParts, committed: number[], dataCache: string, runId: string, options: RunOptions): Promise<RunResult> {
+    const { config } = resolved;
+    const runDir = folder.root;
+    const backend = await this.tensorBackend.select(config.backend);
     const signal = options.signal ?? new AbortController().signal;
     const root = Rng.from(config.seed, 'experiment');
     const start = committed.length;
@@ -146,7 +172,11 @@ export class RetrainingEngine {
     } finally {
       model?.dispose();
       for (const { extractor } of parts.extractors) extractor.dispose?.();
-      files.writeSummary({ name: config.name, runId, exitCode, generations: config.generations, backend: backend.tfBackend, ...(failure ? { error: failure } : {}) });
+      try {
+        files.writeSummary({ name: config.name, runId, exitCode, generations: config.generations, backend: backend.tfBackend, ...(failure ? { error: failure } : {}) });
+      } catch (error) {
+        parts.trackers.note(String((error as Error).message));
+      }
       await parts.trackers.finish(exitCode);
     }
   }
@@ -238,6 +268,7 @@ export class RetrainingEngine {
     writeJsonAtomic(join(partial, 'metrics.json'), row);
     if (existsSync(steps.path)) renameSync(steps.path, join(partial, 'steps.jsonl'));
 
+    writeChecksums(partial);
     commitDir(partial, folder.generationDir(t));
     folder.removeCheckpoint(t);
     run.synthetic[t] = SampleStore.open(join(folder.generationDir(t), 'samples'));
@@ -305,6 +336,19 @@ export function budgetFor(t: number, train: ExperimentConfig['train']): TrainBud
     ...(batchSize !== undefined ? { batchSize } : {}),
     checkpointEvery,
   };
+}
+
+/** Asks every metric whether it can work with what the run will give it, before the folder is touched. */
+function checkMetrics(parts: RunParts, generatedCount: number): void {
+  const data = parts.dataset.info;
+  parts.metrics.forEach(({ id, entry, metric }, i) => {
+    const referenceCount = entry.reference === 'train' ? data.trainCount : data.testCount;
+    try {
+      metric.check?.({ data, referenceSplit: entry.reference, referenceCount, generatedCount });
+    } catch (error) {
+      throw new ConfigError(`metrics.${i} (${id}): ${(error as Error).message}`);
+    }
+  });
 }
 
 function sampleCount(config: ExperimentConfig, parts: RunParts, realCount: number): number {

@@ -1,6 +1,6 @@
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { MetricRow } from '../contracts/tracker.ts';
-import { writeFileAtomic, writeJsonAtomic } from '../store/atomic-write.ts';
+import { appendText, writeFileAtomic, writeJsonAtomic } from '../store/atomic-write.ts';
 import type { RunFolder } from './run-folder.ts';
 
 /** `run.json`: what makes a folder an ouroboros run and what a later `run` or `resume` must match. */
@@ -50,6 +50,15 @@ export class RunFiles {
     return marker;
   }
 
+  /** What summary.json says of the last process that ran here, if anything. */
+  readStatus(): RunStatus | null {
+    try {
+      return (JSON.parse(readFileSync(this.folder.summaryPath, 'utf8')) as { status: RunStatus }).status ?? null;
+    } catch {
+      return null;
+    }
+  }
+
   writeMarker(marker: RunMarker): void {
     writeJsonAtomic(this.folder.markerPath, marker);
   }
@@ -68,7 +77,7 @@ export class RunFiles {
   }
 
   appendHistory(row: MetricRow): void {
-    appendFileSync(this.folder.historyPath, `${JSON.stringify(row)}\n`);
+    appendText(this.folder.historyPath, `${JSON.stringify(row)}\n`);
     this.last = row;
   }
 

@@ -58,17 +58,34 @@ export class RunFolder {
     mkdirSync(this.root, { recursive: true });
   }
 
-  /** Committed generations 0..k with no gap, ascending. */
+  /**
+   * Committed generations 0..k, ascending. A committed folder without its metrics.json, or a gap in
+   * the numbering, is damage to report, not something to skip over.
+   */
   committedGenerations(): number[] {
     if (!existsSync(this.root)) return [];
-    const found = new Set<number>();
+    const found: number[] = [];
     for (const name of readdirSync(this.root)) {
       const match = /^gen-(\d{3,})$/.exec(name);
-      if (match && existsSync(join(this.root, name, 'metrics.json'))) found.add(Number(match[1]));
+      if (!match) continue;
+      if (!existsSync(join(this.root, name, 'metrics.json'))) {
+        throw new Error(`${join(this.root, name)}: a committed generation without metrics.json; the run folder is damaged (run 'ouro verify ${this.root}')`);
+      }
+      found.push(Number(match[1]));
     }
-    const generations: number[] = [];
-    while (found.has(generations.length)) generations.push(generations.length);
-    return generations;
+    found.sort((a, b) => a - b);
+    found.forEach((t, i) => {
+      if (t !== i) throw new Error(`${this.generationDir(i)}: missing while ${this.generationName(t)} exists; the run folder is damaged (run 'ouro verify ${this.root}')`);
+    });
+    return found;
+  }
+
+  /** Removes every file ouroboros writes in a run folder (and nothing else), for --overwrite. */
+  clearRun(): void {
+    for (const name of readdirSync(this.root)) {
+      const ours = ['run.json', 'config.json', 'history.jsonl', 'summary.json', 'real', 'features', 'checkpoints'].includes(name) || /^gen-\d{3,}(\.partial)?$/.test(name);
+      if (ours) rmSync(join(this.root, name), { recursive: true, force: true });
+    }
   }
 
   /** The metrics row a committed generation wrote. */

@@ -20,16 +20,33 @@ export async function writeSharedSplit(dir: string, cacheRoot: string, layout: S
   try {
     await writeChunks(scratch, layout, chunks);
     const cached = join(cacheRoot, storeDigest(scratch));
-    if (SampleStore.exists(cached)) rmSync(scratch, { recursive: true, force: true });
-    else {
-      rmSync(cached, { recursive: true, force: true });
-      renameSync(scratch, cached);
-    }
+    if (!SampleStore.exists(cached)) storeOnce(scratch, cached);
     linkStore(cached, dir);
     return SampleStore.open(dir);
   } finally {
     rmSync(scratch, { recursive: true, force: true });
     rmSync(`${scratch}.partial`, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Moves `scratch` to `cached` unless another process (a sweep's cells start together) got there
+ * first: a rename onto its finished copy fails and that copy is used. Only a folder that is not a
+ * store (damaged) is moved aside and replaced; a copy another run may be linking is never deleted.
+ */
+export function storeOnce(scratch: string, cached: string): void {
+  try {
+    renameSync(scratch, cached);
+  } catch (error) {
+    if (SampleStore.exists(cached)) return;
+    const aside = `${cached}.damaged-${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      renameSync(cached, aside);
+    } catch {
+      throw error;
+    }
+    rmSync(aside, { recursive: true, force: true });
+    renameSync(scratch, cached);
   }
 }
 

@@ -1,6 +1,7 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeJsonAtomic } from './atomic-write.ts';
+import { writeAll, writeJsonAtomic, writingTo } from './atomic-write.ts';
 import { batchesOf } from './batches.ts';
 
 export type SampleDtype = 'float32' | 'uint8';
@@ -35,7 +36,15 @@ interface SampleStoreHeader {
   count: number;
   /** Each chunk's labels are in `<chunk file>.labels` (int32 little-endian) when true. */
   labels?: boolean;
-  chunks: Array<{ file: string; count: number }>;
+  chunks: ChunkEntry[];
+}
+
+/** One chunk file: its sample count and the sha256 of its bytes (and of its labels file). */
+interface ChunkEntry {
+  file: string;
+  count: number;
+  sha256?: string;
+  labelsSha256?: string;
 }
 
 const HEADER_FILE = 'samples.json';
@@ -80,14 +89,22 @@ export class SampleStore implements SampleSource {
     return existsSync(join(dir, HEADER_FILE));
   }
 
+  /** Opens a store, checking its header and that every chunk file has the size the header says. */
   static open(dir: string): SampleStore {
     const path = join(dir, HEADER_FILE);
     if (!existsSync(path)) throw new Error(`${path}: no sample store here (missing ${HEADER_FILE})`);
-    const header = JSON.parse(readFileSync(path, 'utf8')) as SampleStoreHeader;
-    if (header.format !== 'ouroboros.samples' || header.version !== 1) {
-      throw new Error(`${path}: format must be ouroboros.samples version 1, got ${header.format} ${header.version}`);
+    let header: SampleStoreHeader;
+    try {
+      header = JSON.parse(readFileSync(path, 'utf8')) as SampleStoreHeader;
+    } catch (error) {
+      throw new Error(`${path}: not valid JSON (${(error as Error).message.split('\n')[0]}); the store's header is damaged`);
     }
-    return new SampleStore(dir, header);
+    if (header?.format !== 'ouroboros.samples' || header.version !== 1 || !Array.isArray(header.chunks) || !Array.isArray(header.sampleShape)) {
+      throw new Error(`${path}: format must be ouroboros.samples version 1 with sampleShape and chunks, got ${JSON.stringify(header?.format)} ${JSON.stringify(header?.version)}`);
+    }
+    const store = new SampleStore(dir, header);
+    store.checkSizes();
+    return store;
   }
 
   static create(dir: string, layout: SampleLayout & { labelled?: boolean }, chunkSamples = DEFAULT_CHUNK_SAMPLES): SampleStoreWriter {
@@ -133,6 +150,38 @@ export class SampleStore implements SampleSource {
     return this.gatherLabels(range(start, end));
   }
 
+  /** Problems found by re-hashing every chunk (and label) file against samples.json; empty when intact. */
+  verify(): string[] {
+    const problems: string[] = [];
+    for (const chunk of this.header.chunks) {
+      const files: Array<[string, string | undefined]> = [[chunk.file, chunk.sha256]];
+      if (this.labelled) files.push([labelFile(chunk.file), chunk.labelsSha256]);
+      for (const [file, expected] of files) {
+        const path = join(this.dir, file);
+        if (!existsSync(path)) problems.push(`${path}: missing`);
+        else if (expected === undefined) problems.push(`${path}: no checksum in ${HEADER_FILE} (written by an older ouroboros)`);
+        else if (createHash('sha256').update(readFileSync(path)).digest('hex') !== expected) problems.push(`${path}: sha256 differs from ${HEADER_FILE}; the file is damaged`);
+      }
+    }
+    return problems;
+  }
+
+  /** Every chunk (and label) file has exactly the bytes its sample count needs. */
+  private checkSizes(): void {
+    const bytesPer = sampleSize(this) * (this.dtype === 'float32' ? 4 : 1);
+    for (const chunk of this.header.chunks) {
+      const expectations: Array<[string, number]> = [[chunk.file, chunk.count * bytesPer]];
+      if (this.labelled) expectations.push([labelFile(chunk.file), chunk.count * 4]);
+      for (const [file, bytes] of expectations) {
+        const path = join(this.dir, file);
+        const size = existsSync(path) ? statSync(path).size : -1;
+        if (size !== bytes) {
+          throw new Error(`${path}: ${size < 0 ? 'missing' : `${size} bytes`}; ${HEADER_FILE} says ${chunk.count} samples (${bytes} bytes): the store is damaged (run 'ouro verify')`);
+        }
+      }
+    }
+  }
+
   private gatherBytes(indices: ArrayLike<number>, bytes: Uint8Array, bytesPer: number, fileOf: (chunkFile: string) => string): void {
     const fds = new Map<number, number>();
     try {
@@ -176,7 +225,8 @@ export class SampleStore implements SampleSource {
 
 /** Appends samples (and labels) to chunk files; `close()` fsyncs them and writes the header last. */
 export class SampleStoreWriter {
-  private readonly chunks: Array<{ file: string; count: number }> = [];
+  private readonly chunks: ChunkEntry[] = [];
+  private hashes: { values: Hash; labels: Hash | null } | null = null;
   private readonly size: number;
   private readonly labelled: boolean;
   private fd: number | null = null;
@@ -219,8 +269,8 @@ export class SampleStoreWriter {
     while (offset < n) {
       if (this.fd === null || this.inChunk === this.chunkSamples) this.startChunk();
       const take = Math.min(n - offset, this.chunkSamples - this.inChunk);
-      writeAll(this.fd!, data.subarray(offset * this.size, (offset + take) * this.size));
-      if (labels) writeAll(this.labelFd!, labels.subarray(offset, offset + take));
+      this.write('values', data.subarray(offset * this.size, (offset + take) * this.size));
+      if (labels) this.write('labels', labels.subarray(offset, offset + take));
       this.inChunk += take;
       this.chunks[this.chunks.length - 1]!.count += take;
       this.count += take;
@@ -244,21 +294,36 @@ export class SampleStoreWriter {
     return SampleStore.open(this.dir);
   }
 
+  private write(kind: 'values' | 'labels', view: ArrayBufferView): void {
+    const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    const chunk = this.chunks[this.chunks.length - 1]!;
+    const file = kind === 'values' ? chunk.file : labelFile(chunk.file);
+    writingTo(join(this.dir, file), () => writeAll(kind === 'values' ? this.fd! : this.labelFd!, bytes));
+    (kind === 'values' ? this.hashes!.values : this.hashes!.labels!).update(bytes);
+  }
+
   private startChunk(): void {
     this.finishChunk();
     const file = `chunk-${String(this.chunks.length).padStart(5, '0')}.bin`;
-    this.fd = openSync(join(this.dir, file), 'w');
-    if (this.labelled) this.labelFd = openSync(join(this.dir, labelFile(file)), 'w');
+    this.fd = writingTo(join(this.dir, file), () => openSync(join(this.dir, file), 'w'));
+    if (this.labelled) this.labelFd = writingTo(join(this.dir, labelFile(file)), () => openSync(join(this.dir, labelFile(file)), 'w'));
+    this.hashes = { values: createHash('sha256'), labels: this.labelled ? createHash('sha256') : null };
     this.chunks.push({ file, count: 0 });
     this.inChunk = 0;
   }
 
   private finishChunk(): void {
+    const chunk = this.chunks[this.chunks.length - 1];
     for (const fd of [this.fd, this.labelFd]) {
       if (fd === null) continue;
-      fsyncSync(fd);
+      writingTo(join(this.dir, chunk!.file), () => fsyncSync(fd));
       closeSync(fd);
     }
+    if (chunk && this.hashes) {
+      chunk.sha256 = this.hashes.values.digest('hex');
+      if (this.hashes.labels) chunk.labelsSha256 = this.hashes.labels.digest('hex');
+    }
+    this.hashes = null;
     this.fd = null;
     this.labelFd = null;
   }
@@ -267,12 +332,6 @@ export class SampleStoreWriter {
 /** The label file beside a chunk file. */
 function labelFile(chunkFile: string): string {
   return `${chunkFile}.labels`;
-}
-
-function writeAll(fd: number, view: ArrayBufferView): void {
-  const bytes = new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
-  let done = 0;
-  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
 /** 0, 1, ..., end-start-1 shifted by start. */

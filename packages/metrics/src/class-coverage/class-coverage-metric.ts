@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { MetricPlugin, SampleStore } from '@ouroboros/core';
+import { ConfigError, type MetricPlugin, type SampleStore } from '@ouroboros/core';
 import { argmax } from '../features/classifier/trained-classifier.ts';
 
 export const classCoverageOptions = z.strictObject({
@@ -36,6 +36,9 @@ export const classCoverageMetricPlugin: MetricPlugin<ClassCoverageOptions> = {
   description: 'histogram of predicted classes of the samples: KL to the real one and the number of classes covered (use with features: classifier-logits)',
   options: classCoverageOptions,
   create: ({ minShare }, env) => ({
+    check({ data }) {
+      if (!data.classes || data.classes.length < 2) throw new ConfigError('class-coverage needs a labelled dataset (class names), and its features from classifier-logits');
+    },
     async compute(input) {
       const classes = env.data.classes?.length ?? 0;
       const { extractor, reference, generated } = await input.features();

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FeatureSet, GaussianMoments, MetricPlugin, RunContext } from '@ouroboros/core';
+import { ConfigError, type FeatureSet, type GaussianMoments, type MetricPlugin, type RunContext } from '@ouroboros/core';
 import { frechetDistance } from './frechet-distance.ts';
 import { storeMoments } from './store-moments.ts';
 
@@ -44,6 +44,10 @@ export const fdMetricPlugin: MetricPlugin<FdOptions> = {
       return storeMoments(set.store, ctx.rng.fork('fd', key), subsample ? maxSamples : undefined, covariance);
     };
     return {
+      check({ referenceSplit, referenceCount, generatedCount }) {
+        const fewest = Math.min(referenceCount, generatedCount, maxSamples ?? Infinity);
+        if (fewest < 2) throw new ConfigError(`fd needs at least 2 samples a side for a covariance; the ${referenceCount < 2 ? `reference (${referenceSplit}) split has ${referenceCount}` : `run draws ${fewest} per generation`}`);
+      },
       async compute(input, ctx) {
         const { extractor, reference, generated } = await input.features();
         if (generated.dim !== reference.dim) throw new RangeError(`fd: generated features have ${generated.dim} values each; expected ${reference.dim} like the reference ones`);

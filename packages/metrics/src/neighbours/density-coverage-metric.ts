@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MetricPlugin } from '@ouroboros/core';
-import { featurePoints, ReferenceRadii } from './feature-points.ts';
+import { checkNeighbourPlan, featurePoints, ReferenceRadii } from './feature-points.ts';
 import { densityCoverage } from './prdc.ts';
 
 export const densityCoverageOptions = z.strictObject({
@@ -18,9 +18,11 @@ export const densityCoverageMetricPlugin: MetricPlugin<DensityCoverageOptions> =
   options: densityCoverageOptions,
   create: ({ k, maxSamples }) => {
     const reference = new ReferenceRadii(k);
+    const minimum = { k, generatedRadii: false };
     return {
+      check: (plan) => checkNeighbourPlan(plan, minimum, maxSamples),
       async compute(input, ctx) {
-        const { real, generated, realKey } = await featurePoints(input, 'density-coverage', k, maxSamples, ctx);
+        const { real, generated, realKey } = await featurePoints(input, 'density-coverage', minimum, maxSamples, ctx);
         const report = (f: number, detail: string) => ctx.progress(f, `density-coverage: ${detail}`);
         const realRadii = await reference.of(real, realKey, (f) => report(0.5 * f, `${k}-NN radii of ${real.count} real samples`));
         return densityCoverage(real, generated, k, { realRadii, onProgress: (f, detail) => report(0.5 + 0.5 * f, detail) });

@@ -175,6 +175,23 @@ describe('the metrics', () => {
     expect(await precisionRecall(real, generated, 'k3')).toEqual({ precision: expect.closeTo(3 / 5, 12), recall: expect.closeTo(2 / 3, 12) });
   });
 
+  it('precision-recall: a sample exactly on a k-NN ball boundary is inside (distance <= radius), one just beyond is outside', async () => {
+    // Real 0, 1, 2, 3 on a line: with k = 1 the ball of 0 has radius 1, so -1 lies exactly on it.
+    const real = [[0, 0], [1, 0], [2, 0], [3, 0]];
+    expect((await precisionRecall(real, [[-1, 0], [100, 0]], 'on-boundary', { k: 1 })).precision).toBe(0.5);
+    expect((await precisionRecall(real, [[-1.0001, 0], [100, 0]], 'beyond-boundary', { k: 1 })).precision).toBe(0);
+  });
+
+  it('check the plan before a run: k neighbours need k + 1 reference samples, and k + 1 generated ones for recall', () => {
+    const plan = { data: recordingEnv(2).data, referenceSplit: 'test' as const, referenceCount: 3, generatedCount: 100 };
+    const pr = precisionRecallMetricPlugin.create(precisionRecallOptions.parse({}), recordingEnv(2));
+    expect(() => pr.check!(plan)).toThrow('k = 3 needs at least 4 reference (test) samples, got 3');
+    expect(() => pr.check!({ ...plan, referenceCount: 100, generatedCount: 3 })).toThrow('k = 3 needs at least 4 generated samples, got 3');
+    const dc = densityCoverageMetricPlugin.create(densityCoverageOptions.parse({}), recordingEnv(2));
+    expect(() => dc.check!({ ...plan, referenceCount: 100, generatedCount: 1 })).not.toThrow();
+    expect(() => dc.check!({ ...plan, referenceCount: 5, generatedCount: 100 })).toThrow('k = 5 needs at least 6 reference (test) samples, got 5');
+  });
+
   it('precision-recall: 1 and 1 for identical sets', async () => {
     const rows = [...square(0, 0), ...square(5, 1)];
     expect(await precisionRecall(rows, rows, 'same', { k: 2 })).toEqual({ precision: 1, recall: 1 });

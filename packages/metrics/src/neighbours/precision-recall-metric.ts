@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { MetricPlugin } from '@ouroboros/core';
-import { featurePoints, ReferenceRadii } from './feature-points.ts';
+import { checkNeighbourPlan, featurePoints, ReferenceRadii } from './feature-points.ts';
 import { improvedPrecisionRecall } from './prdc.ts';
 
 export const precisionRecallOptions = z.strictObject({
@@ -18,9 +18,11 @@ export const precisionRecallMetricPlugin: MetricPlugin<PrecisionRecallOptions> =
   options: precisionRecallOptions,
   create: ({ k, maxSamples }) => {
     const reference = new ReferenceRadii(k);
+    const minimum = { k, generatedRadii: true };
     return {
+      check: (plan) => checkNeighbourPlan(plan, minimum, maxSamples),
       async compute(input, ctx) {
-        const { real, generated, realKey } = await featurePoints(input, 'precision-recall', k, maxSamples, ctx);
+        const { real, generated, realKey } = await featurePoints(input, 'precision-recall', minimum, maxSamples, ctx);
         const report = (f: number, detail: string) => ctx.progress(f, `precision-recall: ${detail}`);
         const realRadii = await reference.of(real, realKey, (f) => report(0.3 * f, `${k}-NN radii of ${real.count} real samples`));
         return improvedPrecisionRecall(real, generated, k, { realRadii, onProgress: (f, detail) => report(0.3 + 0.7 * f, detail) });

@@ -188,15 +188,5 @@ export function centralDifferences(f: (v: Float64Array) => number, at: Float64Ar
   });
 }
 
-// err = max|a − b| / max(1, max|b|), in float64
-export function relativeError64(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) return Infinity;
-  let maxDiff = 0;
-  let maxRef = 0;
-  for (let i = 0; i < expected.length; i++) {
-    const diff = Math.abs(actual[i]! - expected[i]!);
-    maxDiff = Number.isNaN(diff) ? Infinity : Math.max(maxDiff, diff);
-    maxRef = Math.max(maxRef, Math.abs(expected[i]!));
-  }
-  return maxDiff / Math.max(1, maxRef);
-}
+/** The same error measure as the kernel specs', on float64 values. */
+export { relativeError as relativeError64 } from '../backend/wasm-kernels/spec-helpers.ts';

@@ -118,6 +118,19 @@ describe('Ema', () => {
     net.dispose();
   });
 
+  it('reset() restarts the average from the current weights (after a data-dependent initialisation), keeping the update count', () => {
+    const net = new Tiny();
+    const ema = new Ema(net.namedParameters(), { decay: 0.9 });
+    runUpdates(ema, net, 1, 2);
+    net.w.assign(tf.tensor1d([7, 8]));
+    ema.reset();
+    expect(ema.withEmaWeights(() => [...net.w.dataSync()])).toEqual([7, 8]);
+    expect(ema.updateCount).toBe(2);
+    expect(() => ema.withEmaWeights(() => ema.reset())).toThrow('ema.reset: called inside withEmaWeights');
+    ema.dispose();
+    net.dispose();
+  });
+
   it('state() saved to a safetensors file and loaded into a fresh Ema continues bit-identically', async () => {
     const [netA, netB] = [new Tiny(), new Tiny()];
     const [straight, first] = [new Ema(netA.namedParameters(), { decay: 0.9, rampupRatio: 0.1 }), new Ema(netB.namedParameters(), { decay: 0.9, rampupRatio: 0.1 })];

@@ -60,6 +60,12 @@ export class Ema {
     return beta;
   }
 
+  /** shadow ← param: the average restarts from the current weights (after a data-dependent initialisation). */
+  reset(): void {
+    if (this.swapped) throw new Error('ema.reset: called inside withEmaWeights, while the variables hold the average');
+    for (const [name, param] of this.tracked) this.shadow.get(name)!.assign(param);
+  }
+
   /** Copies of the averaged weights under the parameters' names (for a sampling snapshot); the caller disposes them. */
   weights(): Record<string, tf.Tensor> {
     return Object.fromEntries([...this.shadow].map(([name, shadow]) => [name, shadow.clone()]));

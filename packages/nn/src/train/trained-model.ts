@@ -96,9 +96,19 @@ export abstract class TrainedModel implements GenerativeModel {
     return fitLoop(this, train, budget, ctx);
   }
 
+  /**
+   * Data-dependent initialisation (Glow's actnorm), called with the batch of the model's very first
+   * optimizer step, before that step: `step` = 0 is the "not yet initialised" state, saved and
+   * restored with the Adam state. Return true when weights changed, so the EMA restarts from them.
+   */
+  protected initializeFromData(_batch: Batch): boolean {
+    return false;
+  }
+
   /** One optimizer step on a stored batch: loss, gradients, clipping, Adam, EMA. */
   trainStep(raw: RawBatch, rng: Rng): StepStats {
     const batch = this.toBatch(raw, rng.fork('dequantize'));
+    if (this.step === 0 && this.initializeFromData(batch)) this.ema?.reset();
     const params = this.net.namedParameters();
     const names = new Map(params.map(([name, variable]) => [variable.name, name]));
     const lr = learningRate(this.step, this.schedule);

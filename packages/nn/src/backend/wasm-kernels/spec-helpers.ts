@@ -22,7 +22,7 @@ export async function onBackend(backend: 'cpu' | 'wasm', compute: () => tf.Tenso
 }
 
 // err = max|a − b| / max(1, max|b|)
-export function relativeError(actual: Float32Array, expected: Float32Array): number {
+export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
   if (actual.length !== expected.length) return Infinity;
   let maxDiff = 0;
   let maxRef = 0;

@@ -1,0 +1,97 @@
+import type { CellStatus } from '../sweep/sweep-file.ts';
+
+/** One metric's figure: its SVG and a caption. */
+export interface PageChart {
+  readonly metric: string;
+  readonly svg: string;
+  readonly file: string;
+}
+
+export interface PageTable {
+  readonly head: readonly string[];
+  readonly rows: ReadonlyArray<readonly string[]>;
+}
+
+/** What the report page shows. */
+export interface ReportPage {
+  readonly title: string;
+  readonly summary: readonly string[];
+  readonly charts: readonly PageChart[];
+  readonly finals: PageTable;
+  /** Rows of sample images: a label, then one PNG (bytes) or null per generation column. */
+  readonly samples: { readonly generations: readonly number[]; readonly rows: ReadonlyArray<{ readonly label: string; readonly images: ReadonlyArray<Uint8Array | null> }> };
+  readonly cells: PageTable;
+  readonly statuses: Partial<Record<CellStatus, number>>;
+}
+
+/** Text for HTML. */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const style = `
+body { font: 14px/1.45 system-ui, sans-serif; margin: 24px auto; max-width: 1400px; padding: 0 16px; color: #222; }
+h1 { font-size: 22px; margin-bottom: 4px; } h2 { font-size: 17px; margin-top: 32px; border-bottom: 1px solid #ddd; }
+.summary { color: #555; margin: 0; }
+.charts { display: flex; flex-wrap: wrap; gap: 16px; }
+figure.chart { margin: 0; border: 1px solid #eee; padding: 8px; }
+figure.chart svg { display: block; max-width: 100%; height: auto; }
+figure.chart figcaption { font-size: 12px; color: #777; }
+table { border-collapse: collapse; font-size: 13px; }
+th, td { border: 1px solid #ddd; padding: 3px 8px; text-align: left; vertical-align: top; }
+th { background: #f6f6f6; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.samples img { width: 128px; height: auto; display: block; }
+.samples td { padding: 2px; } .samples th.row { max-width: 220px; font-weight: normal; }
+.missing { color: #bbb; text-align: center; }
+.status-failed { color: #b00; } .status-finished { color: #070; }
+`;
+
+/** The report as one self-contained HTML file: inline SVG charts, PNG samples as data URIs, no script, no network. */
+export function reportHtml(page: ReportPage): string {
+  const table = ({ head, rows }: PageTable, numeric: (column: number) => boolean = () => false) =>
+    `<table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
+      .map((row) => `<tr>${row.map((cell, i) => `<td${numeric(i) ? ' class="num"' : cellClass(cell)}>${escapeHtml(cell)}</td>`).join('')}</tr>`)
+      .join('\n')}</tbody></table>`;
+  const charts = page.charts
+    .map((c) => `<figure class="chart" data-metric="${escapeHtml(c.metric)}">${c.svg}<figcaption>${escapeHtml(c.metric)} against generation (also ${escapeHtml(c.file)})</figcaption></figure>`)
+    .join('\n');
+  const sampleRows = page.samples.rows
+    .map(
+      (row) =>
+        `<tr><th class="row">${escapeHtml(row.label)}</th>${row.images
+          .map((png, i) => (png ? `<td><img alt="samples of generation ${page.samples.generations[i]}" src="data:image/png;base64,${Buffer.from(png).toString('base64')}"></td>` : '<td class="missing">–</td>'))
+          .join('')}</tr>`,
+    )
+    .join('\n');
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(page.title)}</title>
+<style>${style}</style>
+</head>
+<body>
+<h1>${escapeHtml(page.title)}</h1>
+${page.summary.map((line) => `<p class="summary">${escapeHtml(line)}</p>`).join('\n')}
+<h2>Metrics against generation</h2>
+<div class="charts">
+${charts || '<p>No cell has committed a generation yet.</p>'}
+</div>
+<h2>Final values</h2>
+${table(page.finals, (i) => i >= 3)}
+<h2>Samples per generation</h2>
+<table class="samples"><thead><tr><th>cell</th>${page.samples.generations.map((g) => `<th>gen ${g}</th>`).join('')}</tr></thead><tbody>
+${sampleRows}
+</tbody></table>
+<h2>Cells</h2>
+${table(page.cells)}
+</body>
+</html>
+`;
+}
+
+function cellClass(text: string): string {
+  return text === 'failed' || text === 'finished' ? ` class="status-${text}"` : '';
+}

@@ -1,0 +1,60 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { readHistory, tempDir } from '@ouroboros/core/testing';
+import { wandbRunId } from '@ouroboros/wandb';
+import { WandbStandIn } from '@ouroboros/wandb/testing';
+import { ouro } from './spec-helpers.ts';
+
+const KEY = 'cli-test-key-3d5f7a9b1c2e4d6f';
+const example = join(resolve(import.meta.dirname, '..', '..', '..'), 'examples', 'gaussian-collapse.yaml');
+const tmp = tempDir('ouroboros-cli-wandb-');
+afterAll(() => tmp.cleanup());
+
+let standIn: WandbStandIn;
+beforeEach(async () => {
+  standIn = await WandbStandIn.start(KEY);
+  for (const [name, value] of Object.entries(standIn.environment())) vi.stubEnv(name, value);
+});
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await standIn.close();
+});
+
+describe('ouro wandb sync', () => {
+  it('uploads an offline run: every generation row and its sample image, then says there is nothing left', async () => {
+    const dir = join(tmp.dir, 'offline');
+    const run = await ouro('run', example, '--out', dir, '--set', 'generations=2', '--set', 'trackers=[{id: wandb, mode: offline, project: cli}]');
+    expect(run.code, run.stderr).toBe(0);
+    expect(standIn.requests).toEqual([]);
+
+    const sync = await ouro('wandb', 'sync', dir);
+    expect(sync.code, sync.stderr).toBe(0);
+    expect(sync.stdout).toMatch(/uploaded \d+ W&B records/);
+    const name = wandbRunId(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).runId);
+    const rows = standIn.history(name);
+    expect(rows.map((r) => r.fd)).toEqual(readHistory(dir).map((r) => r.fd));
+    for (const row of rows) expect(standIn.run(name).files.get(row.samples.path)).toEqual(readFileSync(join(dir, `gen-00${row.generation}`, 'samples.png')));
+    expect(standIn.run(name)).toMatchObject({ project: 'cli', complete: true, exitcode: 0 });
+
+    expect((await ouro('wandb', 'sync', dir)).stdout).toMatch(/nothing to upload/);
+  });
+
+  it('fails in one line when the folder has no spool, the server refuses, or the command is wrong', async () => {
+    const missing = await ouro('wandb', 'sync', join(tmp.dir, 'nowhere'));
+    expect([missing.code, missing.stderr]).toEqual([1, `ouro: ${join(tmp.dir, 'nowhere')}: no W&B spool (wandb/spool.jsonl); expected the folder of a run with a wandb tracker\n`]);
+
+    const dir = join(tmp.dir, 'refused');
+    expect((await ouro('run', example, '--out', dir, '--set', 'generations=0', '--set', 'trackers=[{id: wandb, mode: offline}]')).code).toBe(0);
+    vi.stubEnv('WANDB_API_KEY', 'not-the-key');
+    const refused = await ouro('wandb', 'sync', dir);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/^wandb: stopped sending \(W&B RunResumeStatus .* answered 401: user is not logged in\)/m);
+    expect(refused.stderr).toMatch(/records not uploaded .*run 'ouro wandb sync .*' again to continue\n$/);
+    expect(refused.stderr).not.toContain('not-the-key');
+    expect(existsSync(join(dir, 'wandb', 'spool.jsonl'))).toBe(true);
+
+    expect((await ouro('wandb', 'push', dir)).code).toBe(2);
+    expect((await ouro('wandb')).code).toBe(2);
+  });
+});

@@ -1,0 +1,37 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SampleStore } from '../store/sample-store.ts';
+import { verifyChecksums } from './generation-checksums.ts';
+import { RunFolder } from './run-folder.ts';
+
+/**
+ * Every problem with a run folder's committed data, one line each naming the file: each
+ * generation's files against its checksums.json, every sample store (real splits, samples,
+ * features) against the checksums in its samples.json. Empty when the run is intact.
+ */
+export function verifyRun(dir: string): string[] {
+  const folder = new RunFolder(dir);
+  const problems: string[] = [];
+  let committed: number[] = [];
+  try {
+    committed = folder.committedGenerations();
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  const stores: string[] = [folder.realDir('train'), folder.realDir('test')];
+  for (const t of committed) {
+    problems.push(...verifyChecksums(folder.generationDir(t)));
+    stores.push(join(folder.generationDir(t), 'samples'));
+  }
+  const features = join(dir, 'features');
+  if (existsSync(features)) for (const key of readdirSync(features)) for (const split of readdirSync(join(features, key))) stores.push(join(features, key, split));
+  for (const store of stores) {
+    if (!SampleStore.exists(store)) continue;
+    try {
+      problems.push(...SampleStore.open(store).verify());
+    } catch (error) {
+      problems.push((error as Error).message);
+    }
+  }
+  return problems;
+}

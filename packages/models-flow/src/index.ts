@@ -1,0 +1,13 @@
+export { realNvpModelPlugin, realNvpOptions, realNvpArchitecture } from './realnvp/realnvp-plugin.ts';
+export type { RealNvpOptions } from './realnvp/realnvp-plugin.ts';
+export { RealNvpModel } from './realnvp/realnvp-model.ts';
+export { RealNvpFlow } from './realnvp/realnvp-flow.ts';
+export type { RealNvpArchitecture } from './realnvp/realnvp-flow.ts';
+export { FlowModel } from './flow-model.ts';
+export type { FlowSampling } from './flow-model.ts';
+export { glowModelPlugin, glowOptions, glowArchitecture } from './glow/glow-plugin.ts';
+export type { GlowOptions } from './glow/glow-plugin.ts';
+export { GlowModel } from './glow/glow-model.ts';
+export { GlowFlow } from './glow/glow-flow.ts';
+export type { GlowArchitecture, GlowEncoding } from './glow/glow-flow.ts';
+export { flowModelsPackage } from './register.ts';

@@ -1,0 +1,37 @@
+import { z } from 'zod';
+import { ConfigError, sampleSize, type DataInfo, type ModelPlugin } from '@ouroboros/core';
+import { activationNames } from '@ouroboros/nn';
+import { flowModelPlugin, flowOptionsShape } from '../flow-options.ts';
+import type { RealNvpArchitecture } from './realnvp-flow.ts';
+import { RealNvpModel } from './realnvp-model.ts';
+
+export const realNvpOptions = z.strictObject({
+  ...flowOptionsShape,
+  /** Affine coupling layers; their masks alternate between the first half of the coordinates and the rest. */
+  couplings: z.int().min(1).default(8),
+  /** Width of the hidden layers of each coupling's MLP. */
+  hidden: z.int().min(1).default(256),
+  /** Hidden layers of each coupling's MLP (2: kept -> hidden -> hidden -> 2·moving). */
+  depth: z.int().min(1).default(2),
+  /** An actnorm (per-coordinate affine, data-dependent initialisation) before each coupling. */
+  actnorm: z.boolean().default(false),
+  /** Activation between the MLP layers. */
+  activation: z.enum(activationNames).default('relu'),
+});
+export type RealNvpOptions = z.infer<typeof realNvpOptions>;
+
+/** The network options of `options` for `data`; throws a one-line error naming what does not fit. */
+export function realNvpArchitecture(options: RealNvpOptions, data: DataInfo): RealNvpArchitecture {
+  const dims = sampleSize(data);
+  if (dims < 2) throw new ConfigError(`model: realnvp needs samples of at least 2 values (a coupling conditions one part on the other); the dataset's have ${dims}`);
+  const { couplings, hidden, depth, actnorm, activation } = options;
+  return { dims, couplings, hidden, depth, actnorm, activation };
+}
+
+/** `realnvp`: RealNVP (Dinh et al. 2017) for vectors, exact likelihood. */
+export const realNvpModelPlugin: ModelPlugin<RealNvpOptions> = flowModelPlugin({
+  id: 'realnvp',
+  description: 'RealNVP normalizing flow (affine couplings, MLP nets) for vector data, exact likelihood',
+  options: realNvpOptions,
+  build: (options, { training, sampling }, data, rng) => new RealNvpModel(data, realNvpArchitecture(options, data), training, sampling, rng),
+});

@@ -1,0 +1,171 @@
+import * as tf from '@tensorflow/tfjs';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { container } from 'tsyringe';
+import { ModelPlugin, PluginRegistry, Rng, SampleStore, TrainingSet, takeFloat32, type DataInfo, type SampleSource } from '@ouroboros/core';
+import { findPython, runPython, tempDir, testContext } from '@ouroboros/core/testing';
+import { describeModelConformance } from '@ouroboros/nn/testing';
+import { bandwidthFactor } from './bandwidth.ts';
+import { KdeModel } from './kde-model.ts';
+import { kdeModelPlugin } from './kde-plugin.ts';
+import { kdeModelsPackage } from './register.ts';
+
+const temp = tempDir('kde-model-');
+const python = findPython(['scipy', 'numpy']);
+const info = (d: number): DataInfo => ({ kind: 'vector', dtype: 'float32', sampleShape: [d], trainCount: 0, testCount: 0 });
+
+async function store(values: Float32Array, d: number, name: string): Promise<TrainingSet> {
+  return new TrainingSet([{ name: 'real', store: await SampleStore.write(join(temp.dir, name), info(d), values) }]);
+}
+
+/** Samples of `d` dimensions held in memory behind the SampleSource contract (the many-seed test would otherwise write thousands of stores). */
+function memory(values: Float32Array, d: number): SampleSource {
+  return {
+    dtype: 'float32',
+    sampleShape: [d],
+    count: values.length / d,
+    labelled: false,
+    read: async (start, end) => values.slice(start * d, end * d),
+    gather: async () => Promise.reject(new Error('not used')),
+    gatherLabels: async () => Promise.reject(new Error('not used')),
+    batches: () => Promise.reject(new Error('not used')) as never,
+  };
+}
+
+async function samples(model: KdeModel, n: number, seed: number, generation: number): Promise<Float32Array> {
+  const parts: Float32Array[] = [];
+  for await (const batch of model.sample(n, testContext(seed, generation))) parts.push(await takeFloat32(batch));
+  return parts.length === 1 ? parts[0]! : Float32Array.from(parts.flatMap((p) => Array.from(p)));
+}
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+afterAll(() => temp.cleanup());
+
+describe('kde model', () => {
+  it('registers under ModelPlugin; bandwidth is scott by default, silverman, or a positive number', () => {
+    const child = container.createChildContainer();
+    kdeModelsPackage.register(child);
+    expect(child.resolveAll(ModelPlugin)).toEqual([kdeModelPlugin]);
+    const registry = PluginRegistry.fromContainer(child);
+    expect(registry.bind('model', { id: 'kde' }).options).toEqual({ bandwidth: 'scott' });
+    expect(registry.bind('model', { id: 'kde', bandwidth: 0.2 }).options).toEqual({ bandwidth: 0.2 });
+    expect(() => registry.bind('model', { id: 'kde', bandwidth: 'wide' })).toThrow(/model\.bandwidth/);
+    expect(() => registry.bind('model', { id: 'kde', bandwidth: 0 })).toThrow(/model\.bandwidth/);
+  });
+
+  it('uses the textbook rule-of-thumb factors', () => {
+    expect(bandwidthFactor('silverman', 100, 1)).toBeCloseTo(1.0592 * 100 ** -0.2, 4); // 1.06 n^{-1/5}
+    expect(bandwidthFactor('scott', 1000, 2)).toBeCloseTo(1000 ** (-1 / 6), 12);
+  });
+
+  it('gives the density of two kernels written out by hand, far points included', async () => {
+    const model = new KdeModel(info(2), 0.5);
+    await model.fit(await store(Float32Array.of(0, 0, 2, 1), 2, 'two'), {}, testContext());
+    const points = [[0, 0], [1, 0.5], [40, -30]];
+    const x = tf.tensor2d(points);
+    const values = await model.logLikelihood(x);
+    x.dispose();
+    points.forEach(([a, b], i) => {
+      const e1 = -(a! ** 2 + b! ** 2) / (2 * 0.25);
+      const e2 = -((a! - 2) ** 2 + (b! - 1) ** 2) / (2 * 0.25);
+      const max = Math.max(e1, e2);
+      const expected = max + Math.log(Math.exp(e1 - max) + Math.exp(e2 - max)) - Math.log(2) - Math.log(2 * Math.PI * 0.25);
+      expect(values[i]).toBeCloseTo(expected, 10);
+    });
+    expect(Number.isFinite(values[2])).toBe(true);
+  });
+
+  it.skipIf(!python)('matches scipy.stats.gaussian_kde in one dimension with both rules (needs python3 with scipy)', async () => {
+    const rng = Rng.from(3, 'scipy');
+    const data = Float32Array.from({ length: 300 }, () => (rng.uniform() < 0.3 ? -2 : 1) + rng.normal());
+    const queries = [-4, -2, -0.5, 0, 1.5, 3, 8];
+    const reference = JSON.parse(
+      runPython(
+        python!,
+        `import json, sys, numpy as np
+from scipy.stats import gaussian_kde
+x = np.array(json.loads(sys.argv[1])); q = np.array(json.loads(sys.argv[2]))
+print(json.dumps({r: gaussian_kde(x, bw_method=r).logpdf(q).tolist() for r in ['scott', 'silverman']}))`,
+        [JSON.stringify(Array.from(data)), JSON.stringify(queries)],
+      ),
+    ) as Record<string, number[]>;
+    for (const rule of ['scott', 'silverman'] as const) {
+      const model = new KdeModel(info(1), rule);
+      await model.fit(await store(data, 1, `scipy-${rule}`), {}, testContext());
+      const x = tf.tensor2d(queries, [queries.length, 1]);
+      const ours = await model.logLikelihood(x);
+      x.dispose();
+      queries.forEach((_, i) => expect(ours[i]! - reference[rule]![i]!).toBeCloseTo(0, 9));
+    }
+  });
+
+  it('samples with the density variance: the centres\' variance plus h^2 (within 5 standard errors)', async () => {
+    const rng = Rng.from(4);
+    const model = new KdeModel(info(2), 0.7);
+    await model.fit(await store(Float32Array.from({ length: 400 }, () => 3 * rng.normal()), 2, 'variance'), {}, testContext());
+    const n = 40_000;
+    const x = await samples(model, n, 5, 0);
+    const v = model.variance;
+    for (let j = 0; j < 2; j++) {
+      const column = Array.from({ length: n }, (_, i) => x[2 * i + j]!);
+      const mean = column.reduce((s, a) => s + a, 0) / n;
+      const variance = column.reduce((s, a) => s + (a - mean) ** 2, 0) / n;
+      expect(Math.abs(variance - v[j]!)).toBeLessThan(5 * v[j]! * Math.sqrt(2 / n) * 1.5);
+    }
+  });
+});
+
+describe('KDE retraining theory (Kazdan, Schaeffer et al. 2024)', () => {
+  it('fully synthetic with fixed h: E[v_{t+1}] = ((n-1)/n) v_t + h^2 per dimension, n = 20, t = 0..9, over 600 seeds (4 standard errors)', async () => {
+    const n = 20;
+    const h = 0.5;
+    const generations = 10;
+    const seeds = 600;
+    const a = (n - 1) / n;
+    // residual[t][dim][seed] = v_{t+1} - (a v_t + h^2), whose expectation is 0 given v_t
+    const residuals = Array.from({ length: generations }, () => [new Float64Array(seeds), new Float64Array(seeds)]);
+    for (let seed = 0; seed < seeds; seed++) {
+      const rng = Rng.from(seed, 'kde-theory', 'real');
+      const real = Float32Array.from({ length: 2 * n }, (_, i) => (i % 2 === 0 ? 1 : 2) * rng.normal());
+      const model = new KdeModel(info(2), h);
+      await model.fit(memory(real, 2), {}, testContext(seed));
+      let v = model.variance;
+      for (let t = 0; t < generations; t++) {
+        await model.fit(memory(await samples(model, n, seed, t), 2), {}, testContext(seed, t + 1));
+        const next = model.variance;
+        for (let j = 0; j < 2; j++) residuals[t]![j]![seed] = next[j]! - (a * v[j]! + h * h);
+        v = next;
+      }
+    }
+    for (let t = 0; t < generations; t++) {
+      for (let j = 0; j < 2; j++) {
+        const r = residuals[t]![j]!;
+        const mean = r.reduce((s, x) => s + x, 0) / seeds;
+        const sd = Math.sqrt(r.reduce((s, x) => s + (x - mean) ** 2, 0) / (seeds - 1));
+        expect(Math.abs(mean), `t = ${t}, dimension ${j}: mean residual ${mean} (sd ${sd})`).toBeLessThan((4 * sd) / Math.sqrt(seeds));
+      }
+    }
+  });
+});
+
+describe('kde save and load', () => {
+  it('round-trips the centres bit for bit and names the file when one is missing or truncated', async () => {
+    const dir = join(temp.dir, 'saved');
+    await expect(KdeModel.load(dir, info(2), 'scott')).rejects.toThrow(`${join(dir, 'kde.json')}: missing; expected a kde model written by KdeModel.save`);
+    const rng = Rng.from(6);
+    const model = new KdeModel(info(2), 'silverman');
+    await model.fit(await store(Float32Array.from({ length: 100 }, () => rng.normal()), 2, 'saved'), {}, testContext());
+    await model.save(dir);
+    const loaded = await KdeModel.load(dir, info(2), 'silverman');
+    expect(loaded.bandwidth).toEqual(model.bandwidth);
+    expect(loaded.variance).toEqual(model.variance);
+    writeFileSync(join(dir, 'kde-points.f64'), Buffer.alloc(16));
+    await expect(KdeModel.load(dir, info(2), 'silverman')).rejects.toThrow(`${join(dir, 'kde-points.f64')}: 16 bytes; expected 800 (50 x 2 float64)`);
+  });
+});
+
+describeModelConformance('kde', { plugin: kdeModelPlugin, steps: false });
+describeModelConformance('kde on images', { plugin: kdeModelPlugin, steps: false, data: 'images', options: { bandwidth: 'silverman' } });

@@ -1,0 +1,115 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { corePackage, PluginRegistry, registerPlugins, resolveConfig, RetrainingEngine, sampleSize, TensorBackend, type FitReport, type ModelPlugin, type RunContext, type TrainBudget, type TrainingSet } from '@ouroboros/core';
+import { cpuTensorBackend, DiagonalGaussianModel, diagonalGaussianModelPlugin, normalDatasetPlugin, readHistory, RecordingTracker, tempDir } from '@ouroboros/core/testing';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { container } from 'tsyringe';
+import { wandbPackage } from './register.ts';
+import { wandbRunId } from './run-id.ts';
+import { Spool } from './spool.ts';
+import { syncRun } from './sync.ts';
+import { fastRetry, WandbStandIn } from './testing/index.ts';
+
+const KEY = 'engine-test-key-5c2e8a0f4b6d1e3a';
+const STEPS = 6;
+
+/** The diagonal Gaussian, reporting a falling loss for STEPS optimizer steps before its closed-form fit. */
+class SteppingGaussian extends DiagonalGaussianModel {
+  override async fit(train: TrainingSet, budget: TrainBudget, ctx: RunContext): Promise<FitReport> {
+    for (let step = 0; step < STEPS; step++) ctx.log({ loss: 1 / (1 + step + ctx.generation) }, step);
+    return super.fit(train, budget, ctx);
+  }
+}
+const steppingModel: ModelPlugin<Record<string, never>> = {
+  ...diagonalGaussianModelPlugin,
+  id: 'test-stepping-gaussian',
+  create: (_options, env) => new SteppingGaussian(env.data, new Float64Array(sampleSize(env.data)), new Float64Array(sampleSize(env.data)).fill(1)),
+};
+
+const scope = container.createChildContainer();
+corePackage.register(scope);
+wandbPackage.register(scope);
+registerPlugins(scope, 'model', steppingModel);
+registerPlugins(scope, 'dataset', normalDatasetPlugin);
+scope.register(TensorBackend, { useValue: cpuTensorBackend });
+scope.register(PluginRegistry, { useFactory: (c) => PluginRegistry.fromContainer(c) });
+const engine = scope.resolve(RetrainingEngine);
+
+const tmp = tempDir('ouroboros-wandb-engine-');
+afterAll(() => tmp.cleanup());
+
+function config(wandb: Record<string, unknown>) {
+  return resolveConfig(
+    {
+      name: 'wandb-e2e',
+      seed: 3,
+      generations: 3,
+      backend: 'cpu',
+      dataset: { id: 'test-normal', dim: 2, train: 60, test: 60 },
+      model: { id: 'test-stepping-gaussian' },
+      schedule: { id: 'constant-lambda', lambda: 0.5 },
+      metrics: [],
+      trackers: [{ id: 'console' }, { id: 'wandb', project: 'e2e', stepInterval: 0, stepEvery: 1, ...wandb }],
+    },
+    scope.resolve(PluginRegistry),
+  );
+}
+
+let standIn: WandbStandIn;
+beforeEach(async () => {
+  standIn = await WandbStandIn.start(KEY);
+  for (const [name, value] of Object.entries(standIn.environment())) vi.stubEnv(name, value);
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  vi.restoreAllMocks();
+  await standIn.close();
+});
+
+/** The stand-in's rows of a run folder's W&B run checked against the run files: every generation's row and samples.png, and every training step. */
+function expectMirrored(dir: string): void {
+  const runId = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).runId as string;
+  const name = wandbRunId(runId);
+  const stored = standIn.run(name);
+  const rows = standIn.history(name);
+  const generationRows = rows.filter((r) => r['train/step'] === undefined);
+  expect(generationRows.map(({ samples: _s, _step, _runtime, _timestamp, ...row }) => row)).toEqual(readHistory(dir));
+  for (const row of generationRows) {
+    const png = readFileSync(join(dir, `gen-${String(row.generation).padStart(3, '0')}`, 'samples.png'));
+    expect(stored.files.get(row.samples.path)).toEqual(png);
+    expect(stored.uploaded.has(row.samples.path)).toBe(true);
+  }
+  const steps = rows.filter((r) => r['train/step'] !== undefined).map((r) => [r.generation, r['train/step'], r['train/loss']]);
+  expect(steps).toEqual([0, 1, 2, 3].flatMap((g) => [...Array(STEPS).keys()].map((s) => [g, s, 1 / (1 + s + g)])));
+  expect(rows.map((r) => r._step)).toEqual([...Array(4 * (STEPS + 1)).keys()]);
+  expect([stored.complete, stored.exitcode, stored.displayName]).toEqual([true, 0, `wandb-e2e-${runId}`]);
+  expect(standIn.problems).toEqual([]);
+}
+
+describe('the wandb tracker in a real run', () => {
+  it('mirrors the whole history, every training step and the sample image of every generation, beside the console tracker', async () => {
+    const dir = join(tmp.dir, 'online');
+    await engine.run(config({ flushInterval: 0.02 }), dir);
+    expectMirrored(dir);
+    const spool = Spool.open(dir);
+    expect([spool.pending.length, spool.acked]).toEqual([0, spool.records]);
+  });
+
+  it('finishes promptly while the server hangs, and ouro wandb sync delivers everything once it is back', async () => {
+    standIn.down({ kind: 'hang' });
+    const dir = join(tmp.dir, 'hanging');
+    const recorder = new RecordingTracker();
+    const began = performance.now();
+    await engine.run(config({ flushInterval: 0.02, requestTimeout: 30, finishTimeout: 0.5 }), dir, { extraTrackers: [recorder] });
+    // The tracker ended on its own finish timeout, well before the group's 30 s would switch it off.
+    expect(performance.now() - began).toBeLessThan(20_000);
+    expect(recorder.notes.filter((n) => n.includes("tracker 'wandb'"))).toEqual([]);
+    expect(standIn.requests.every((r) => r.answered === 'hang')).toBe(true);
+
+    standIn.up();
+    const result = await syncRun(dir, { retry: fastRetry(), log: () => {} });
+    expect(result.left).toBe(0);
+    expectMirrored(dir);
+  });
+});
