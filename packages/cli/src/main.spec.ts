@@ -154,7 +154,7 @@ describe('ouro plugins', () => {
     const text = await ouro('plugins');
     expect(text.stdout).toMatch(/constant-lambda .*\n\s+lambda: number >= 0 \(required\)/);
     expect(text.stdout).toMatch(/kde .*\n\s+bandwidth: "scott"\|"silverman" \| number > 0, default "scott"\n/);
-    expect(ids.model).toEqual(['gaussian', 'gmm', 'kde', 'vae']);
+    expect(ids.model).toEqual(['gaussian', 'glow', 'gmm', 'kde', 'realnvp', 'vae']);
   });
 });
 
