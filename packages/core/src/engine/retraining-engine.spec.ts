@@ -296,7 +296,7 @@ describe('RetrainingEngine', () => {
     // Generation 0 shows real images beside generated ones; later generations only generated ones.
     const grid0 = decodePng(readFileSync(join(dir, 'gen-000', 'samples.png')));
     const grid1 = decodePng(readFileSync(join(dir, 'gen-001', 'samples.png')));
-    expect(grid1.width).toBe(8 * 8 + 9 * 2);
+    expect(grid1.width).toBe(8 * 32 + 9 * 2); // 8x8 images shown 4 times larger
     expect(grid0.width).toBe(2 * grid1.width + 8);
     expect(recorder.images.map((i) => i.generation)).toEqual([0, 1, 2, 3]);
     // The default extractor for images is pixels in [0, 1].

@@ -2,10 +2,13 @@ import type { RgbImage } from './png.ts';
 
 /**
  * Tiles `count` HWC uint8 images (1 or 3 channels; grey is repeated to RGB) into a grid of
- * `columns` columns on a white background with `gap` pixels between images.
+ * `columns` columns on a white background with `gap` pixels between images, each image enlarged
+ * `scale` times by repeating pixels (small images stay legible).
  */
-export function imageGrid(pixels: Uint8Array, count: number, shape: readonly number[], columns = 8, gap = 2): RgbImage {
-  const [h, w, c] = shape as [number, number, number];
+export function imageGrid(pixels: Uint8Array, count: number, shape: readonly number[], columns = 8, gap = 2, scale = 1): RgbImage {
+  const [sh, sw, c] = shape as [number, number, number];
+  const h = sh * scale;
+  const w = sw * scale;
   if (shape.length !== 3 || !(c === 1 || c === 3)) throw new RangeError(`imageGrid: image shape [${shape.join(', ')}]; expected [height, width, 1 or 3]`);
   const cols = Math.max(1, Math.min(columns, count));
   const rows = Math.max(1, Math.ceil(count / cols));
@@ -17,7 +20,7 @@ export function imageGrid(pixels: Uint8Array, count: number, shape: readonly num
     const y0 = gap + Math.floor(n / cols) * (h + gap);
     for (let y = 0; y < h; y++) {
       for (let x = 0; x < w; x++) {
-        const source = ((n * h + y) * w + x) * c;
+        const source = ((n * sh + Math.floor(y / scale)) * sw + Math.floor(x / scale)) * c;
         const target = ((y0 + y) * width + x0 + x) * 3;
         for (let k = 0; k < 3; k++) out[target + k] = pixels[source + (c === 3 ? k : 0)]!;
       }
