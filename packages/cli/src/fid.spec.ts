@@ -117,7 +117,7 @@ with zipfile.ZipFile(sys.argv[2], 'w', zipfile.ZIP_DEFLATED) as z:
     mkdirSync(bad);
     writeFileSync(join(bad, 'x.png'), 'not a png');
     writeFileSync(join(bad, 'y.png'), 'not a png');
-    expect((await ouro('fid', bad, folderB, '--extractor', 'pixels', '--backend', 'wasm')).stderr).toContain(`${bad}: x.png: cannot decode the image`);
+    expect((await ouro('fid', bad, folderB, '--extractor', 'pixels', '--backend', 'wasm')).stderr).toContain(`${join(bad, 'x.png')}: cannot decode the image`);
     expect((await ouro('fid', folderA)).code).toBe(2);
   });
 });

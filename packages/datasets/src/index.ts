@@ -9,3 +9,7 @@ export { cifar10Dataset, type Cifar10Options } from './cifar/cifar10.ts';
 export { mnistDataset, fashionMnistDataset, type IdxDatasetOptions } from './mnist/mnist.ts';
 export { ffhqDataset, imageFolderDataset, type FfhqOptions, type ImageFolderOptions } from './folder/image-folder.ts';
 export { shapesDataset, SHAPE_CLASSES, type ShapesOptions } from './shapes/shapes.ts';
+export { listImageFiles, IMAGE_EXTENSIONS } from './folder/image-files.ts';
+export type { ImageFiles, ImageReader } from './folder/image-files.ts';
+export { decodeRgb, decodeSquare, BadImage } from './folder/decode-image.ts';
+export type { DecodedImage } from './folder/decode-image.ts';

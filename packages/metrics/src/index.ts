@@ -38,8 +38,7 @@ export { inceptionInput, linearTaps } from './features/inception/inception-input
 export { INCEPTION_DIM, INCEPTION_SIZE, inceptionConvs, inceptionBlocks } from './features/inception/inception-architecture.ts';
 export type { ConvSpec, InceptionBlock } from './features/inception/inception-architecture.ts';
 export { readTorchCheckpoint } from './io/torch-checkpoint.ts';
-export { ZipArchive } from './io/zip-archive.ts';
-export type { ZipEntry } from './io/zip-archive.ts';
+
 export { classifierFeaturesPlugin, classifierLogitsPlugin, classifierOptions } from './features/classifier/classifier-plugin.ts';
 export type { ClassifierOptions } from './features/classifier/classifier-plugin.ts';
 export { SmallCnn } from './features/classifier/small-cnn.ts';

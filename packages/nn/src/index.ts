@@ -53,3 +53,5 @@ export type { UnpickleOptions } from './io/pickle/unpickle.ts';
 export { PyObject, isNdArray } from './io/pickle/py-values.ts';
 export type { NdArray, NpDtype, PyCallable } from './io/pickle/py-values.ts';
 export { asBytes } from './io/pickle/numpy-globals.ts';
+export { ZipArchive } from './io/zip-archive.ts';
+export type { ZipEntry } from './io/zip-archive.ts';

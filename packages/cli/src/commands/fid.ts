@@ -2,13 +2,14 @@ import * as tf from '@tensorflow/tfjs';
 import { gaussianMoments, MomentAccumulator, PluginRegistry, Rng, type BackendName, type DataInfo, type FeatureExtractor, type RunContext } from '@ouroboros/core';
 import { frechetDistance } from '@ouroboros/metrics';
 import { selectBackend } from '@ouroboros/nn';
+import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
 import { backendName } from '../backend-option.ts';
 import type { CommandRun } from '../commands.ts';
 import { buildContainer } from '../composition-root.ts';
 import { UsageError } from '../usage-error.ts';
-import { decodeImage, IMAGE_EXTENSIONS, listImages } from '../image-files.ts';
+import { decodeRgb, IMAGE_EXTENSIONS, listImageFiles } from '@ouroboros/datasets';
 
 export interface FidArgs {
   readonly a: string;
@@ -95,7 +96,10 @@ function extractorOptions(args: FidArgs): Record<string, unknown> {
 
 /** Mean and covariance of the features of every image under `path`, one image size group at a time. */
 async function setMoments(path: string, label: string, extractorFor: (width: number, height: number) => FeatureExtractor, stderr: NodeJS.WritableStream) {
-  const { files, close } = listImages(path);
+  if (!existsSync(path)) throw new Error(`${path}: no such folder or zip file`);
+  const listing = listImageFiles(path);
+  const reader = listing.open();
+  const files = listing.names;
   try {
     if (files.length < 2) throw new Error(`${path}: ${files.length} images (${IMAGE_EXTENSIONS.join(', ')}); expected at least 2 for a covariance`);
     let moments: MomentAccumulator | null = null;
@@ -114,7 +118,12 @@ async function setMoments(path: string, label: string, extractorFor: (width: num
     };
     let done = 0;
     for (const file of files) {
-      const image = await decodeImage(file.read(), `${path}: ${file.name}`);
+      let image;
+      try {
+        image = await decodeRgb(reader.read(file));
+      } catch (error) {
+        throw new Error(`${listing.where(file)}: cannot decode the image (${(error as Error).message}); expected ${IMAGE_EXTENSIONS.join(', ')}`);
+      }
       const key = `${image.height}x${image.width}`;
       let group = pending.get(key);
       if (!group) pending.set(key, (group = { width: image.width, height: image.height, images: [] }));
@@ -127,6 +136,6 @@ async function setMoments(path: string, label: string, extractorFor: (width: num
     stderr.write('\n');
     return gaussianMoments(moments!, 1);
   } finally {
-    close();
+    reader.close();
   }
 }

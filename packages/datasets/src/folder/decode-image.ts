@@ -38,3 +38,25 @@ export async function decodeSquare(bytes: Uint8Array, resolution: number): Promi
     throw new BadImage(`not a readable image (${(error as Error).message})`);
   }
 }
+
+/** An 8-bit RGB image, HWC. */
+export interface DecodedImage {
+  readonly width: number;
+  readonly height: number;
+  readonly pixels: Uint8Array;
+}
+
+/**
+ * 8-bit RGB pixels of an encoded image at its own size, as PIL's Image.open(f).convert('RGB') gives
+ * them to pytorch-fid: palette and grey expanded to RGB, alpha dropped, no EXIF rotation, 16-bit scaled to 8.
+ */
+export async function decodeRgb(bytes: Uint8Array): Promise<DecodedImage> {
+  try {
+    const { data, info } = await sharp(bytes, { failOn: 'error' }).removeAlpha().toColourspace('srgb').raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    if (info.channels !== 3) throw new BadImage(`${info.channels} channels after conversion to RGB`);
+    return { width: info.width, height: info.height, pixels: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  } catch (error) {
+    if (error instanceof BadImage) throw error;
+    throw new BadImage(`not a readable image (${String((error as Error).message ?? error).split('\n')[0]})`);
+  }
+}

@@ -83,7 +83,11 @@ async function decodeInto(dir: string, request: DecodeRequest): Promise<void> {
   async function* chunks(): AsyncGenerator<SampleChunk> {
     for (let start = 0; start < files.names.length; start += DECODE_BATCH) {
       const batch = files.names.slice(start, start + DECODE_BATCH);
-      const decoded = await Promise.all(batch.map((name) => decodeOne(name)));
+      // Every decode of the batch settles before a failure is raised, so the first bad file in name order is the one named.
+      const settled = await Promise.allSettled(batch.map((name) => decodeOne(name)));
+      const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+      if (failed) throw failed.reason;
+      const decoded = settled.map((result) => (result as PromiseFulfilledResult<Uint8Array | null>).value);
       const good = decoded.filter((image): image is Uint8Array => image !== null);
       batch.forEach((name, i) => decoded[i] && names.push(name));
       const values = new Uint8Array(good.length * resolution * resolution * 3);

@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ZipArchive, type ZipEntry } from '../archives/zip-archive.ts';
+import { ZipArchive, type ZipEntry } from '@ouroboros/nn';
 
 /** The labels file of EDM's dataset_tool: `{"labels": [["00000/img00000000.png", 6], ...]}` or `{"labels": null}`. */
 export const DATASET_JSON = 'dataset.json';
 
-const IMAGE_NAME = /\.(png|jpe?g)$/i;
+/** The image formats read: those pytorch-fid reads that libvips (sharp) decodes. */
+export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff'] as const;
+const IMAGE_NAME = /\.(png|jpe?g|webp|tiff?)$/i;
 
 /** Reads the bytes of the listed images; close it when done. */
 export interface ImageReader {
@@ -14,13 +16,13 @@ export interface ImageReader {
   close(): void;
 }
 
-/** The PNG and JPEG images of a folder (recursive) or a zip, in name order. */
+/** The images (PNG, JPEG, WebP, TIFF) of a folder (recursive) or a zip, in name order. */
 export interface ImageFiles {
   /** The folder or zip, absolute. */
   readonly source: string;
   /** Image paths relative to the source, `/`-separated, sorted. */
   readonly names: readonly string[];
-  /** Files that are not .png/.jpg/.jpeg and so are left out. */
+  /** Files that are not images by their extension and so are left out. */
   readonly ignored: number;
   /** Changes when any image is added, removed, resized or touched (folder: each file's size and mtime; zip: the zip's). */
   readonly fingerprint: string;

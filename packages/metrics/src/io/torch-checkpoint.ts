@@ -1,7 +1,7 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { unpickle, type NamedArray, type PyCallable, type SafeDtype } from '@ouroboros/nn';
 import { pickleLength } from './pickle-length.ts';
-import { ZipArchive } from './zip-archive.ts';
+import { ZipArchive } from '@ouroboros/nn';
 
 /** torch's typed storage classes, by the element type they hold, with its size in bytes. */
 const STORAGE_DTYPES: Readonly<Record<string, readonly [SafeDtype, number]>> = {
@@ -67,7 +67,7 @@ function startsWithZipHeader(path: string): boolean {
 function readZipCheckpoint(path: string): Map<string, NamedArray> {
   const zip = ZipArchive.open(path);
   try {
-    const pkl = [...zip.entries.keys()].find((name) => /^[^/]+\/data\.pkl$/.test(name));
+    const pkl = zip.entries.map((e) => e.name).find((name) => /^[^/]+\/data\.pkl$/.test(name));
     if (!pkl) throw new Error(`${path}: a zip file without <name>/data.pkl; expected a PyTorch checkpoint (torch.save)`);
     const prefix = pkl.slice(0, -'data.pkl'.length);
     const state = unpickleStateDict(zip.read(pkl), `${path}:${pkl}`);

@@ -40,8 +40,15 @@ export class ZipArchive {
     }
   }
 
-  /** The member's bytes; throws naming the archive and member when they are not what the directory says. */
-  read(entry: ZipEntry): Uint8Array {
+  /** The member called `name`, if there is one. */
+  entry(name: string): ZipEntry | undefined {
+    return this.entries.find((e) => e.name === name);
+  }
+
+  /** The member's bytes (by entry or name); throws naming the archive and member when they are not what the directory says. */
+  read(member: ZipEntry | string): Uint8Array {
+    const entry = typeof member === 'string' ? this.entry(member) : member;
+    if (!entry) throw new Error(`${this.path}: no member '${member as string}'; expected it in the zip`);
     const where = `${this.path}: ${entry.name}`;
     const local = readAt(this.fd, entry.localOffset, 30);
     if (local.readUInt32LE(0) !== LOCAL) throw new Error(`${where}: no local header at byte ${entry.localOffset}; expected an intact zip file`);
