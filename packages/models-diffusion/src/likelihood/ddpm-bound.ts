@@ -12,22 +12,26 @@ const HALF = 127.5;
 export interface BoundOptions {
   variance: ReverseVariance;
   clipDenoised: boolean;
-  /** KL terms evaluated: null for all T − 1; k for a stratified estimate of their sum (k strata of t, one t each, weighted by the stratum's size). */
+  /** KL terms evaluated: null for all T − 1; k for a stratified estimate of their sum (see boundTerms). */
   terms: number | null;
   /** 8-bit data: x is snapped to its bin and the decoder is discretized. */
   discrete: boolean;
   onStep?: StepProgress;
 }
 
-/** The timesteps t ≥ 1 whose KL terms are evaluated, with weights: all of them (weight 1), or one uniform draw in each of k contiguous strata (weight = stratum size). */
+/**
+ * The timesteps t ≥ 1 whose KL terms are evaluated, with weights: all of them (weight 1), or one uniform
+ * draw in each of k strata (weight = the stratum's size). The strata are geometric, edges ≈ T^(s/k) (the
+ * first ones single timesteps), because the terms fall off like 1/t: with equal strata the few large
+ * terms at small t make the estimate of the sum wander by nats, with geometric ones by hundredths.
+ */
 export function boundTerms(timesteps: number, terms: number | null, rng: Rng): Array<[t: number, weight: number]> {
   const count = timesteps - 1;
   if (terms === null || terms >= count) return Array.from({ length: count }, (_, i) => [i + 1, 1]);
-  return Array.from({ length: terms }, (_, s) => {
-    const start = 1 + Math.floor((s * count) / terms);
-    const end = 1 + Math.floor(((s + 1) * count) / terms);
-    return [start + rng.int(end - start), end - start];
-  });
+  const edges = [1];
+  for (let s = 1; s < terms; s++) edges.push(Math.min(timesteps - (terms - s), Math.max(edges[s - 1]! + 1, Math.round(timesteps ** (s / terms)))));
+  edges.push(timesteps);
+  return Array.from({ length: terms }, (_, s) => [edges[s]! + rng.int(edges[s + 1]! - edges[s]!), edges[s + 1]! - edges[s]!]);
 }
 
 // x snapped to the centre of its 8-bit bin: (clip(round((x + 1)·127.5), 0, 255)) / 127.5 − 1

@@ -65,7 +65,7 @@ export function flowLogLikelihood(v: VelocityField, x: tf.Tensor, rng: Rng, opti
       tf.dispose(kept);
     }
   };
-  const start = tf.concat([tf.reshape(x, [rows, dims]), tf.zeros([rows, 1])], 1);
+  const start = tf.tidy(() => tf.concat([tf.reshape(x, [rows, dims]), tf.zeros([rows, 1])], 1));
   try {
     const solved = dopri5(augmented, start, 1, 0, { rtol: options.rtol, atol: options.atol, onStep: options.onStep });
     const values = solved.x.dataSync();
