@@ -1,6 +1,7 @@
 import { CONTRACT_VERSION, corePackage, PluginRegistry, RetrainingEngine, TensorBackend, type PluginPackage } from '@ouroboros/core';
 import { datasetsPackage } from '@ouroboros/datasets';
 import { metricsPackage } from '@ouroboros/metrics';
+import { diffusionModelsPackage } from '@ouroboros/models-diffusion';
 import { gaussianModelsPackage } from '@ouroboros/models-gaussian';
 import { tensorBackend } from '@ouroboros/nn';
 import { isAbsolute, resolve } from 'node:path';
@@ -8,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 
 /** Every plugin package that ships with ouroboros. */
-export const builtInPackages: readonly PluginPackage[] = [corePackage, datasetsPackage, gaussianModelsPackage, metricsPackage];
+export const builtInPackages: readonly PluginPackage[] = [corePackage, datasetsPackage, gaussianModelsPackage, diffusionModelsPackage, metricsPackage];
 
 /**
  * The single composition root: a child container per run holding the built-in plugins, the

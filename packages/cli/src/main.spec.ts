@@ -61,7 +61,7 @@ describe('ouro run', () => {
     const out = join(tmp.dir, 'never');
     const cases: Array<[string[], RegExp]> = [
       [['--set', 'schedule.id=constant-lambda', '--set', 'schedule.lambda=-1'], /schedule\.lambda = -1: expected number to be >=0/],
-      [['--set', 'model.id=vae'], /model\.id = "vae": unknown model; known model ids: gaussian/],
+      [['--set', 'model.id=vae'], /model\.id = "vae": unknown model; known model ids: ddpm, edm, gaussian, otcfm/],
       [['--set', 'dataset=null'], /dataset is missing: expected object/],
     ];
     for (const [args, message] of cases) {
@@ -154,7 +154,7 @@ describe('ouro plugins', () => {
     const result = await ouro('plugins', '--json');
     const listing = JSON.parse(result.stdout) as Array<{ kind: string; plugins: Array<{ id: string; options: { properties?: Record<string, unknown> } }> }>;
     const ids = Object.fromEntries(listing.map((k) => [k.kind, k.plugins.map((p) => p.id)]));
-    expect(ids.model).toContain('gaussian');
+    expect(ids.model).toEqual(expect.arrayContaining(['gaussian', 'ddpm', 'edm', 'otcfm']));
     expect(ids.dataset).toEqual(expect.arrayContaining(['gaussian', 'two-moons', 'circles', 'eight-gaussians', 'swiss-roll', 'checkerboard']));
     expect(ids.metric).toEqual(expect.arrayContaining(['fd', 'precision-recall', 'nll']));
     expect(ids.schedule).toEqual(['accumulate', 'constant-lambda', 'fresh-real', 'fully-synthetic']);
