@@ -31,7 +31,7 @@ export type DdpmOptions = z.output<typeof ddpmOptions>;
 export const ddpmModelPlugin = diffusionModelPlugin({
   id: 'ddpm',
   description: 'DDPM (Ho et al. 2020): epsilon-prediction, DDIM/ancestral sampling, variational bound on the likelihood; MLP or U-Net',
-  options: ddpmOptions,
+  options: ddpmOptions.refine((o) => o.sampler !== 'ddim' || o.steps <= o.timesteps, { message: 'DDIM steps must not exceed timesteps', path: ['steps'] }),
   objective: (o, data) =>
     new DdpmObjective({
       timesteps: o.timesteps,
@@ -40,7 +40,7 @@ export const ddpmModelPlugin = diffusionModelPlugin({
       betaEnd: o.betaEnd,
       variance: o.variance,
       sampler: o.sampler,
-      steps: Math.min(o.steps, o.timesteps),
+      steps: o.steps,
       eta: o.eta,
       clipDenoised: o.clipDenoised ?? data.kind === 'image',
       boundTimesteps: o.boundTimesteps,
