@@ -12,8 +12,8 @@
  * path (DiffusionModel.trainStep; the DDIM sampler). PyTorch runs with 1 thread and with its best
  * 2-core split (MLP: OMP 1 + OpenBLAS 2; U-Net: 2 threads, channels-last).
  *
- * Run by hand: `npx tsx bench/diffusion.bench.ts > bench/results/diffusion.md` (about 20-30 minutes
- * on 2 cores; progress on stderr). ROUNDS (default 2) sets the alternations; ONLY=ddpm_mlp_2d,... a subset.
+ * Run by hand: `npx tsx bench/diffusion.bench.ts > bench/results/diffusion.md` (about 30 minutes
+ * on 2 cores; progress on stderr). ROUNDS (default 3) sets the alternations; ONLY=ddpm_mlp_2d,... a subset.
  */
 import 'reflect-metadata';
 import * as tf from '@tensorflow/tfjs';
@@ -29,7 +29,7 @@ const root = resolve(import.meta.dirname, '..');
 const reference = [process.env.BENCH_REF, join(root, '..', 'shared', 'bench-ref'), join(root, '..', '..', 'shared', 'bench-ref')].find((p): p is string => !!p && existsSync(join(p, 'common.py')));
 if (!reference) throw new Error('bench-ref not found: set BENCH_REF to the folder holding ddpm_mlp_2d.py');
 const python = process.env.OURO_PYTHON ?? '/usr/bin/python3';
-const rounds = Number(process.env.ROUNDS ?? 2);
+const rounds = Number(process.env.ROUNDS ?? 3);
 const log = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
 
 interface TorchResult {
@@ -57,7 +57,11 @@ function torchParameters(module: string, constructor: string): number {
   return Number(result.stdout.trim());
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
 
 /** steps/s of `step` over `repeats` blocks of `steps` steps after `warmup` untimed ones, like bench-ref's time_steps. */
 function timeSteps(step: () => void, steps: number, repeats: number, warmup: number): number[] {

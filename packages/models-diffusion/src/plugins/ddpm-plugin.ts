@@ -31,7 +31,11 @@ export type DdpmOptions = z.output<typeof ddpmOptions>;
 export const ddpmModelPlugin = diffusionModelPlugin({
   id: 'ddpm',
   description: 'DDPM (Ho et al. 2020): epsilon-prediction, DDIM/ancestral sampling, variational bound on the likelihood; MLP or U-Net',
-  options: ddpmOptions.refine((o) => o.sampler !== 'ddim' || o.steps <= o.timesteps, { message: 'DDIM steps must not exceed timesteps', path: ['steps'] }),
+  options: ddpmOptions.superRefine((o, ctx) => {
+    if (o.sampler === 'ddim' && o.steps > o.timesteps) {
+      ctx.addIssue({ code: 'custom', path: ['steps'], message: `expected at most ${o.timesteps} DDIM steps (the timesteps; the default is 100); lower steps or use sampler: ancestral` });
+    }
+  }),
   objective: (o, data) =>
     new DdpmObjective({
       timesteps: o.timesteps,

@@ -55,7 +55,7 @@ describe('the diffusion plugins', () => {
     expect(() => registry.bind('model', { id: 'edm', sigmaMin: 5, sigmaMax: 1 })).toThrow(/sigmaMax/);
     expect(() => registry.bind('model', { id: 'ddpm', unet: { chanels: 3 } })).toThrow(/chanels/);
     expect(() => registry.bind('model', { id: 'otcfm', sampler: 'rk4' })).toThrow(/sampler/);
-    expect(() => registry.bind('model', { id: 'ddpm', timesteps: 50 })).toThrow(/steps.*DDIM steps must not exceed timesteps/);
+    expect(() => registry.bind('model', { id: 'ddpm', timesteps: 50 })).toThrow(/model.steps is missing: expected at most 50 DDIM steps \(the timesteps; the default is 100\); lower steps or use sampler: ancestral/);
     expect(registry.bind('model', { id: 'ddpm', timesteps: 50, sampler: 'ancestral' }).options.steps).toBe(100);
     expect(() => ddpmModelPlugin.create(ddpmModelPlugin.options.parse({ network: 'unet' }), { data: vectors, rng: Rng.from(0) })).toThrow(
       /network: unet needs image data; this dataset has vector samples of shape \[2\] \(use network: mlp\)/,
