@@ -1,6 +1,7 @@
 import { CONTRACT_VERSION, corePackage, PluginRegistry, RetrainingEngine, TensorBackend, type PluginPackage } from '@ouroboros/core';
 import { datasetsPackage } from '@ouroboros/datasets';
 import { metricsPackage } from '@ouroboros/metrics';
+import { diffusionModelsPackage } from '@ouroboros/models-diffusion';
 import { flowModelsPackage } from '@ouroboros/models-flow';
 import { gaussianModelsPackage } from '@ouroboros/models-gaussian';
 import { gmmModelsPackage } from '@ouroboros/models-gmm';
@@ -14,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
 
 /** Every plugin package that ships with ouroboros. */
-export const builtInPackages: readonly PluginPackage[] = [corePackage, datasetsPackage, gaussianModelsPackage, flowModelsPackage, gmmModelsPackage, kdeModelsPackage, vaeModelsPackage, metricsPackage, wandbPackage];
+export const builtInPackages: readonly PluginPackage[] = [corePackage, datasetsPackage, gaussianModelsPackage, flowModelsPackage, diffusionModelsPackage, gmmModelsPackage, kdeModelsPackage, vaeModelsPackage, metricsPackage, wandbPackage];
 
 /**
  * The single composition root: a child container per run holding the built-in plugins, the

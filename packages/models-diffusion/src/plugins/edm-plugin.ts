@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { EdmObjective } from '../objectives/edm.ts';
+import { diffusionModelPlugin, diffusionOptionsShape } from './diffusion-plugin.ts';
+
+export const edmOptions = z.strictObject({
+  ...diffusionOptionsShape,
+  /** σ_data: the data's standard deviation the preconditioning assumes (0.5 for images in [-1, 1]). */
+  sigmaData: z.number().positive().default(0.5),
+  /** Mean of ln σ while training. */
+  pMean: z.number().default(-1.2),
+  /** Standard deviation of ln σ while training. */
+  pStd: z.number().positive().default(1.2),
+  /** Smallest noise level of the sampler. */
+  sigmaMin: z.number().positive().default(0.002),
+  /** Largest noise level of the sampler (the start). */
+  sigmaMax: z.number().positive().default(80),
+  /** ρ of the noise-level spacing. */
+  rho: z.number().positive().default(7),
+  /** Noise levels (18 for CIFAR-10: 35 network calls with Heun; 40 for FFHQ 64). */
+  steps: z.int().positive().default(18),
+  /** `heun` (EDM's 2nd-order deterministic sampler) or `euler`. */
+  sampler: z.enum(['heun', 'euler']).default('heun'),
+});
+export type EdmOptions = z.output<typeof edmOptions>;
+
+/** `edm`: Karras et al. 2022 (preconditioning, log-normal σ, loss weighting, Heun sampler). */
+export const edmModelPlugin = diffusionModelPlugin({
+  id: 'edm',
+  description: 'EDM (Karras et al. 2022): preconditioned denoiser, log-normal noise levels, Heun sampler with rho-spaced steps; MLP or U-Net',
+  options: edmOptions.refine((o) => o.sigmaMax > o.sigmaMin, { message: 'sigmaMax must be larger than sigmaMin', path: ['sigmaMax'] }),
+  objective: (o) => new EdmObjective({ sigmaData: o.sigmaData, pMean: o.pMean, pStd: o.pStd, sigmaMin: o.sigmaMin, sigmaMax: o.sigmaMax, rho: o.rho, steps: o.steps, sampler: o.sampler }),
+});
