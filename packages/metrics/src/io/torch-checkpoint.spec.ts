@@ -52,7 +52,9 @@ describe.skipIf(!python)('readTorchCheckpoint (needs python3 with torch)', () =>
     expect(() => readTorchCheckpoint(junk)).toThrow(/junk\.pth/);
     const cut = join(temp.dir, 'cut.pth');
     const legacy = readFileSync(legacyPath);
+    // The storages follow in the order of their keys (torch's object ids, which vary per run): the cut
+    // lands in the last storage's data or, when that storage is tiny (num_batches_tracked), its header.
     writeFileSync(cut, legacy.subarray(0, legacy.length - 10));
-    expect(() => readTorchCheckpoint(cut)).toThrow(/cut\.pth: storage '\d+' of \d+ bytes runs past the end of the file/);
+    expect(() => readTorchCheckpoint(cut)).toThrow(/cut\.pth: (storage '\d+' of \d+ bytes runs past the end of the file|truncated before storage '\d+')/);
   });
 });
