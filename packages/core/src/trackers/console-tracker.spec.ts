@@ -24,6 +24,22 @@ describe('ConsoleTracker', () => {
     expect(out.text).not.toMatch(/[\r\x1b]/);
   });
 
+  it('off a TTY, prints a plain progress line at most every progressEvery seconds, so a long generation is not silent', async () => {
+    const out = new Sink();
+    let clock = 0;
+    const tracker = new ConsoleTracker(out, false, 60, () => clock);
+    await tracker.start(run);
+    const steps = [10, 59_000, 61_000, 90_000, 122_000].map((t, i) => {
+      clock = t;
+      tracker.progress(0, 'fit', (i + 1) / 10, `step ${i + 1}/10`);
+      return out.text.trim().split('\n').length;
+    });
+    // start line only, until a minute has passed; then one line, and the next a minute after it
+    expect(steps).toEqual([1, 1, 2, 2, 3]);
+    expect(out.text.trim().split('\n').slice(1)).toEqual(['gen 0/2 fit 30% step 3/10', 'gen 0/2 fit 50% step 5/10']);
+    expect(out.text).not.toMatch(/[\r\x1b]/);
+  });
+
   it('redraws a live progress line with a bar and ETA on a TTY', async () => {
     const out = new Sink();
     const tracker = new ConsoleTracker(out, true);

@@ -24,23 +24,28 @@ export function formatRow(row: MetricRow): string {
 }
 
 /**
- * Progress on the terminal: a live status line with ETA on a TTY, and plain lines (one per
- * generation) otherwise, so logs of batch jobs stay readable.
+ * Progress on the terminal: a live status line with ETA on a TTY; otherwise plain lines, one per
+ * generation and a progress line at most every `plainEvery` seconds, so logs of batch jobs stay
+ * readable and a long generation is not silent.
  */
 export class ConsoleTracker implements Tracker {
   private run: RunInfo | null = null;
   private startedAt = 0;
   private done = 0;
   private liveLine = false;
+  private lastPlain = 0;
 
   constructor(
     private readonly out: Output,
     private readonly live: boolean,
+    private readonly plainEvery = 60,
+    private readonly now: () => number = Date.now,
   ) {}
 
   async start(run: RunInfo): Promise<void> {
     this.run = run;
-    this.startedAt = Date.now();
+    this.startedAt = this.now();
+    this.lastPlain = this.startedAt;
     const resumed = run.startGeneration > 0 ? `, resuming at generation ${run.startGeneration}` : '';
     this.line(`run ${run.name}: generations 0..${run.generations} on ${run.backend}${resumed} -> ${run.dir}`);
   }
@@ -50,12 +55,19 @@ export class ConsoleTracker implements Tracker {
     this.done++;
     const seconds = row.seconds ?? 0;
     this.line(`gen ${generation}/${this.run.generations} ${formatRow(row)} (${formatDuration(seconds)}, ETA ${formatDuration(this.eta())})`);
+    this.lastPlain = this.now();
   }
 
   logImage(): void {}
 
   progress(generation: number, phase: string, fraction: number, detail: string): void {
-    if (!this.live || !this.run) return;
+    if (!this.run) return;
+    if (!this.live) {
+      if (this.plainEvery <= 0 || this.now() - this.lastPlain < this.plainEvery * 1000) return;
+      this.lastPlain = this.now();
+      this.line(`gen ${generation}/${this.run.generations} ${phase} ${Math.round(100 * Math.min(1, Math.max(0, fraction)))}% ${detail}`);
+      return;
+    }
     const width = 20;
     const filled = Math.round(Math.min(1, Math.max(0, fraction)) * width);
     const bar = `${'#'.repeat(filled)}${'.'.repeat(width - filled)}`;
@@ -70,13 +82,13 @@ export class ConsoleTracker implements Tracker {
 
   async finish(exitCode: number): Promise<void> {
     if (!this.run) return;
-    const elapsed = (Date.now() - this.startedAt) / 1000;
+    const elapsed = (this.now() - this.startedAt) / 1000;
     this.line(exitCode === 0 ? `done in ${formatDuration(elapsed)}: ${this.run.dir}` : `stopped with exit code ${exitCode} after ${formatDuration(elapsed)}`);
   }
 
   private eta(): number {
     if (!this.run || this.done === 0) return Number.NaN;
-    const perGeneration = (Date.now() - this.startedAt) / 1000 / this.done;
+    const perGeneration = (this.now() - this.startedAt) / 1000 / this.done;
     return perGeneration * (this.run.generations - this.run.startGeneration + 1 - this.done);
   }
 
@@ -87,12 +99,12 @@ export class ConsoleTracker implements Tracker {
   }
 }
 
-export const consoleTrackerPlugin: TrackerPlugin<{ stream: 'stdout' | 'stderr' }> = {
+export const consoleTrackerPlugin: TrackerPlugin<{ stream: 'stdout' | 'stderr'; progressEvery: number }> = {
   id: 'console',
-  description: 'progress on the terminal: a live line with ETA on a TTY, one plain line per generation otherwise',
-  options: z.strictObject({ stream: z.enum(['stdout', 'stderr']).default('stderr') }),
-  create: ({ stream }, env) => {
+  description: 'progress on the terminal: a live line with ETA on a TTY; otherwise one plain line per generation and a progress line every progressEvery seconds',
+  options: z.strictObject({ stream: z.enum(['stdout', 'stderr']).default('stderr'), progressEvery: z.number().nonnegative().default(60) }),
+  create: ({ stream, progressEvery }, env) => {
     const out = stream === 'stdout' ? process.stdout : process.stderr;
-    return new ConsoleTracker(out, env.interactive && Boolean(out.isTTY));
+    return new ConsoleTracker(out, env.interactive && Boolean(out.isTTY), progressEvery);
   },
 };
