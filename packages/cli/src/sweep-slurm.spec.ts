@@ -78,7 +78,10 @@ include:
       const deadline = Date.now() + 150_000;
       while (Date.now() < deadline) {
         status = JSON.parse((await ouro('sweep', 'status', onSlurm, '--json')).stdout) as Status;
-        if (status.cells.every((c) => c.status === 'finished' || c.status === 'failed')) break;
+        // A task's run folder says finished a moment before SLURM records the task as ended (the
+        // process still exits, the epilogue runs): wait for both.
+        const ended = (c: Status['cells'][number]) => !c.slurm || !['PENDING', 'CONFIGURING', 'RUNNING', 'COMPLETING'].includes(c.slurm.state);
+        if (status.cells.every((c) => (c.status === 'finished' || c.status === 'failed') && ended(c))) break;
         await new Promise((done) => setTimeout(done, 1000));
       }
       expect(status!.counts, JSON.stringify(status)).toEqual({ finished: 3 });
