@@ -1,9 +1,8 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { container } from 'tsyringe';
-import { corePackage, PluginRegistry, registerPlugins, resolveConfig, RetrainingEngine, TensorBackend } from '@ouroboros/core';
-import { diagonalGaussianModelPlugin, readHistory, tempDir, tinyImagesDatasetPlugin } from '@ouroboros/core/testing';
+import { resolveConfig } from '@ouroboros/core';
+import { diagonalGaussianModelPlugin, engineScope, readHistory, tempDir, tinyImagesDatasetPlugin } from '@ouroboros/core/testing';
 import { tensorBackend } from '@ouroboros/nn';
 import { metricsPackage } from './register.ts';
 
@@ -12,13 +11,7 @@ afterAll(() => root.cleanup());
 
 describe('the metrics in a run', () => {
   it('put fd_cnn, precision, recall, density, coverage, class coverage and nll/bpd into every generation\'s history row', async () => {
-    const scope = container.createChildContainer();
-    corePackage.register(scope);
-    metricsPackage.register(scope);
-    registerPlugins(scope, 'model', diagonalGaussianModelPlugin);
-    registerPlugins(scope, 'dataset', tinyImagesDatasetPlugin);
-    scope.register(TensorBackend, { useValue: tensorBackend });
-    scope.register(PluginRegistry, { useFactory: (c) => PluginRegistry.fromContainer(c) });
+    const { registry, engine } = engineScope({ packages: [metricsPackage], plugins: { model: [diagonalGaussianModelPlugin], dataset: [tinyImagesDatasetPlugin] }, backend: tensorBackend });
     const classifier = { width: 8, featureDim: 16, epochs: 2, batchSize: 32, learningRate: 3e-3 };
     const config = resolveConfig(
       {
@@ -39,11 +32,11 @@ describe('the metrics in a run', () => {
         ],
         trackers: [],
       },
-      scope.resolve(PluginRegistry),
+      registry,
     );
     // The shared data (real splits, the trained classifier) goes beside the run folder: inside the temporary folder.
     const runDir = join(root.dir, 'run');
-    await scope.resolve(RetrainingEngine).run(config, runDir);
+    await engine.run(config, runDir);
     expect(readdirSync(join(root.dir, '.ouroboros-data', 'features')).filter((f) => f.startsWith('classifier-'))).toHaveLength(1);
     const rows = readHistory(runDir);
     expect(rows).toHaveLength(3);

@@ -1,19 +1,12 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { container } from 'tsyringe';
-import { corePackage, PluginRegistry, registerPlugins, resolveConfig, RetrainingEngine, SampleStore, TensorBackend } from '@ouroboros/core';
-import { readHistory, tempDir, tinyImagesDatasetPlugin } from '@ouroboros/core/testing';
+import { resolveConfig, SampleStore } from '@ouroboros/core';
+import { engineScope, readHistory, tempDir, tinyImagesDatasetPlugin } from '@ouroboros/core/testing';
 import { tensorBackend } from '@ouroboros/nn';
 import { diffusionModelsPackage } from './register.ts';
 
-const scope = container.createChildContainer();
-corePackage.register(scope);
-diffusionModelsPackage.register(scope);
-registerPlugins(scope, 'dataset', tinyImagesDatasetPlugin);
-scope.register(TensorBackend, { useValue: tensorBackend });
-const registry = PluginRegistry.fromContainer(scope);
-const engine = scope.resolve(RetrainingEngine);
+const { registry, engine } = engineScope({ packages: [diffusionModelsPackage], plugins: { dataset: [tinyImagesDatasetPlugin] }, backend: tensorBackend });
 const root = tempDir('diffusion-engine-');
 afterAll(() => root.cleanup());
 

@@ -1,9 +1,8 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { corePackage, PluginRegistry, registerPlugins, resolveConfig, RetrainingEngine, sampleSize, TensorBackend, type FitReport, type ModelPlugin, type RunContext, type TrainBudget, type TrainingSet } from '@ouroboros/core';
-import { cpuTensorBackend, DiagonalGaussianModel, diagonalGaussianModelPlugin, normalDatasetPlugin, readHistory, RecordingTracker, tempDir } from '@ouroboros/core/testing';
+import { resolveConfig, sampleSize, type FitReport, type ModelPlugin, type RunContext, type TrainBudget, type TrainingSet } from '@ouroboros/core';
+import { cpuTensorBackend, DiagonalGaussianModel, diagonalGaussianModelPlugin, engineScope, normalDatasetPlugin, readHistory, RecordingTracker, tempDir } from '@ouroboros/core/testing';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { container } from 'tsyringe';
 import { wandbPackage } from './register.ts';
 import { wandbRunId } from './run-id.ts';
 import { Spool } from './spool.ts';
@@ -26,14 +25,7 @@ const steppingModel: ModelPlugin<Record<string, never>> = {
   create: (_options, env) => new SteppingGaussian(env.data, new Float64Array(sampleSize(env.data)), new Float64Array(sampleSize(env.data)).fill(1)),
 };
 
-const scope = container.createChildContainer();
-corePackage.register(scope);
-wandbPackage.register(scope);
-registerPlugins(scope, 'model', steppingModel);
-registerPlugins(scope, 'dataset', normalDatasetPlugin);
-scope.register(TensorBackend, { useValue: cpuTensorBackend });
-scope.register(PluginRegistry, { useFactory: (c) => PluginRegistry.fromContainer(c) });
-const engine = scope.resolve(RetrainingEngine);
+const { registry, engine } = engineScope({ packages: [wandbPackage], plugins: { model: [steppingModel], dataset: [normalDatasetPlugin] }, backend: cpuTensorBackend });
 
 const tmp = tempDir('ouroboros-wandb-engine-');
 afterAll(() => tmp.cleanup());
@@ -51,7 +43,7 @@ function config(wandb: Record<string, unknown>) {
       metrics: [],
       trackers: [{ id: 'console' }, { id: 'wandb', project: 'e2e', stepInterval: 0, stepEvery: 1, ...wandb }],
     },
-    scope.resolve(PluginRegistry),
+    registry,
   );
 }
 

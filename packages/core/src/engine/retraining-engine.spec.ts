@@ -2,23 +2,19 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { container } from 'tsyringe';
 import { z } from 'zod';
 import type { FeatureExtractorPlugin } from '../contracts/feature-extractor.ts';
 import type { MetricPlugin } from '../contracts/metric.ts';
 import type { ModelPlugin } from '../contracts/model.ts';
-import { TensorBackend } from '../contracts/tensor-backend.ts';
 import type { TrackerPlugin } from '../contracts/tracker.ts';
 import { resolveConfig } from '../config/load-config.ts';
 import { decodePng } from '../images/png.ts';
-import { PluginRegistry } from '../registry/plugin-registry.ts';
-import { registerPlugins } from '../registry/plugin-tokens.ts';
-import { corePackage } from '../register.ts';
 import { SampleStore } from '../store/sample-store.ts';
 import { readTrainingSetManifest } from '../store/training-set-manifest.ts';
 import {
   cpuTensorBackend,
   diagonalGaussianModelPlugin,
+  engineScope,
   normalDatasetPlugin,
   readHistory,
   RecordingTracker,
@@ -26,7 +22,6 @@ import {
   tinyImagesDatasetPlugin,
   withoutSeconds,
 } from '../testing/index.ts';
-import { RetrainingEngine } from './retraining-engine.ts';
 
 /** Variance of the generated samples over that of the reference data, averaged over values. */
 const varianceRatio: MetricPlugin<Record<string, never>> = {
@@ -105,22 +100,20 @@ const countingModel: ModelPlugin<Record<string, never>> = {
   },
 };
 
-function registryWith(register: (scope: ReturnType<typeof container.createChildContainer>) => void = () => {}) {
-  const scope = container.createChildContainer();
-  corePackage.register(scope);
-  registerPlugins(scope, 'model', countingModel);
-  registerPlugins(scope, 'dataset', normalDatasetPlugin, tinyImagesDatasetPlugin);
-  registerPlugins(scope, 'metric', varianceRatio, featureMean);
-  registerPlugins(scope, 'features', countingFeatures);
-  registerPlugins(scope, 'tracker', brokenTracker, hangingTracker);
-  register(scope);
-  scope.register(TensorBackend, { useValue: cpuTensorBackend });
-  scope.register(PluginRegistry, { useFactory: (c) => PluginRegistry.fromContainer(c) });
-  return scope;
+/** The engine tests' scope; `extraMetrics` stand for a registry whose plugins changed since a run. */
+function engineWith(...extraMetrics: MetricPlugin[]) {
+  return engineScope({
+    plugins: {
+      model: [countingModel],
+      dataset: [normalDatasetPlugin, tinyImagesDatasetPlugin],
+      metric: [varianceRatio, featureMean, ...extraMetrics],
+      features: [countingFeatures],
+      tracker: [brokenTracker, hangingTracker],
+    },
+    backend: cpuTensorBackend,
+  });
 }
-const scope = registryWith();
-const registry = scope.resolve(PluginRegistry);
-const engine = scope.resolve(RetrainingEngine);
+const { registry, engine } = engineWith();
 
 const root = tempDir();
 afterAll(() => root.cleanup());
@@ -253,26 +246,21 @@ describe('RetrainingEngine', () => {
     const dir = join(root.dir, 'upgrade');
     await engine.run(config(['generations=2']), dir);
     rmSync(join(dir, 'gen-002'), { recursive: true });
-    const upgraded = (version?: number) =>
-      registryWith((s) => {
-        const gained = { ...varianceRatio, id: 'variance-ratio-2', options: z.strictObject({ clip: z.number().default(10) }), ...(version ? { version } : {}) };
-        registerPlugins(s, 'metric', gained);
-      });
+    const upgraded = (version?: number) => engineWith({ ...varianceRatio, id: 'variance-ratio-2', options: z.strictObject({ clip: z.number().default(10) }), ...(version ? { version } : {}) });
     // The same user config resolves to more options (a new default) on the upgraded registry.
     const withDefault = upgraded();
-    const reg = withDefault.resolve(PluginRegistry);
+    const reg = withDefault.registry;
     const userConfig = { ...base, generations: 2, metrics: [{ id: 'variance-ratio-2' }] };
     const dir2 = join(root.dir, 'upgrade-2');
-    const oldRun = resolveConfig(userConfig, registryWith((s) => registerPlugins(s, 'metric', { ...varianceRatio, id: 'variance-ratio-2' })).resolve(PluginRegistry));
-    await withDefault.resolve(RetrainingEngine).run(oldRun, dir2);
+    const oldRun = resolveConfig(userConfig, engineWith({ ...varianceRatio, id: 'variance-ratio-2' }).registry);
+    await withDefault.engine.run(oldRun, dir2);
     rmSync(join(dir2, 'gen-002'), { recursive: true });
-    const resumed = await withDefault.resolve(RetrainingEngine).run(resolveConfig(userConfig, reg), dir2, { resume: true });
+    const resumed = await withDefault.engine.run(resolveConfig(userConfig, reg), dir2, { resume: true });
     expect(resumed.history).toHaveLength(3);
     rmSync(join(dir2, 'gen-002'), { recursive: true });
     const bumped = upgraded(2);
-    const error = await bumped
-      .resolve(RetrainingEngine)
-      .run(resolveConfig(userConfig, bumped.resolve(PluginRegistry)), dir2, { resume: true })
+    const error = await bumped.engine
+      .run(resolveConfig(userConfig, bumped.registry), dir2, { resume: true })
       .catch((e: Error) => e);
     expect(String(error)).toMatch(/was made with metric:variance-ratio-2 at options version 1, which is now 2/);
     expect(String(error)).not.toMatch(/ouro resume/);

@@ -3,16 +3,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { container } from 'tsyringe';
 import { z } from 'zod';
 import type { MetricPlugin } from '../contracts/metric.ts';
-import { TensorBackend } from '../contracts/tensor-backend.ts';
 import { resolveConfig } from '../config/load-config.ts';
-import { PluginRegistry } from '../registry/plugin-registry.ts';
-import { registerPlugins } from '../registry/plugin-tokens.ts';
-import { corePackage } from '../register.ts';
-import { cpuTensorBackend, diagonalGaussianModelPlugin, normalDatasetPlugin, readHistory, RecordingTracker, tempDir, withoutSeconds } from '../testing/index.ts';
-import { RetrainingEngine } from './retraining-engine.ts';
+import { cpuTensorBackend, diagonalGaussianModelPlugin, engineScope, normalDatasetPlugin, readHistory, RecordingTracker, tempDir, withoutSeconds } from '../testing/index.ts';
 import { verifyRun } from './verify-run.ts';
 
 /** Needs k + 1 samples a side, like precision-recall. */
@@ -28,14 +22,10 @@ const needsSamples: MetricPlugin<{ k: number }> = {
   }),
 };
 
-const scope = container.createChildContainer();
-corePackage.register(scope);
-registerPlugins(scope, 'model', diagonalGaussianModelPlugin);
-registerPlugins(scope, 'dataset', normalDatasetPlugin);
-registerPlugins(scope, 'metric', needsSamples);
-scope.register(TensorBackend, { useValue: cpuTensorBackend });
-const registry = PluginRegistry.fromContainer(scope);
-const engine = scope.resolve(RetrainingEngine);
+const { registry, engine } = engineScope({
+  plugins: { model: [diagonalGaussianModelPlugin], dataset: [normalDatasetPlugin], metric: [needsSamples] },
+  backend: cpuTensorBackend,
+});
 const root = tempDir();
 afterAll(() => root.cleanup());
 

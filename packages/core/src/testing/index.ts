@@ -38,6 +38,7 @@ export { DiagonalGaussianModel, diagonalGaussianModelPlugin } from './diagonal-g
 export { normalDatasetPlugin } from './normal-dataset.ts';
 export { tinyImagesDatasetPlugin } from './tiny-images-dataset.ts';
 export { RecordingTracker } from './recording-tracker.ts';
+export { engineScope, type EngineScopeParts } from './engine-scope.ts';
 export { findPython, runPython } from './python.ts';
 
 /** The rows of a run folder's history.jsonl. */

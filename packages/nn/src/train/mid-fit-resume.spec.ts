@@ -1,20 +1,13 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { container } from 'tsyringe';
-import { corePackage, PluginRegistry, registerPlugins, resolveConfig, RetrainingEngine, RunInterrupted, TensorBackend } from '@ouroboros/core';
-import { normalDatasetPlugin, readHistory, RecordingTracker, tempDir, withoutSeconds } from '@ouroboros/core/testing';
+import { resolveConfig, RunInterrupted } from '@ouroboros/core';
+import { engineScope, normalDatasetPlugin, readHistory, RecordingTracker, tempDir, withoutSeconds } from '@ouroboros/core/testing';
 import { tensorBackend } from '../backend/select-backend.ts';
 import { mlpGaussianModelPlugin } from '../testing/mlp-gaussian-model.ts';
 import { TRAINING_STATE_FILE } from './trained-model.ts';
 
-const scope = container.createChildContainer();
-corePackage.register(scope);
-registerPlugins(scope, 'model', mlpGaussianModelPlugin);
-registerPlugins(scope, 'dataset', normalDatasetPlugin);
-scope.register(TensorBackend, { useValue: tensorBackend });
-const registry = PluginRegistry.fromContainer(scope);
-const engine = scope.resolve(RetrainingEngine);
+const { registry, engine } = engineScope({ plugins: { model: [mlpGaussianModelPlugin], dataset: [normalDatasetPlugin] }, backend: tensorBackend });
 const root = tempDir();
 afterAll(() => root.cleanup());
 
