@@ -17,6 +17,9 @@ export { densityCoverageMetricPlugin, densityCoverageOptions } from './neighbour
 export type { DensityCoverageOptions } from './neighbours/density-coverage-metric.ts';
 export { improvedPrecisionRecall, densityCoverage } from './neighbours/prdc.ts';
 export type { NeighbourOptions } from './neighbours/prdc.ts';
+export type { NeighbourSearch } from './neighbours/neighbour-search.ts';
+export type { KnnRadiiOptions } from './neighbours/knn-radii.ts';
+export type { MatchOptions } from './neighbours/manifold-matches.ts';
 export { kNearestSquaredRadii } from './neighbours/knn-radii.ts';
 export { manifoldMatches } from './neighbours/manifold-matches.ts';
 export type { ManifoldMatches } from './neighbours/manifold-matches.ts';

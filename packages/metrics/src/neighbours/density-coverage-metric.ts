@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MetricPlugin } from '@ouroboros/core';
+import { neighbourSearchOption } from './neighbour-search.ts';
 import { checkNeighbourPlan, featurePoints, ReferenceRadii } from './feature-points.ts';
 import { densityCoverage } from './prdc.ts';
 
@@ -8,6 +9,8 @@ export const densityCoverageOptions = z.strictObject({
   k: z.int().min(1).default(5),
   /** Each set is subsampled without replacement to at most this many samples. */
   maxSamples: z.int().positive().default(10_000),
+  /** `auto`, `exhaustive` or `pruned`: see NeighbourSearch (the README's metrics section). */
+  search: neighbourSearchOption,
 });
 export type DensityCoverageOptions = z.infer<typeof densityCoverageOptions>;
 
@@ -16,8 +19,8 @@ export const densityCoverageMetricPlugin: MetricPlugin<DensityCoverageOptions> =
   id: 'density-coverage',
   description: 'density and coverage (Naeem et al. 2020) of generated features around the real k-NN balls, k = 5',
   options: densityCoverageOptions,
-  create: ({ k, maxSamples }) => {
-    const reference = new ReferenceRadii(k);
+  create: ({ k, maxSamples, search }) => {
+    const reference = new ReferenceRadii(k, search);
     const minimum = { k, generatedRadii: false };
     return {
       check: (plan) => checkNeighbourPlan(plan, minimum, maxSamples),
@@ -25,7 +28,7 @@ export const densityCoverageMetricPlugin: MetricPlugin<DensityCoverageOptions> =
         const { real, generated, realKey } = await featurePoints(input, 'density-coverage', minimum, maxSamples, ctx);
         const report = (f: number, detail: string) => ctx.progress(f, `density-coverage: ${detail}`);
         const realRadii = await reference.of(real, realKey, (f) => report(0.5 * f, `${k}-NN radii of ${real.count} real samples`));
-        return densityCoverage(real, generated, k, { realRadii, onProgress: (f, detail) => report(0.5 + 0.5 * f, detail) });
+        return densityCoverage(real, generated, k, { realRadii, search, onProgress: (f, detail) => report(0.5 + 0.5 * f, detail) });
       },
     };
   },

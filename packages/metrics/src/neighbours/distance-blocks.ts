@@ -18,12 +18,13 @@ export interface DistanceBlock {
  * Squared Euclidean distances D_ij = max(|a_i|^2 + |b_j|^2 - 2 a_i . b_j, 0) between the rows of `a`
  * and of `b`, visited in blocks of `rowsPerBlock` rows of `a` against all of `b`, so that memory is
  * O(rowsPerBlock * n) however many rows `a` has. The cross term is a float32 matMul on the tensor
- * backend (XNNPACK on wasm); each entry's value does not depend on the blocking.
+ * backend (XNNPACK on wasm); each entry's value does not depend on the blocking. A visitor that
+ * returns false stops the pass.
  */
 export async function forEachDistanceBlock(
   a: PointSet,
   b: PointSet,
-  visit: (block: DistanceBlock) => void,
+  visit: (block: DistanceBlock) => boolean | void,
   rowsPerBlock = Math.max(1, Math.floor(BLOCK_VALUES / b.count)),
   onProgress?: (fraction: number) => void,
 ): Promise<void> {
@@ -32,7 +33,7 @@ export async function forEachDistanceBlock(
   try {
     for (let start = 0; start < a.count; start += rowsPerBlock) {
       const rows = Math.min(rowsPerBlock, a.count - start);
-      visit(distanceBlock(a, start, rows, b, 0, bT));
+      if (visit(distanceBlock(a, start, rows, b, 0, bT)) === false) return;
       onProgress?.((start + rows) / a.count);
       await yieldToEventLoop();
     }

@@ -1,6 +1,7 @@
 import { ConfigError, type MetricInput, type MetricPlan, type RunContext } from '@ouroboros/core';
 import { readSamples } from '../subsample.ts';
 import { kNearestSquaredRadii } from './knn-radii.ts';
+import type { NeighbourSearch } from './neighbour-search.ts';
 import { pointSet, type PointSet } from './point-set.ts';
 
 /** The fewest samples each set needs: k + 1 for a set whose k-NN radii are used, 1 otherwise. */
@@ -45,13 +46,16 @@ export async function featurePoints(input: MetricInput, metric: string, minimum:
  * of every generation's comparison is the same, so its k-NN pass runs once per run and process.
  */
 export class ReferenceRadii {
-  private last: { key: string; radii: Float32Array } | null = null;
+  private last: { key: string; radii: Float64Array } | null = null;
 
-  constructor(private readonly k: number) {}
+  constructor(
+    private readonly k: number,
+    private readonly search: NeighbourSearch,
+  ) {}
 
-  async of(points: PointSet, key: string | null, onProgress: (fraction: number) => void): Promise<Float32Array> {
+  async of(points: PointSet, key: string | null, onProgress: (fraction: number) => void): Promise<Float64Array> {
     if (key !== null && this.last?.key === key) return this.last.radii;
-    const radii = await kNearestSquaredRadii(points, this.k, undefined, onProgress);
+    const radii = await kNearestSquaredRadii(points, this.k, { search: this.search, onProgress });
     this.last = key === null ? null : { key, radii };
     return radii;
   }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '@ouroboros/nn';
+import { Rng } from '@ouroboros/core';
 import { findPython, runPython, tempDir, testContext } from '@ouroboros/core/testing';
 import { metricInput, recordingEnv, vectorStore } from '../test-support.ts';
 import { densityCoverageMetricPlugin, densityCoverageOptions } from './density-coverage-metric.ts';
@@ -47,7 +48,12 @@ rng = np.random.default_rng(3)
 cases = {
     'integer features (exact distances, ties)': (rng.integers(-3, 4, (90, 5)), rng.integers(-2, 5, (70, 5))),
     'continuous features': (rng.standard_normal((120, 12)), 0.3 + 1.2 * rng.standard_normal((100, 12))),
+    'isotropic in 80 dimensions (bounds decide little)': (rng.standard_normal((120, 80)), 0.2 + rng.standard_normal((110, 80))),
 }
+w = rng.standard_normal((8, 96)) / 3
+cases['near an 8-dimensional subspace of 96 (bounds decide most pairs)'] = (
+    rng.standard_normal((150, 8)) @ w + 0.05 * rng.standard_normal((150, 96)),
+    (0.2 + 1.1 * rng.standard_normal((130, 8))) @ w + 0.05 * rng.standard_normal((130, 96)))
 out = {}
 for name, (real, fake) in cases.items():
     real = real.astype(np.float32); fake = fake.astype(np.float32)
@@ -89,7 +95,7 @@ describe.each(['cpu', 'wasm'] as const)('on the %s backend', (backend) => {
 
   it('computes |a_i - b_j|^2 for all pairs, in any blocking', async () => {
     const rows: number[] = [];
-    await forEachDistanceBlock(points([[0, 0], [3, 4]]), points([[0, 0], [1, 1], [3, 0]]), ({ values }) => rows.push(...values), 1);
+    await forEachDistanceBlock(points([[0, 0], [3, 4]]), points([[0, 0], [1, 1], [3, 0]]), ({ values }) => void rows.push(...values), 1);
     expect(rows).toEqual([0, 2, 9, 25, 13, 16]);
   });
 
@@ -98,8 +104,8 @@ describe.each(['cpu', 'wasm'] as const)('on the %s backend', (backend) => {
     const x = points([[0], [1], [3], [6], [10]]);
     expect(Array.from(await kNearestSquaredRadii(x, 1))).toEqual([1, 1, 4, 9, 16]);
     expect(Array.from(await kNearestSquaredRadii(x, 2))).toEqual([9, 4, 9, 16, 49]);
-    expect(Array.from(await kNearestSquaredRadii(x, 2, 2))).toEqual([9, 4, 9, 16, 49]);
-    expect(Array.from(await kNearestSquaredRadii(x, 4, 3))).toEqual([100, 81, 49, 36, 100]);
+    expect(Array.from(await kNearestSquaredRadii(x, 2, { block: 2 }))).toEqual([9, 4, 9, 16, 49]);
+    expect(Array.from(await kNearestSquaredRadii(x, 4, { block: 3 }))).toEqual([100, 81, 49, 36, 100]);
   });
 
   it('excludes only the point itself: a duplicate is a neighbour at distance 0', async () => {
@@ -139,14 +145,55 @@ describe.each(['cpu', 'wasm'] as const)('on the %s backend', (backend) => {
       const direct = { ...(await improvedPrecisionRecall(real, fake, 3, { knnBlock: real.count, crossRows: fake.count })), ...(await densityCoverage(real, fake, 5, { knnBlock: real.count, crossRows: fake.count })) };
       const blocked = { ...(await improvedPrecisionRecall(real, fake, 3, { knnBlock: 7, crossRows: 5 })), ...(await densityCoverage(real, fake, 5, { knnBlock: 11, crossRows: 3 })) };
       expect(blocked).toEqual(direct);
-      expect(Array.from(await kNearestSquaredRadii(real, 3, 13))).toEqual(Array.from(await kNearestSquaredRadii(real, 3, real.count)));
+      const pruned = { ...(await improvedPrecisionRecall(real, fake, 3, { search: 'pruned', crossRows: 7 })), ...(await densityCoverage(real, fake, 5, { search: 'pruned', crossRows: 9 })) };
+      expect(pruned).toEqual(direct);
+      const prunedRadii = await kNearestSquaredRadii(real, 3, { search: 'pruned', prunedRows: 17 });
+      c.radii.forEach((r, i) => expect(prunedRadii[i]).toBeCloseTo(r, 9));
+      expect(Array.from(await kNearestSquaredRadii(real, 3, { block: 13 }))).toEqual(Array.from(await kNearestSquaredRadii(real, 3, { block: real.count })));
       expect(direct.precision).toBeCloseTo(c.precision, 12);
       expect(direct.recall).toBeCloseTo(c.recall, 12);
       expect(direct.density).toBeCloseTo(c.density, 12);
       expect(direct.coverage).toBeCloseTo(c.coverage, 12);
-      const radii = await kNearestSquaredRadii(real, 3);
-      c.radii.forEach((r, i) => expect(radii[i]).toBeCloseTo(r, 4));
+      // Exhaustive: float32 |a|^2 + |b|^2 - 2 a.b, so about 1e-6 relative; pruned: float64 sums.
+      const radii = await kNearestSquaredRadii(real, 3, { search: 'exhaustive' });
+      c.radii.forEach((r, i) => expect(Math.abs(radii[i]! - r)).toBeLessThanOrEqual(1e-5 * r));
     });
+  });
+});
+
+describe('the pruned search at scale (wasm)', () => {
+  beforeAll(async () => {
+    await selectBackend('wasm');
+  });
+
+  /** n points of dimension d: z W + noise with z in `intrinsic` dimensions and W the same for every seed (z alone when intrinsic = d). */
+  function features(seed: number, n: number, d: number, intrinsic: number, shift: number) {
+    const basis = Rng.from(0);
+    const w = Float64Array.from({ length: intrinsic * d }, () => basis.normal() / Math.sqrt(intrinsic));
+    const rng = Rng.from(seed);
+    const out = new Float32Array(n * d);
+    for (let i = 0; i < n; i++) {
+      const z = Array.from({ length: intrinsic }, () => shift + rng.normal());
+      for (let j = 0; j < d; j++) {
+        let v = intrinsic === d ? z[j]! : 0.1 * rng.normal();
+        if (intrinsic !== d) for (let t = 0; t < intrinsic; t++) v += z[t]! * w[t * d + j]!;
+        out[i * d + j] = v;
+      }
+    }
+    return pointSet(out, d);
+  }
+
+  it.each([
+    ['near a 16-dimensional subspace (pruned)', 16],
+    ['isotropic (auto falls back to every distance)', 256],
+  ])('%s: auto gives the exhaustive search\'s precision, recall, density and coverage', async (_name, intrinsic) => {
+    const real = features(1, 1200, 256, intrinsic, 0);
+    const fake = features(2, 1100, 256, intrinsic, 0.2);
+    const run = async (search: 'auto' | 'exhaustive') => ({ ...(await improvedPrecisionRecall(real, fake, 3, { search })), ...(await densityCoverage(real, fake, 5, { search })) });
+    const auto = await run('auto');
+    expect(auto).toEqual(await run('exhaustive'));
+    expect(auto.precision).toBeGreaterThan(0);
+    expect(auto.recall).toBeGreaterThan(0);
   });
 });
 
@@ -225,8 +272,8 @@ describe('the metrics', () => {
   });
 
   it('validate their options: k = 3 / 5 and maxSamples = 10000 by default, k an integer >= 1', () => {
-    expect(precisionRecallOptions.parse({})).toEqual({ k: 3, maxSamples: 10_000 });
-    expect(densityCoverageOptions.parse({})).toEqual({ k: 5, maxSamples: 10_000 });
+    expect(precisionRecallOptions.parse({})).toEqual({ k: 3, maxSamples: 10_000, search: 'auto' });
+    expect(densityCoverageOptions.parse({})).toEqual({ k: 5, maxSamples: 10_000, search: 'auto' });
     expect(() => precisionRecallOptions.parse({ k: 0 })).toThrow();
     expect(() => densityCoverageOptions.parse({ k: 1.5 })).toThrow();
   });

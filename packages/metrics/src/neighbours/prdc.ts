@@ -1,19 +1,31 @@
 import { kNearestSquaredRadii } from './knn-radii.ts';
 import { manifoldMatches, type ManifoldMatches } from './manifold-matches.ts';
+import { triesPruning, type NeighbourSearch } from './neighbour-search.ts';
 import type { PointSet } from './point-set.ts';
+import { projectionBasis } from './projection-basis.ts';
+import { projectPoints, type ProjectedPoints } from './projected-points.ts';
 
 export interface NeighbourOptions {
-  /** Points a side of the square blocks of the k-NN passes (default: 4M distances a block). */
+  /** Points a side of the square blocks of the exhaustive k-NN passes (default: 4M distances a block). */
   readonly knnBlock?: number;
-  /** Generated rows per block of the generated-to-real pass (default: 4M distances a block). */
+  /** Rows per block of the generated-to-real pass and of the pruned k-NN passes (default: 4M distances a block). */
   readonly crossRows?: number;
+  /** `auto` by default: see NeighbourSearch. */
+  readonly search?: NeighbourSearch;
   /** The real set's k-NN squared radii when already known (the same reference every generation). */
-  readonly realRadii?: Float32Array;
+  readonly realRadii?: Float64Array;
   /** Progress of the whole computation, 0..1, with what is being done. */
   readonly onProgress?: (fraction: number, detail: string) => void;
 }
 
 const mean = (flags: Uint8Array) => flags.reduce((s, f) => s + f, 0) / flags.length;
+
+/** Both sets on one basis fitted to both, when the search may prune. */
+function projectBoth(real: PointSet, generated: PointSet, search: NeighbourSearch): { real: ProjectedPoints; generated: ProjectedPoints } | undefined {
+  if (!triesPruning(search, real.dim, Math.min(real.count, generated.count))) return undefined;
+  const basis = projectionBasis([real, generated]);
+  return { real: projectPoints(real, basis), generated: projectPoints(generated, basis) };
+}
 
 /**
  * Improved precision and recall (Kynkaanniemi et al., NeurIPS 2019): precision is the fraction of
@@ -22,9 +34,13 @@ const mean = (flags: Uint8Array) => flags.reduce((s, f) => s + f, 0) / flags.len
  */
 export async function improvedPrecisionRecall(real: PointSet, generated: PointSet, k: number, options: NeighbourOptions = {}): Promise<{ precision: number; recall: number }> {
   const progress = options.onProgress ?? (() => {});
-  const realRadii = options.realRadii ?? (await kNearestSquaredRadii(real, k, options.knnBlock, (f) => progress(f / 3, `${k}-NN radii of ${real.count} real samples`)));
-  const generatedRadii = await kNearestSquaredRadii(generated, k, options.knnBlock, (f) => progress((1 + f) / 3, `${k}-NN radii of ${generated.count} generated samples`));
-  const m = await manifoldMatches(real, generated, realRadii, generatedRadii, options.crossRows, (f) => progress((2 + f) / 3, 'generated-to-real distances'));
+  const search = options.search ?? 'auto';
+  const projected = projectBoth(real, generated, search);
+  const knn = (points: PointSet, own: ProjectedPoints | undefined, from: number, what: string) =>
+    kNearestSquaredRadii(points, k, { block: options.knnBlock, prunedRows: options.crossRows, search, projected: own, onProgress: (f) => progress((from + f) / 3, `${k}-NN radii of ${points.count} ${what} samples`) });
+  const realRadii = options.realRadii ?? (await knn(real, projected?.real, 0, 'real'));
+  const generatedRadii = await knn(generated, projected?.generated, 1, 'generated');
+  const m = await manifoldMatches(real, generated, realRadii, generatedRadii, { rows: options.crossRows, search, projected, onProgress: (f) => progress((2 + f) / 3, 'generated-to-real distances') });
   return { precision: mean(m.generatedInRealBall), recall: mean(m.realInGeneratedBall) };
 }
 
@@ -34,15 +50,17 @@ export async function improvedPrecisionRecall(real: PointSet, generated: PointSe
  */
 export async function densityCoverage(real: PointSet, generated: PointSet, k: number, options: NeighbourOptions = {}): Promise<{ density: number; coverage: number }> {
   const progress = options.onProgress ?? (() => {});
-  const realRadii = options.realRadii ?? (await kNearestSquaredRadii(real, k, options.knnBlock, (f) => progress(f / 2, `${k}-NN radii of ${real.count} real samples`)));
-  const m = await manifoldMatches(real, generated, realRadii, null, options.crossRows, (f) => progress((1 + f) / 2, 'generated-to-real distances'));
-  return densityCoverageOf(m, realRadii, k);
+  const search = options.search ?? 'auto';
+  const projected = projectBoth(real, generated, search);
+  const realRadii =
+    options.realRadii ??
+    (await kNearestSquaredRadii(real, k, { block: options.knnBlock, prunedRows: options.crossRows, search, projected: projected?.real, onProgress: (f) => progress(f / 2, `${k}-NN radii of ${real.count} real samples`) }));
+  const m = await manifoldMatches(real, generated, realRadii, null, { rows: options.crossRows, search, projected, onProgress: (f) => progress((1 + f) / 2, 'generated-to-real distances') });
+  return densityCoverageOf(m, k);
 }
 
-function densityCoverageOf(m: ManifoldMatches, realRadii: Float32Array, k: number): { density: number; coverage: number } {
+function densityCoverageOf(m: ManifoldMatches, k: number): { density: number; coverage: number } {
   let around = 0;
   for (const count of m.realBallsAroundGenerated) around += count;
-  let covered = 0;
-  for (let i = 0; i < realRadii.length; i++) if (m.nearestGenerated[i]! < realRadii[i]!) covered++;
-  return { density: around / (k * m.realBallsAroundGenerated.length), coverage: covered / realRadii.length };
+  return { density: around / (k * m.realBallsAroundGenerated.length), coverage: mean(m.realCovered) };
 }

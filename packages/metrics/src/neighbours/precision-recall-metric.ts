@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { MetricPlugin } from '@ouroboros/core';
+import { neighbourSearchOption } from './neighbour-search.ts';
 import { checkNeighbourPlan, featurePoints, ReferenceRadii } from './feature-points.ts';
 import { improvedPrecisionRecall } from './prdc.ts';
 
@@ -8,6 +9,8 @@ export const precisionRecallOptions = z.strictObject({
   k: z.int().min(1).default(3),
   /** Each set is subsampled without replacement to at most this many samples. */
   maxSamples: z.int().positive().default(10_000),
+  /** `auto`, `exhaustive` or `pruned`: see NeighbourSearch (the README's metrics section). */
+  search: neighbourSearchOption,
 });
 export type PrecisionRecallOptions = z.infer<typeof precisionRecallOptions>;
 
@@ -16,8 +19,8 @@ export const precisionRecallMetricPlugin: MetricPlugin<PrecisionRecallOptions> =
   id: 'precision-recall',
   description: 'k-NN precision and recall (Kynkaanniemi et al. 2019) between real and generated features, k = 3',
   options: precisionRecallOptions,
-  create: ({ k, maxSamples }) => {
-    const reference = new ReferenceRadii(k);
+  create: ({ k, maxSamples, search }) => {
+    const reference = new ReferenceRadii(k, search);
     const minimum = { k, generatedRadii: true };
     return {
       check: (plan) => checkNeighbourPlan(plan, minimum, maxSamples),
@@ -25,7 +28,7 @@ export const precisionRecallMetricPlugin: MetricPlugin<PrecisionRecallOptions> =
         const { real, generated, realKey } = await featurePoints(input, 'precision-recall', minimum, maxSamples, ctx);
         const report = (f: number, detail: string) => ctx.progress(f, `precision-recall: ${detail}`);
         const realRadii = await reference.of(real, realKey, (f) => report(0.3 * f, `${k}-NN radii of ${real.count} real samples`));
-        return improvedPrecisionRecall(real, generated, k, { realRadii, onProgress: (f, detail) => report(0.3 + 0.7 * f, detail) });
+        return improvedPrecisionRecall(real, generated, k, { realRadii, search, onProgress: (f, detail) => report(0.3 + 0.7 * f, detail) });
       },
     };
   },
