@@ -29,6 +29,7 @@ export class BlockMomentAccumulator {
   private readonly arena = new F64Arena();
   /** Upper triangle of sum_i (x_i - mean)(x_i - mean)^T. */
   private readonly scatter: F64Matrix;
+  /** The float64 path's Y^T of one block and its merge column (see addBlock64). */
   private readonly block: F64Matrix;
 
   constructor(
@@ -39,7 +40,7 @@ export class BlockMomentAccumulator {
     if (!Number.isInteger(dim) || dim <= 0) throw new RangeError(`BlockMomentAccumulator: dim = ${dim}; expected a positive integer`);
     this.runningMean = new Float64Array(dim);
     this.scatter = this.arena.matrix(dim, dim);
-    this.block = this.arena.matrix(dim, blockRows);
+    this.block = this.arena.matrix(dim, blockRows + 1);
   }
 
   get count(): number {
@@ -74,6 +75,10 @@ export class BlockMomentAccumulator {
   }
 
   private addBlock(x: ArrayLike<number>, start: number, rows: number): void {
+    if (this.precision === 'float64') {
+      this.addBlock64(x, start, rows);
+      return;
+    }
     const d = this.dim;
     const blockMean = new Float64Array(d);
     for (let i = 0; i < rows; i++) {
@@ -81,24 +86,37 @@ export class BlockMomentAccumulator {
       for (let j = 0; j < d; j++) blockMean[j] += x[r + j]!;
     }
     for (let j = 0; j < d; j++) blockMean[j] /= rows;
-    if (this.precision === 'float64') this.addScatter64(x, start, rows, blockMean);
-    else this.addScatter32(x, start, rows, blockMean);
+    this.addScatter32(x, start, rows, blockMean);
     this.merge(rows, blockMean);
   }
 
-  /** scatter += Y^T Y in float64: Y^T (d x rows) in the arena, row panels of the upper triangle by gemm_nt. */
-  private addScatter64(x: ArrayLike<number>, start: number, rows: number, blockMean: Float64Array): void {
+  /**
+   * The float64 block: the columns of Y^T (d x rows) are the block's samples centred on its mean,
+   * column `rows` is sqrt(w) delta (delta = block mean - running mean, w = n nb / (n + nb)), so that
+   * one gemm_nt per row panel adds Y^T Y and Chan's merge term w delta delta^T together.
+   */
+  private addBlock64(x: ArrayLike<number>, start: number, rows: number): void {
     const d = this.dim;
     const view = this.arena.f64();
     const yt = this.block.ptr / 8;
     const ld = this.block.ld;
-    for (let j = 0; j < d; j++) view.fill(0, yt + j * ld + rows, yt + j * ld + ld);
-    for (let i = 0; i < rows; i++) {
-      const r = (start + i) * d;
-      for (let j = 0; j < d; j++) view[yt + j * ld + i] = x[r + j]! - blockMean[j]!;
+    transposeRows(x, start, rows, d, view, yt, ld);
+    const total = this.n + rows;
+    const root = Math.sqrt((this.n * rows) / total);
+    for (let j = 0; j < d; j++) {
+      const row = yt + j * ld;
+      let sum = 0;
+      for (let i = 0; i < rows; i++) sum += view[row + i]!;
+      const mean = sum / rows;
+      for (let i = 0; i < rows; i++) view[row + i] -= mean;
+      const delta = mean - this.runningMean[j]!;
+      view[row + rows] = root * delta;
+      view.fill(0, row + rows + 1, row + ld);
+      this.runningMean[j] += (delta * rows) / total;
     }
+    this.n = total;
     for (let i0 = 0; i0 < d; i0 += FLOAT64_PANEL) {
-      this.arena.gemmNT(this.scatter, i0, i0, this.block, i0, 0, this.block, i0, 0, Math.min(FLOAT64_PANEL, d - i0), d - i0, rows);
+      this.arena.gemmNT(this.scatter, i0, i0, this.block, i0, 0, this.block, i0, 0, Math.min(FLOAT64_PANEL, d - i0), d - i0, rows + 1);
     }
   }
 
@@ -137,7 +155,7 @@ export class BlockMomentAccumulator {
     }
   }
 
-  /** Chan's merge of a block of `nb` samples with mean `meanB` (its scatter already added): M2 += delta delta^T na nb / n. */
+  /** Chan's merge of a float32 block of `nb` samples with mean `meanB` (its scatter already added): M2 += delta delta^T na nb / n. */
   private merge(nb: number, meanB: Float64Array): void {
     const d = this.dim;
     const total = this.n + nb;
@@ -154,5 +172,16 @@ export class BlockMomentAccumulator {
     }
     for (let j = 0; j < d; j++) this.runningMean[j] += (delta[j]! * nb) / total;
     this.n = total;
+  }
+}
+
+/** Rows start.. start + rows - 1 of x (row-major, d columns) as the columns of `view` from `at` (leading dimension ld), 8 rows at a time so that each write fills a cache line. */
+function transposeRows(x: ArrayLike<number>, start: number, rows: number, d: number, view: Float64Array, at: number, ld: number): void {
+  for (let i0 = 0; i0 < rows; i0 += 8) {
+    const i1 = Math.min(i0 + 8, rows);
+    for (let j = 0; j < d; j++) {
+      const dst = at + j * ld;
+      for (let i = i0; i < i1; i++) view[dst + i] = x[(start + i) * d + j]!;
+    }
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Rng, symmetricEigenvalues, tridiagonalEigenvalues } from '@ouroboros/core';
-import { F64Arena } from './f64-kernels.ts';
+import { F64Arena, hasRelaxedSimd } from './f64-kernels.ts';
 import { pivotedCholesky } from './pivoted-cholesky.ts';
 import { tridiagonalize } from './tridiagonal.ts';
 
@@ -12,22 +12,33 @@ function symmetric(n: number, seed: number): Float64Array {
   return Float64Array.from({ length: n * n }, (_, k) => g[k]! + g[(k % n) * n + Math.floor(k / n)]!);
 }
 
+/** The gemm_nt and syr2_dot variants this engine can build: with f64x2.relaxed_madd where it has relaxed SIMD, and always with mul and add. */
+const kernels = hasRelaxedSimd() ? [true, false] : [false];
+
 describe('the float64 WebAssembly kernels', () => {
-  it.each([
-    [4, 2, 2],
-    [7, 5, 3],
-    [13, 9, 17],
-    [65, 33, 130],
-  ])('gemm_nt: C += alpha A B^T equals the triple loop for %i x %i with %i inner terms, on sub-blocks at offsets', (m, n, k) => {
+  it.each(
+    kernels.flatMap((fusedMultiplyAdd) =>
+      [
+        [4, 2, 2],
+        [7, 5, 3],
+        [13, 9, 17],
+        [65, 33, 130],
+        [9, 7, 37],
+        [12, 6, 64],
+        [3, 11, 203],
+        [10, 150, 21],
+      ].map(([m, n, k]) => [m!, n!, k!, fusedMultiplyAdd] as const),
+    ),
+  )('gemm_nt: C += alpha A B^T equals the triple loop for %i x %i with %i inner terms, on sub-blocks at offsets (fused multiply-add: %s)', (m, n, k, fusedMultiplyAdd) => {
     const rng = Rng.from(m, n, k);
-    const arena = new F64Arena();
+    const arena = new F64Arena({ fusedMultiplyAdd });
     const a = arena.load(rng.normals((m + 3) * (k + 2)), m + 3, k + 2);
     const b = arena.load(rng.normals((n + 1) * (k + 2)), n + 1, k + 2);
     const c = arena.load(rng.normals((m + 3) * (n + 5)), m + 3, n + 5);
     const before = arena.read(c);
     const av = arena.read(a);
     const bv = arena.read(b);
-    // The block of C at (3, 5) += -0.5 A[3.., 2..] B[1.., 2..]^T over m x n and k terms.
+    // The block of C at (3, 5) += -0.5 A[3.., 2..] B[1.., 2..]^T over m x n and k terms; the rest of C unchanged.
     arena.gemmNT(c, 3, 5, a, 3, 2, b, 1, 2, m, n, k, -0.5);
     const after = arena.read(c);
     const expected = before.slice();
@@ -38,8 +49,36 @@ describe('the float64 WebAssembly kernels', () => {
         expected[(3 + i) * (n + 5) + 5 + j] += -0.5 * s;
       }
     }
-    expect(maxAbsDiff(after, expected)).toBeLessThan(1e-12);
+    expect(maxAbsDiff(after, expected)).toBeLessThan(1e-12 * Math.sqrt(k));
   });
+
+  it.each(kernels.flatMap((fusedMultiplyAdd) => [1, 2, 5, 8, 13, 38].map((count) => [count, fusedMultiplyAdd] as const)))(
+    'syr2_dot on a %i x %i block: the upper triangle gets T - v w^T - w v^T, p = T vNext, the lower triangle is left alone (fused multiply-add: %s)',
+    (count, fusedMultiplyAdd) => {
+      const n = count + 3;
+      const rng = Rng.from(count, 'syr2');
+      const arena = new F64Arena({ fusedMultiplyAdd });
+      const s = symmetric(n, count);
+      const t = arena.load(s, n, n);
+      // v, w, vNext: entries from 3 (the block's first column) to n - 1; zero before and after, as tridiagonalize keeps them.
+      const vector = () => arena.load(Float64Array.from({ length: n }, (_, c) => (c >= 3 ? rng.normal() : 0)), 1, n);
+      const [v, w, vNext] = [vector(), vector(), vector()];
+      const [vv, wv, nv] = [arena.read(v), arena.read(w), arena.read(vNext)];
+      const p = arena.matrix(1, n);
+      arena.syr2Dot(t, 3, count, v, 3, w, 3, vNext, 3, p);
+      const after = arena.read(t);
+      const updated = (i: number, j: number) => s[(3 + i) * n + 3 + j]! - vv[3 + i]! * wv[3 + j]! - wv[3 + i]! * vv[3 + j]!;
+      const expected = s.slice();
+      for (let i = 0; i < count; i++) for (let j = i; j < count; j++) expected[(3 + i) * n + 3 + j] = updated(i, j);
+      expect(maxAbsDiff(after, expected)).toBeLessThan(1e-13);
+      const products = Array.from({ length: count }, (_, i) => {
+        let sum = 0;
+        for (let j = 0; j < count; j++) sum += updated(Math.min(i, j), Math.max(i, j)) * nv[3 + j]!;
+        return sum;
+      });
+      expect(maxAbsDiff(arena.read(p).subarray(0, count), products)).toBeLessThan(1e-12);
+    },
+  );
 
   it('keeps matrices apart and valid while the memory grows', () => {
     const arena = new F64Arena();
@@ -48,9 +87,9 @@ describe('the float64 WebAssembly kernels', () => {
     expect(Array.from(arena.read(first))).toEqual([1, 2, 3, 4]);
   });
 
-  it.each([1, 2, 3, 8, 37, 130])('tridiagonalize keeps the eigenvalues of a random symmetric n x n matrix, n = %i', (n) => {
+  it.each(kernels.flatMap((fusedMultiplyAdd) => [1, 2, 3, 8, 37, 130].map((n) => [n, fusedMultiplyAdd] as const)))('tridiagonalize keeps the eigenvalues of a random symmetric n x n matrix, n = %i (fused multiply-add: %s)', (n, fusedMultiplyAdd) => {
     const s = symmetric(n, n);
-    const arena = new F64Arena();
+    const arena = new F64Arena({ fusedMultiplyAdd });
     const { diagonal, off } = tridiagonalize(arena, arena.load(s, n, n), n);
     expect(maxAbsDiff(tridiagonalEigenvalues(diagonal, off), symmetricEigenvalues(s, n))).toBeLessThan(1e-10 * n);
   });

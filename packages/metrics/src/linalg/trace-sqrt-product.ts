@@ -39,19 +39,26 @@ export function traceSqrtProduct(s1: Float64Array, s2: Float64Array, d: number):
   transposeInto(view, t, tt, d, r);
   // M = L^T T, upper blocks: M[i][j] = sum_{k >= i} L^T[i][k] T^T[j][k].
   for (let i0 = 0; i0 < r; i0 += BLOCK) arena.gemmNT(m, i0, i0, lt, i0, i0, tt, i0, i0, Math.min(BLOCK, r - i0), r - i0, d - i0);
-  view = arena.f64();
-  const mp = m.ptr / 8;
-  for (let i = 1; i < r; i++) for (let j = 0; j < i; j++) view[mp + i * m.ld + j] = view[mp + j * m.ld + i]!;
+  // tridiagonalize reads only M's upper triangle.
   const { diagonal, off } = tridiagonalize(arena, m, r);
   let sum = 0;
   for (const w of tridiagonalEigenvalues(diagonal, off)) sum += Math.sqrt(Math.max(w, 0));
   return sum;
 }
 
-/** to = from^T for `from` rows x cols. */
+/** Tile side of the transposes: a 32 x 32 tile of both matrices stays in L1. */
+const TRANSPOSE_TILE = 32;
+
+/** to = from^T for `from` rows x cols, tile by tile (a plain loop's strided writes each miss the cache). */
 function transposeInto(view: Float64Array, from: F64Matrix, to: F64Matrix, rows: number, cols: number): void {
-  for (let i = 0; i < rows; i++) {
-    const src = from.ptr / 8 + i * from.ld;
-    for (let j = 0; j < cols; j++) view[to.ptr / 8 + j * to.ld + i] = view[src + j]!;
+  for (let i0 = 0; i0 < rows; i0 += TRANSPOSE_TILE) {
+    for (let j0 = 0; j0 < cols; j0 += TRANSPOSE_TILE) {
+      const i1 = Math.min(i0 + TRANSPOSE_TILE, rows);
+      const j1 = Math.min(j0 + TRANSPOSE_TILE, cols);
+      for (let i = i0; i < i1; i++) {
+        const src = from.ptr / 8 + i * from.ld;
+        for (let j = j0; j < j1; j++) view[to.ptr / 8 + j * to.ld + i] = view[src + j]!;
+      }
+    }
   }
 }

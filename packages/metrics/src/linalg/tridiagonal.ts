@@ -7,12 +7,13 @@ export interface Tridiagonal {
 }
 
 /**
- * Householder reduction of the symmetric n x n matrix `a` (full storage, overwritten) to tridiagonal
- * form with the same eigenvalues (Golub & Van Loan, Algorithm 8.3.1): step k reflects x = A[k+1:, k]
- * onto -sign(x_0) |x| e_1 with H = I - beta v v^T, p = beta B v for the trailing block B,
- * w = p - (beta p.v / 2) v, B -= v w^T + w v^T. The update of step k and the product B v of step
- * k + 1 are one pass over the trailing block (syr2_dot): row k + 1 is updated first, which gives
- * step k + 1's vector, then every other row is updated and multiplied by it.
+ * Householder reduction of the symmetric n x n matrix `a` (overwritten; only its upper triangle is
+ * read and kept up to date) to tridiagonal form with the same eigenvalues (Golub & Van Loan,
+ * Algorithm 8.3.1): step k reflects x = A[k+1:, k] (= A[k, k+1:]) onto -sign(x_0) |x| e_1 with
+ * H = I - beta v v^T, p = beta B v for the trailing block B, w = p - (beta p.v / 2) v,
+ * B -= v w^T + w v^T. The update of step k and the product B v of step k + 1 are one pass over the
+ * trailing block's upper triangle (syr2_dot): row k + 1 is updated first, which gives step k + 1's
+ * vector, then every other row is updated and multiplied by it.
  */
 export function tridiagonalize(arena: F64Arena, a: F64Matrix, n: number): Tridiagonal {
   const diagonal = new Float64Array(n);

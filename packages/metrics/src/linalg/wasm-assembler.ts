@@ -73,8 +73,10 @@ export class Code {
   i32Add() { return this.op(0x6a); }
   i32Sub() { return this.op(0x6b); }
   i32Mul() { return this.op(0x6c); }
+  i32And() { return this.op(0x71); }
   i32Shl() { return this.op(0x74); }
   i32LtS() { return this.op(0x48); }
+  i32GtU() { return this.op(0x4b); }
   f64Add() { return this.op(0xa0); }
   f64Sub() { return this.op(0xa1); }
   f64Mul() { return this.op(0xa2); }
@@ -91,6 +93,11 @@ export class Code {
   f64x2Add() { return this.op(0xfd, ...uleb(0xf0)); }
   f64x2Sub() { return this.op(0xfd, ...uleb(0xf1)); }
   f64x2Mul() { return this.op(0xfd, ...uleb(0xf2)); }
+  /** Relaxed SIMD: a b + c for (a, b, c) on the stack, fused or not as the engine chooses. */
+  f64x2RelaxedMadd() { return this.op(0xfd, ...uleb(0x107)); }
+
+  /** Branches out of the `depth`-th enclosing block or loop (0: the innermost) if the i32 on the stack is not zero. */
+  brIf(depth: number) { return this.op(0x0d, ...uleb(depth)); }
 
   /** `while (counter < limit) { body; counter += step }`, counter and limit i32 locals. */
   forLoop(counter: Local, limit: Local, step: number | Local, body: () => void): this {
