@@ -1,13 +1,12 @@
-import { forEachDistanceBlock } from './distance-blocks.ts';
 import { offerSmallest } from './k-smallest.ts';
-import { ExactShare } from './neighbour-search.ts';
 import { squaredDistance } from './point-set.ts';
 import type { ProjectedPoints } from './projected-points.ts';
+import { forEachProjectedRow } from './projected-rows.ts';
 
 /**
  * k-NN squared radii with bounds: for point i, U_i = the k-th smallest upper bound over j != i is
  * at least its radius, so its k nearest are among the j with a lower bound <= U_i, and only those
- * distances are computed exactly. Row blocks against all points (projected distances are cheap).
+ * distances are computed exactly. Rows against all points (projected distances are cheap).
  * With `mayGiveUp`, returns null as soon as too many pairs needed the exact distance (ExactShare).
  */
 export async function prunedKnnRadii(set: ProjectedPoints, k: number, mayGiveUp: boolean, rowsPerBlock?: number, onProgress?: (fraction: number) => void): Promise<Float64Array | null> {
@@ -16,44 +15,34 @@ export async function prunedKnnRadii(set: ProjectedPoints, k: number, mayGiveUp:
   const radii = new Float64Array(n);
   const upper = new Float64Array(k);
   const nearest = new Float64Array(k);
-  const share = new ExactShare(mayGiveUp);
-  let gaveUp = false;
-  await forEachDistanceBlock(
-    set.coords,
-    set.coords,
-    ({ rowStart, rows, cols, values }) => {
-      for (let r = 0; r < rows; r++) {
-        const i = rowStart + r;
-        const row = r * cols;
-        const rhoI = rho[i]!;
-        const slackI = slack[i]!;
-        upper.fill(Infinity);
-        let limit = Infinity;
-        for (let j = 0; j < cols; j++) {
-          const sum = rhoI + rho[j]!;
-          const hi = values[row + j]! + sum * sum + slackI + slack[j]!;
-          if (hi < limit && j !== i) {
-            offerSmallest(upper, 0, k, hi);
-            limit = upper[k - 1]!;
-          }
-        }
-        nearest.fill(Infinity);
-        for (let j = 0; j < cols; j++) {
-          const gap = rhoI - rho[j]!;
-          if (values[row + j]! + gap * gap - slackI - slack[j]! > limit || j === i) continue;
-          share.exact++;
-          offerSmallest(nearest, 0, k, squaredDistance(set.points, i, set.points, j));
-        }
-        radii[i] = nearest[k - 1]!;
-        if (!share.rowDone(cols)) {
-          gaveUp = true;
-          return false;
+  const complete = await forEachProjectedRow(
+    set,
+    set,
+    mayGiveUp,
+    (i, values, row, share) => {
+      const rhoI = rho[i]!;
+      const slackI = slack[i]!;
+      upper.fill(Infinity);
+      let limit = Infinity;
+      for (let j = 0; j < n; j++) {
+        const sum = rhoI + rho[j]!;
+        const hi = values[row + j]! + sum * sum + slackI + slack[j]!;
+        if (hi < limit && j !== i) {
+          offerSmallest(upper, 0, k, hi);
+          limit = upper[k - 1]!;
         }
       }
-      return true;
+      nearest.fill(Infinity);
+      for (let j = 0; j < n; j++) {
+        const gap = rhoI - rho[j]!;
+        if (values[row + j]! + gap * gap - slackI - slack[j]! > limit || j === i) continue;
+        share.exact++;
+        offerSmallest(nearest, 0, k, squaredDistance(set.points, i, set.points, j));
+      }
+      radii[i] = nearest[k - 1]!;
     },
     rowsPerBlock,
     onProgress,
   );
-  return gaveUp ? null : radii;
+  return complete ? radii : null;
 }

@@ -1,8 +1,7 @@
-import { forEachDistanceBlock } from './distance-blocks.ts';
 import { noMatches, type ManifoldMatches } from './manifold-matches.ts';
-import { ExactShare } from './neighbour-search.ts';
 import { squaredDistance } from './point-set.ts';
 import type { ProjectedPoints } from './projected-points.ts';
+import { forEachProjectedRow } from './projected-rows.ts';
 
 /**
  * manifoldMatches with bounds lo <= D_ji <= hi: a pair is decided by its bounds unless a radius it
@@ -23,61 +22,52 @@ export async function prunedManifoldMatches(
   const { realCovered, realInGeneratedBall } = m;
   const { residual: rhoReal, slack: slackReal } = real;
   const { residual: rhoGenerated, slack: slackGenerated } = generated;
-  const share = new ExactShare(mayGiveUp);
-  let gaveUp = false;
-  await forEachDistanceBlock(
-    generated.coords,
-    real.coords,
-    ({ rowStart, rows, cols, values }) => {
-      for (let r = 0; r < rows; r++) {
-        const j = rowStart + r;
-        const own = generatedRadii ? generatedRadii[j]! : -Infinity;
-        const rhoJ = rhoGenerated[j]!;
-        const slackJ = slackGenerated[j]!;
-        const row = r * cols;
-        let inBall = 0;
-        let around = 0;
-        for (let i = 0; i < cols; i++) {
-          const projected = values[row + i]!;
-          const slack = slackJ + slackReal[i]!;
-          const gap = rhoJ - rhoReal[i]!;
-          const lo = projected + gap * gap - slack;
-          const radius = realRadii[i]!;
-          const recallOpen = realInGeneratedBall[i] === 0 && lo <= own;
-          if (lo > radius && !recallOpen) continue;
-          const sum = rhoJ + rhoReal[i]!;
-          const hi = projected + sum * sum + slack;
-          if ((hi < radius || lo > radius) && (!recallOpen || hi <= own)) {
-            if (hi < radius) {
-              inBall = 1;
-              around++;
-              realCovered[i] = 1;
-            }
-            if (recallOpen) realInGeneratedBall[i] = 1;
-            continue;
-          }
-          share.exact++;
-          const distance = squaredDistance(generated.points, j, real.points, i);
-          if (distance <= radius) {
+  const nReal = real.points.count;
+  const complete = await forEachProjectedRow(
+    generated,
+    real,
+    mayGiveUp,
+    (j, values, row, share) => {
+      const own = generatedRadii ? generatedRadii[j]! : -Infinity;
+      const rhoJ = rhoGenerated[j]!;
+      const slackJ = slackGenerated[j]!;
+      let inBall = 0;
+      let around = 0;
+      for (let i = 0; i < nReal; i++) {
+        const projected = values[row + i]!;
+        const slack = slackJ + slackReal[i]!;
+        const gap = rhoJ - rhoReal[i]!;
+        const lo = projected + gap * gap - slack;
+        const radius = realRadii[i]!;
+        const recallOpen = realInGeneratedBall[i] === 0 && lo <= own;
+        if (lo > radius && !recallOpen) continue;
+        const sum = rhoJ + rhoReal[i]!;
+        const hi = projected + sum * sum + slack;
+        if ((hi < radius || lo > radius) && (!recallOpen || hi <= own)) {
+          if (hi < radius) {
             inBall = 1;
-            if (distance < radius) {
-              around++;
-              realCovered[i] = 1;
-            }
+            around++;
+            realCovered[i] = 1;
           }
-          if (distance <= own) realInGeneratedBall[i] = 1;
+          if (recallOpen) realInGeneratedBall[i] = 1;
+          continue;
         }
-        m.generatedInRealBall[j] = inBall;
-        m.realBallsAroundGenerated[j] = around;
-        if (!share.rowDone(cols)) {
-          gaveUp = true;
-          return false;
+        share.exact++;
+        const distance = squaredDistance(generated.points, j, real.points, i);
+        if (distance <= radius) {
+          inBall = 1;
+          if (distance < radius) {
+            around++;
+            realCovered[i] = 1;
+          }
         }
+        if (distance <= own) realInGeneratedBall[i] = 1;
       }
-      return true;
+      m.generatedInRealBall[j] = inBall;
+      m.realBallsAroundGenerated[j] = around;
     },
     rowsPerBlock,
     onProgress,
   );
-  return gaveUp ? null : m;
+  return complete ? m : null;
 }
