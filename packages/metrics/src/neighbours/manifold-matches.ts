@@ -1,8 +1,7 @@
 import { forEachDistanceBlock } from './distance-blocks.ts';
 import { triesPruning, type NeighbourSearch } from './neighbour-search.ts';
 import type { PointSet } from './point-set.ts';
-import { projectionBasis } from './projection-basis.ts';
-import { projectPoints, type ProjectedPoints } from './projected-points.ts';
+import { projectPair, type ProjectedPoints } from './projected-points.ts';
 import { prunedManifoldMatches } from './pruned-manifold-matches.ts';
 
 /** What one pass over the generated-to-real distances gives, per sample. */
@@ -35,8 +34,7 @@ export async function manifoldMatches(real: PointSet, generated: PointSet, realR
   if (generatedRadii && generatedRadii.length !== generated.count) throw new RangeError(`manifoldMatches: ${generatedRadii.length} generated radii; expected ${generated.count}`);
   const search = options.search ?? 'auto';
   if (triesPruning(search, real.dim, Math.min(real.count, generated.count))) {
-    const basis = options.projected ? null : projectionBasis([real, generated]);
-    const projected = options.projected ?? { real: projectPoints(real, basis!), generated: projectPoints(generated, basis!) };
+    const projected = options.projected ?? projectPair(real, generated);
     const matches = await prunedManifoldMatches(projected.real, projected.generated, realRadii, generatedRadii, search === 'auto', options.rows, options.onProgress);
     if (matches) return matches;
   }

@@ -2,8 +2,7 @@ import { kNearestSquaredRadii } from './knn-radii.ts';
 import { manifoldMatches, type ManifoldMatches } from './manifold-matches.ts';
 import { triesPruning, type NeighbourSearch } from './neighbour-search.ts';
 import type { PointSet } from './point-set.ts';
-import { projectionBasis } from './projection-basis.ts';
-import { projectPoints, type ProjectedPoints } from './projected-points.ts';
+import { projectPair, type ProjectedPoints } from './projected-points.ts';
 
 export interface NeighbourOptions {
   /** Points a side of the square blocks of the exhaustive k-NN passes (default: 4M distances a block). */
@@ -20,12 +19,9 @@ export interface NeighbourOptions {
 
 const mean = (flags: Uint8Array) => flags.reduce((s, f) => s + f, 0) / flags.length;
 
-/** Both sets on one basis fitted to both, when the search may prune. */
-function projectBoth(real: PointSet, generated: PointSet, search: NeighbourSearch): { real: ProjectedPoints; generated: ProjectedPoints } | undefined {
-  if (!triesPruning(search, real.dim, Math.min(real.count, generated.count))) return undefined;
-  const basis = projectionBasis([real, generated]);
-  return { real: projectPoints(real, basis), generated: projectPoints(generated, basis) };
-}
+/** Both sets on one basis, when the search may prune. */
+const projectBoth = (real: PointSet, generated: PointSet, search: NeighbourSearch) =>
+  triesPruning(search, real.dim, Math.min(real.count, generated.count)) ? projectPair(real, generated) : undefined;
 
 /**
  * Improved precision and recall (Kynkaanniemi et al., NeurIPS 2019): precision is the fraction of

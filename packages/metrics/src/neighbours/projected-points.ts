@@ -1,6 +1,6 @@
 import { F64Arena } from '../linalg/f64-kernels.ts';
 import { pointSet, type PointSet } from './point-set.ts';
-import type { ProjectionBasis } from './projection-basis.ts';
+import { projectionBasis, type ProjectionBasis } from './projection-basis.ts';
 
 /**
  * Relative slack of the bounds, times p_i^2 + p_j^2: covers the float32 rounding of the projected
@@ -64,4 +64,10 @@ export function projectPoints(points: PointSet, basis: ProjectionBasis): Project
   }
   const projected = pointSet(coords, r);
   return { points, coords: projected, residual, slack: projected.squaredNorms.map((n) => SLACK * n) };
+}
+
+/** Real and generated points on one basis fitted to both, so that their projected distances bound the cross distances. */
+export function projectPair(real: PointSet, generated: PointSet): { real: ProjectedPoints; generated: ProjectedPoints } {
+  const basis = projectionBasis([real, generated]);
+  return { real: projectPoints(real, basis), generated: projectPoints(generated, basis) };
 }
