@@ -18,7 +18,7 @@ export type { MixingSchedule, ComposeInput, ScheduleEnv } from './contracts/sche
 export { TrackerPlugin } from './contracts/tracker.ts';
 export type { Tracker, TrackerEnv, RunInfo, MetricRow } from './contracts/tracker.ts';
 export { TensorBackend } from './contracts/tensor-backend.ts';
-export type { ActiveBackend } from './contracts/tensor-backend.ts';
+export type { ActiveBackend, BackendOptions } from './contracts/tensor-backend.ts';
 
 export { PluginRegistry } from './registry/plugin-registry.ts';
 export type { BoundPlugin, BoundModelPlugin } from './registry/plugin-registry.ts';

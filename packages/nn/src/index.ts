@@ -1,6 +1,11 @@
-export { selectBackend, currentBackend, backendThreads, tensorBackend } from './backend/select-backend.ts';
-export type { BackendChoice } from './backend/select-backend.ts';
-export { registerWasmTrainingKernels } from './backend/wasm-kernels/register-wasm-training-kernels.ts';
+export { selectBackend, currentBackend, backendThreads, backendSummary, setBackendThreads, tensorBackend } from './backend/select-backend.ts';
+export type { BackendChoice, NativePath } from './backend/select-backend.ts';
+export { registerWasmTrainingKernels, unregisterWasmTrainingKernels } from './backend/wasm-kernels/register-wasm-training-kernels.ts';
+export { registerNativeKernels, unregisterNativeKernels, nativeKernelTable } from './backend/native/native-kernels.ts';
+export type { KernelAssignment } from './backend/native/native-kernels.ts';
+export { nativeLibraries, findNativeLibraries } from './backend/native/native-libraries.ts';
+export type { NativeLibraries, CoretypeChoice } from './backend/native/native-libraries.ts';
+export { defaultThreads } from './backend/native/native-threads.ts';
 
 export { Module } from './layers/module.ts';
 export { zeros, uniformInit, normalInit, fanIn, fanOut, kaimingUniform, torchBiasInit, xavierUniform, initWeight, initBias, weightInits } from './layers/init.ts';

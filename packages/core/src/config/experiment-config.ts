@@ -36,7 +36,7 @@ const budget = z.strictObject({
 });
 export type BudgetConfig = z.infer<typeof budget>;
 
-export const backendNames = ['auto', 'node-gpu', 'node', 'wasm', 'cpu'] as const;
+export const backendNames = ['auto', 'node-gpu', 'node', 'native', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof backendNames)[number];
 
 /** The experiment config as the user writes it (YAML or JSON). Plugin options are checked by the registry. */

@@ -74,7 +74,7 @@ describe('resolveConfig', () => {
   it('names unknown fields, wrong types and bad list entries by their path', () => {
     expect(errorOf(() => resolveConfig({ ...base(), generatons: 3 }, registry))).toMatch(/^generatons: unknown field/);
     expect(errorOf(() => resolveConfig({ ...base(), generations: 'ten' }, registry))).toBe('generations = "ten": expected number, received string');
-    expect(errorOf(() => resolveConfig({ ...base(), backend: 'tpu' }, registry))).toBe('backend = "tpu": expected one of "auto"|"node-gpu"|"node"|"wasm"|"cpu"');
+    expect(errorOf(() => resolveConfig({ ...base(), backend: 'tpu' }, registry))).toBe('backend = "tpu": expected one of "auto"|"node-gpu"|"node"|"native"|"wasm"|"cpu"');
     for (const name of ['..', '../x', '.hidden', 'a/b']) expect(errorOf(() => resolveConfig({ ...base(), name }, registry))).toMatch(/^name = .*: expected a name of letters, digits/);
     expect(errorOf(() => resolveConfig({ ...base(), trackers: [{ id: 'local' }, { id: 'wandb' }] }, registry))).toMatch(
       /^trackers\.1\.id = "wandb": unknown tracker; known tracker ids: console, local$/,

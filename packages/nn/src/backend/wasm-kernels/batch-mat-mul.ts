@@ -1,7 +1,7 @@
-import * as tf from '@tensorflow/tfjs';
 import type { BatchMatMulAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { allocate, asShape, heapView, release, sizeOf } from './wasm-heap.ts';
+import { broadcastSourceIndex, matMulGeometry, type MatMulGeometry } from '../mat-mul-geometry.ts';
+import { allocate, asShape, heapView, release, sizeOf } from '../wasm-heap.ts';
 import type { WasmOps } from './wasm-ops.ts';
 
 /**
@@ -24,25 +24,8 @@ export function createBatchMatMulKernel(ops: WasmOps, stock: KernelFunc): Kernel
     if (a.dtype !== 'float32' || b.dtype !== 'float32' || a.shape.length < 2 || b.shape.length < 2) {
       return stock(args);
     }
-    const aRank = a.shape.length;
-    const bRank = b.shape.length;
-    const m = transposeA ? a.shape[aRank - 1]! : a.shape[aRank - 2]!;
-    const k = transposeA ? a.shape[aRank - 2]! : a.shape[aRank - 1]!;
-    const kB = transposeB ? b.shape[bRank - 1]! : b.shape[bRank - 2]!;
-    const n = transposeB ? b.shape[bRank - 2]! : b.shape[bRank - 1]!;
-    tf.util.assert(
-      k === kB,
-      () =>
-        `Error in matMul: inner shapes (${k}) and (${kB}) of Tensors with shapes ${a.shape} and ` +
-        `${b.shape} and transposeA=${transposeA} and transposeB=${transposeB} must match.`,
-    );
-    const outerA = a.shape.slice(0, -2);
-    const outerB = b.shape.slice(0, -2);
-    const outerOut = tf.broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
-    const outShape = [...outerOut, m, n];
-    const batchA = sizeOf(outerA);
-    const batchB = sizeOf(outerB);
-    const batchOut = sizeOf(outerOut);
+    const g = matMulGeometry(a, b, transposeA, transposeB);
+    const { m, k, n, batchA, batchB, batchOut, outShape } = g;
     if (m * n * k * batchOut === 0) return stock(args);
 
     const aOwned = transposeA ? ops.transposeLastTwo(backend, a) : null;
@@ -57,22 +40,12 @@ export function createBatchMatMulKernel(ops: WasmOps, stock: KernelFunc): Kernel
       out = stock({ inputs: { a: aPlain, b: bPlain }, backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
       out.shape = outShape;
     } else {
-      out = loopOverBatch(ops, backend, aPlain, bPlain, { m, k, n, outerA, outerB, outerOut, outShape });
+      out = loopOverBatch(ops, backend, aPlain, bPlain, g);
     }
     if (aOwned) release(backend, aOwned);
     if (bOwned) release(backend, bOwned);
     return out;
   };
-}
-
-interface BatchGeometry {
-  m: number;
-  k: number;
-  n: number;
-  outerA: number[];
-  outerB: number[];
-  outerOut: number[];
-  outShape: number[];
 }
 
 // C[t] = A[ia(t)] · B[ib(t)], ia/ib the broadcast source indices of output batch t
@@ -81,7 +54,7 @@ function loopOverBatch(
   backend: BackendWasm,
   a: TensorInfo,
   b: TensorInfo,
-  g: BatchGeometry,
+  g: MatMulGeometry,
 ): TensorInfo {
   const { m, k, n } = g;
   const aIndex = broadcastSourceIndex(g.outerA, g.outerOut);
@@ -106,25 +79,4 @@ function copySlice(backend: BackendWasm, source: TensorInfo, index: number, shap
   const slice = allocate(backend, shape);
   heapView(backend, slice).set(heapView(backend, source).subarray(index * size, (index + 1) * size));
   return slice;
-}
-
-/** Maps a flat index over `outer` to the flat index of the operand with batch dims `dims`. */
-function broadcastSourceIndex(dims: number[], outer: number[]): (t: number) => number {
-  const padded = [...new Array<number>(outer.length - dims.length).fill(1), ...dims];
-  const strides = new Array<number>(padded.length);
-  let stride = 1;
-  for (let d = padded.length - 1; d >= 0; d--) {
-    strides[d] = padded[d] === 1 ? 0 : stride;
-    stride *= padded[d]!;
-  }
-  return (t) => {
-    let index = 0;
-    let rest = t;
-    for (let d = outer.length - 1; d >= 0; d--) {
-      const coord = rest % outer[d]!;
-      rest = (rest - coord) / outer[d]!;
-      index += coord * strides[d]!;
-    }
-    return index;
-  };
 }

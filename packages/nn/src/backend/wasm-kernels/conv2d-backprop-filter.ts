@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Conv2DBackpropFilterAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { allocate, asShape, heapView, release } from './wasm-heap.ts';
+import { allocate, asShape, heapView, release } from '../wasm-heap.ts';
 import type { WasmOps } from './wasm-ops.ts';
 
 /** Where the input pixels seen by one filter tap (kh, kw) lie. */

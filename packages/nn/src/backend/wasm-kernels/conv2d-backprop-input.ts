@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Conv2DBackpropInputAttrs, KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { allocate, heapView, release } from './wasm-heap.ts';
+import { allocate, heapView, release } from '../wasm-heap.ts';
 import type { ExplicitPadding4, WasmOps } from './wasm-ops.ts';
 
 /**

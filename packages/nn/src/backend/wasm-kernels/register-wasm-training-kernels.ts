@@ -1,40 +1,23 @@
 import * as tf from '@tensorflow/tfjs';
-import type { KernelConfig, KernelFunc } from '@tensorflow/tfjs';
+import type { KernelFunc } from '@tensorflow/tfjs';
+import { KernelLayer } from '../kernel-layer.ts';
 import { createBatchMatMulKernel } from './batch-mat-mul.ts';
 import { createConv2DBackpropFilterKernel } from './conv2d-backprop-filter.ts';
 import { createConv2DBackpropInputKernel } from './conv2d-backprop-input.ts';
 import { WasmOps } from './wasm-ops.ts';
 
-const WASM = 'wasm';
-
-/**
- * Marks configs registered here, with the config they replaced (undefined when the kernel was
- * missing). A global symbol: tfjs's kernel registry is global too, so a second copy of this
- * module sees the marks of the first.
- */
-const REPLACED = Symbol.for('@ouroboros/nn/wasm-training-kernels/replaced');
-
-type MarkedConfig = KernelConfig & { [REPLACED]?: KernelConfig | undefined };
-
-function isOurs(config: KernelConfig | undefined): config is MarkedConfig {
-  return config !== undefined && REPLACED in config;
-}
-
-/** The stock config for a kernel name, looking through one of ours. */
-function stockConfig(kernelName: string): KernelConfig | undefined {
-  const current = tf.getKernel(kernelName, WASM);
-  return isOurs(current) ? current[REPLACED] : current;
-}
+/** The training kernels sit right on the wasm backend's own; the native ones (rank 2) over them. */
+export const wasmTrainingLayer = new KernelLayer('wasm-training-kernels', 1, 'wasm');
 
 function requireStock(kernelName: string): KernelFunc {
-  const config = stockConfig(kernelName);
-  if (!config) {
+  const kernel = wasmTrainingLayer.under(kernelName);
+  if (!kernel) {
     throw new Error(
       `registerWasmTrainingKernels: the wasm backend has no '${kernelName}' kernel; ` +
         `import '@tensorflow/tfjs-backend-wasm' before calling it`,
     );
   }
-  return config.kernelFunc;
+  return kernel;
 }
 
 /**
@@ -45,6 +28,7 @@ function requireStock(kernelName: string): KernelFunc {
  * works before or after `tf.setBackend('wasm')`.
  */
 export function registerWasmTrainingKernels(): void {
+  if (wasmTrainingKernelsRegistered()) return;
   const stockBatchMatMul = requireStock(tf.BatchMatMul);
   const ops = new WasmOps({
     batchMatMul: stockBatchMatMul,
@@ -52,41 +36,17 @@ export function registerWasmTrainingKernels(): void {
     conv2d: requireStock(tf.Conv2D),
   });
   const stockBackpropInput = requireStock(tf.Conv2DBackpropInput);
-  replace(tf.BatchMatMul, createBatchMatMulKernel(ops, stockBatchMatMul));
-  replace(tf.Conv2DBackpropInput, createConv2DBackpropInputKernel(ops, stockBackpropInput));
-  replace(tf.Conv2DBackpropFilter, createConv2DBackpropFilterKernel(ops));
+  wasmTrainingLayer.install(tf.BatchMatMul, createBatchMatMulKernel(ops, stockBatchMatMul));
+  wasmTrainingLayer.install(tf.Conv2DBackpropInput, createConv2DBackpropInputKernel(ops, stockBackpropInput));
+  wasmTrainingLayer.install(tf.Conv2DBackpropFilter, createConv2DBackpropFilterKernel(ops));
 }
 
 /** Puts the stock wasm kernels back (and removes the added ones); a no-op when not registered. */
 export function unregisterWasmTrainingKernels(): void {
-  for (const kernelName of [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter]) {
-    const current = tf.getKernel(kernelName, WASM);
-    if (!isOurs(current)) continue;
-    tf.unregisterKernel(kernelName, WASM);
-    const original = current[REPLACED];
-    if (original) tf.registerKernel(original);
-  }
+  wasmTrainingLayer.remove();
 }
 
 /** Whether the kernels registered by `registerWasmTrainingKernels` are in place. */
 export function wasmTrainingKernelsRegistered(): boolean {
-  return [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter].every((name) =>
-    isOurs(tf.getKernel(name, WASM)),
-  );
-}
-
-function replace(kernelName: string, kernelFunc: KernelFunc): void {
-  const current = tf.getKernel(kernelName, WASM);
-  if (isOurs(current)) return;
-  if (current) tf.unregisterKernel(kernelName, WASM);
-  const config: MarkedConfig = {
-    kernelName,
-    backendName: WASM,
-    kernelFunc,
-    // The stock setup (binding the C++ function) must still run when the backend initialises.
-    setupFunc: current?.setupFunc,
-    disposeFunc: current?.disposeFunc,
-    [REPLACED]: current,
-  };
-  tf.registerKernel(config);
+  return wasmTrainingLayer.installed();
 }

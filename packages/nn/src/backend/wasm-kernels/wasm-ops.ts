@@ -1,6 +1,6 @@
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { allocate, heapView, release } from './wasm-heap.ts';
+import { allocate, heapView, release } from '../wasm-heap.ts';
 
 /** The stock wasm kernels the training kernels are built from. */
 export interface WasmKernelFuncs {

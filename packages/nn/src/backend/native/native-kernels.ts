@@ -1,0 +1,88 @@
+import * as tf from '@tensorflow/tfjs';
+import type { KernelFunc } from '@tensorflow/tfjs';
+import { KernelLayer } from '../kernel-layer.ts';
+import {
+  createNativeConv2D,
+  createNativeConv2DBackpropFilter,
+  createNativeConv2DBackpropInput,
+  createNativeFusedConv2D,
+} from './kernels/conv2d.ts';
+import { createNativeBatchMatMul, createNativeFusedMatMul, type Fallback } from './kernels/mat-mul.ts';
+import type { Sgemm } from './kernels/sgemm.ts';
+import type { NativeLibraries } from './native-libraries.ts';
+
+/** Native kernels sit over the wasm training kernels (rank 1) and the wasm backend's own. */
+const nativeLayer = new KernelLayer('native-kernels', 2, 'wasm');
+
+/** Which library serves a tensor op. */
+export interface KernelAssignment {
+  readonly kernelName: string;
+  /** `oneDNN 2.6.3 (dnnl_sgemm)`, `OpenBLAS (cblas_sgemm)`, ... */
+  readonly library: string;
+}
+
+interface KernelEntry extends KernelAssignment {
+  create(fallback: Fallback): KernelFunc;
+}
+
+/** The GEMM float32 products use: oneDNN's (it picks its code by CPUID at run time) when there, else the CBLAS's. */
+export function float32Gemm(libs: NativeLibraries): { sgemm: Sgemm; library: string } | null {
+  if (libs.dnnl) {
+    const dnnl = libs.dnnl;
+    return { sgemm: dnnl.sgemm.bind(dnnl), library: `oneDNN ${dnnl.versionString} (dnnl_sgemm)` };
+  }
+  if (libs.blas) {
+    const blas = libs.blas;
+    return { sgemm: blas.sgemm.bind(blas), library: `${blas.name} (cblas_sgemm)` };
+  }
+  return null;
+}
+
+/** The ops the native libraries serve on this machine, and with what. */
+export function nativeKernelTable(libs: NativeLibraries): KernelEntry[] {
+  const entries: KernelEntry[] = [];
+  const gemm = float32Gemm(libs);
+  if (gemm) {
+    entries.push(
+      { kernelName: tf.BatchMatMul, library: gemm.library, create: (fallback) => createNativeBatchMatMul(gemm.sgemm, fallback) },
+      { kernelName: tf._FusedMatMul, library: gemm.library, create: (fallback) => createNativeFusedMatMul(gemm.sgemm, fallback) },
+    );
+  }
+  if (libs.dnnl) {
+    const conv = libs.dnnl.conv;
+    const library = `oneDNN ${libs.dnnl.versionString}`;
+    entries.push(
+      { kernelName: tf.Conv2D, library, create: (fallback) => createNativeConv2D(conv, fallback) },
+      { kernelName: tf.FusedConv2D, library, create: (fallback) => createNativeFusedConv2D(conv, fallback) },
+      { kernelName: tf.Conv2DBackpropInput, library, create: (fallback) => createNativeConv2DBackpropInput(conv, fallback) },
+      { kernelName: tf.Conv2DBackpropFilter, library, create: (fallback) => createNativeConv2DBackpropFilter(conv, fallback) },
+    );
+  }
+  return entries;
+}
+
+/**
+ * Lays the native kernels over the wasm backend's (every op not in the table stays on wasm); a
+ * call a native kernel does not serve (another dtype, prelu) goes to the kernel below it.
+ */
+export function registerNativeKernels(libs: NativeLibraries): KernelAssignment[] {
+  const table = nativeKernelTable(libs);
+  for (const entry of table) {
+    const fallback: Fallback = () => {
+      const below = nativeLayer.under(entry.kernelName);
+      if (!below) throw new Error(`native kernels: the wasm backend has no '${entry.kernelName}' kernel to fall back to`);
+      return below;
+    };
+    nativeLayer.install(entry.kernelName, entry.create(fallback));
+  }
+  return table.map(({ kernelName, library }) => ({ kernelName, library }));
+}
+
+/** Takes the native kernels out: the wasm kernels serve every op again. */
+export function unregisterNativeKernels(): void {
+  nativeLayer.remove();
+}
+
+export function nativeKernelsRegistered(): boolean {
+  return nativeLayer.installed();
+}
