@@ -12,7 +12,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { allocate, heapView, sizeOf } from '../../wasm-heap.ts';
 import { geometryOf, type ConvGeometry } from '../onednn/conv-geometry.ts';
 import type { ConvPrimitives } from '../onednn/conv-primitives.ts';
-import { activationInPlace, applyActivation } from './fused-activation.ts';
+import { activationInPlace, applyActivation, applyPrelu } from './fused-activation.ts';
 import type { Fallback } from './mat-mul.ts';
 
 type Shape4 = [number, number, number, number];
@@ -66,15 +66,17 @@ export function createNativeConv2D(conv: ConvPrimitives, fallback: Fallback): Ke
 
 /**
  * `FusedConv2D` (conv2d + bias + activation): a per-channel bias rides in the convolution, the
- * activation is applied in place; other bias shapes and prelu go to the layer below.
+ * activation is applied in place (prelu with one weight per channel, NHWC); other shapes go to the layer below.
  */
 export function createNativeFusedConv2D(conv: ConvPrimitives, fallback: Fallback): KernelFunc {
   return (args) => {
     const { x, filter, bias, preluActivationWeights } = args.inputs as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
     const attrs = args.attrs as unknown as FusedConv2DAttrs & NamedAttrMap;
-    if (!float32(x, filter, bias) || preluActivationWeights || !activationInPlace(attrs.activation)) return fallback()(args);
+    if (!float32(x, filter, bias, preluActivationWeights)) return fallback()(args);
     const g = convInfo(x.shape, filter.shape, attrs, attrs.dilations);
     if (empty(x.shape, filter.shape, outShape(g))) return fallback()(args);
+    const perChannel = g.layout === 'NHWC' ? preluActivationWeights : undefined;
+    if (!activationInPlace(attrs.activation, g.outChannels, perChannel) || (preluActivationWeights && !perChannel)) return fallback()(args);
     if (bias && !(sizeOf(bias.shape) === g.outChannels && (g.layout === 'NCHW' ? bias.shape.length === 1 : bias.shape.at(-1) === g.outChannels))) {
       return fallback()(args);
     }
@@ -82,7 +84,8 @@ export function createNativeFusedConv2D(conv: ConvPrimitives, fallback: Fallback
     const y = allocate(backend, outShape(g));
     const yView = heapView(backend, y);
     conv.forward(g, heapView(backend, x), heapView(backend, filter), bias ? heapView(backend, bias) : null, yView);
-    applyActivation(yView, attrs.activation, attrs.leakyreluAlpha as number | undefined);
+    if (preluActivationWeights) applyPrelu(yView, heapView(backend, preluActivationWeights), g.outChannels);
+    else applyActivation(yView, attrs.activation, attrs.leakyreluAlpha as number | undefined);
     return y;
   };
 }

@@ -2,9 +2,20 @@ import type { backend_util } from '@tensorflow/tfjs';
 
 type Activation = backend_util.Activation;
 
-/** Whether `applyActivation` computes `activation` (prelu needs its weights broadcast: the fallback does it). */
-export function activationInPlace(activation: Activation | undefined): boolean {
-  return activation === undefined || activation !== 'prelu';
+/**
+ * Whether the activation can be applied in place on rows of `columns` values: every one but prelu,
+ * and prelu when its weights are one per column (per channel in NHWC).
+ */
+export function activationInPlace(activation: Activation | undefined, columns: number, preluWeights?: { shape: number[] }): boolean {
+  if (activation !== 'prelu') return preluWeights === undefined;
+  return preluWeights !== undefined && preluWeights.shape.reduce((a, b) => a * b, 1) === columns && preluWeights.shape.at(-1) === columns;
+}
+
+// y[r, c] = y[r, c] < 0 ? α[c]·y[r, c] : y[r, c]
+export function applyPrelu(y: Float32Array, alpha: Float32Array, columns: number): void {
+  for (let start = 0; start < y.length; start += columns) {
+    for (let c = 0; c < columns; c++) if (y[start + c]! < 0) y[start + c] = alpha[c]! * y[start + c]!;
+  }
 }
 
 // y = f(y) for tfjs's fused activations: relu, relu6 = min(max(y, 0), 6), elu = y > 0 ? y : e^y − 1,
@@ -30,7 +41,7 @@ export function applyActivation(y: Float32Array, activation: Activation | undefi
       for (let i = 0; i < y.length; i++) y[i] = 1 / (1 + Math.exp(-y[i]!));
       return;
     default:
-      throw new Error(`fused activation '${activation}' is not computed in place`);
+      throw new Error(`fused activation '${activation}' is applied by applyPrelu or the kernel below`);
   }
 }
 

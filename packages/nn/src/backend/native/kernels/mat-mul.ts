@@ -2,7 +2,7 @@ import type { BatchMatMulAttrs, KernelFunc, NamedAttrMap, TensorInfo, _FusedMatM
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { broadcastSourceIndex, matMulGeometry, type MatMulGeometry } from '../../mat-mul-geometry.ts';
 import { allocate, heapView } from '../../wasm-heap.ts';
-import { activationInPlace, addBiasRows, applyActivation } from './fused-activation.ts';
+import { activationInPlace, addBiasRows, applyActivation, applyPrelu } from './fused-activation.ts';
 import type { Sgemm } from './sgemm.ts';
 
 /** A kernel of the layer below, for the calls a native kernel leaves to it. */
@@ -50,23 +50,23 @@ export function createNativeBatchMatMul(sgemm: Sgemm, fallback: Fallback): Kerne
 
 /**
  * `_FusedMatMul` (matMul + bias + activation): the product natively, then a per-column bias and the
- * activation in place; other bias shapes and prelu go to the layer below.
+ * activation in place (prelu with one weight per column); other shapes go to the layer below.
  */
 export function createNativeFusedMatMul(sgemm: Sgemm, fallback: Fallback): KernelFunc {
   return (args) => {
     const { a, b, bias, preluActivationWeights } = args.inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
     const { transposeA, transposeB, activation, leakyreluAlpha } = args.attrs as unknown as _FusedMatMulAttrs & NamedAttrMap;
-    if (!isFloat32(a, b, bias) || a.shape.length < 2 || b.shape.length < 2 || preluActivationWeights || !activationInPlace(activation)) {
-      return fallback()(args);
-    }
+    if (!isFloat32(a, b, bias, preluActivationWeights) || a.shape.length < 2 || b.shape.length < 2) return fallback()(args);
     const g = matMulGeometry(a, b, transposeA, transposeB);
+    if (!activationInPlace(activation, g.n, preluActivationWeights)) return fallback()(args);
     const biasSize = bias ? bias.shape.reduce((x, y) => x * y, 1) : 0;
     if (g.m * g.n * g.k * g.batchOut === 0 || (bias && (biasSize !== g.n || bias.shape.at(-1) !== g.n))) return fallback()(args);
     const backend = args.backend as BackendWasm;
     const out = multiply(sgemm, backend, a, b, transposeA, transposeB, g);
     const y = heapView(backend, out);
     if (bias) addBiasRows(y, heapView(backend, bias), g.n);
-    applyActivation(y, activation, leakyreluAlpha);
+    if (preluActivationWeights) applyPrelu(y, heapView(backend, preluActivationWeights), g.n);
+    else applyActivation(y, activation, leakyreluAlpha);
     return out;
   };
 }
