@@ -15,6 +15,8 @@ export interface NativePath {
   readonly kernels: readonly KernelAssignment[];
   /** How each library took the thread count. */
   readonly threads: readonly string[];
+  /** The thread count given to the libraries. */
+  readonly threadCount: number;
 }
 
 export interface BackendChoice {
@@ -73,7 +75,8 @@ async function activate(name: Exclude<BackendName, 'auto'>): Promise<{ tfBackend
       if (!libraries.blas && !libraries.dnnl) throw new Error(missingLibraries(libraries));
       await activateWasm();
       const kernels = registerNativeKernels(libraries);
-      return { tfBackend: 'wasm', native: { libraries, kernels, threads: applyThreads(libraries, threads ?? defaultThreads()) } };
+      const threadCount = threads ?? defaultThreads();
+      return { tfBackend: 'wasm', native: { libraries, kernels, threads: applyThreads(libraries, threadCount), threadCount } };
     }
     case 'wasm':
       await activateWasm();
@@ -109,7 +112,7 @@ export function currentBackend(): BackendChoice | null {
 export function setBackendThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1) throw new Error(`threads = ${n}: expected a positive integer`);
   threads = n;
-  if (current?.native) current = { ...current, native: { ...current.native, threads: applyThreads(current.native.libraries, n) } };
+  if (current?.native) current = { ...current, native: { ...current.native, threads: applyThreads(current.native.libraries, n), threadCount: n } };
 }
 
 /** How many threads the active backend computes with, and why. */
@@ -121,6 +124,12 @@ export async function backendThreads(choice: BackendChoice): Promise<string> {
   }
   if (choice.tfBackend === 'tensorflow') return `${availableParallelism()} (libtensorflow's thread pool)`;
   return '1 (plain JavaScript)';
+}
+
+/** The threads the heavy ops compute on: the native libraries' count, libtensorflow's pool, else 1. */
+export function backendThreadCount(choice: BackendChoice): number {
+  if (choice.native) return choice.native.threadCount;
+  return choice.tfBackend === 'tensorflow' ? availableParallelism() : 1;
 }
 
 /** One line on what computes, and how to get the native path where it is missing. */
@@ -135,10 +144,13 @@ export function backendSummary(choice: BackendChoice): string {
   return `backend ${choice.name} (tfjs '${choice.tfBackend}')`;
 }
 
-/** The TensorBackend the engine asks for a config's `backend` (registered by the composition root). */
+/**
+ * The TensorBackend the engine asks for a config's `backend` (registered by the composition root);
+ * a run without `threads` computes on the default count (OURO_THREADS, else every core).
+ */
 export const tensorBackend: TensorBackend = {
   select: async (preferred, options) => {
-    const choice = await selectBackend(preferred, options);
-    return { name: choice.name, tfBackend: choice.tfBackend, summary: backendSummary(choice) };
+    const choice = await selectBackend(preferred, { threads: options?.threads ?? defaultThreads() });
+    return { name: choice.name, tfBackend: choice.tfBackend, summary: backendSummary(choice), threads: backendThreadCount(choice) };
   },
 };

@@ -226,6 +226,30 @@ describeNative('matMul on the native kernels matches the wasm kernels', () => {
     await expect(onKernels('native', product)).rejects.toThrow(/non-float32/);
   });
 });
+const reductions: Array<[number[], number | number[], boolean]> = [
+  [[64, 9, 9, 16], [0, 1, 2], false],
+  [[8, 100, 4, 8], [1, 3], true],
+  [[512, 256], 0, false],
+  [[512, 256], -1, true],
+  [[6, 5, 4, 3], [0, 2], false],
+  [[6, 5, 4, 3], [0, 1, 2, 3], false],
+  [[7], 0, true],
+];
+
+describeNative('sum and mean on the native kernels match the wasm kernels', () => {
+  it.each(reductions)('over %j, axes %j, keepDims %s: values, shapes and gradients', async (shape, axis, keepDims) => {
+    const values = seededValues(shape, 51);
+    const compute = () => {
+      const x = tf.tensor(values, shape);
+      const sum = tf.sum(x, axis, keepDims);
+      const mean = tf.mean(x, axis, keepDims);
+      const dsum = tf.grad((t: tf.Tensor) => tf.sum(t, axis, keepDims).square().sum())(x);
+      return [sum, mean, dsum, tf.tensor(sum.shape), tf.tensor(mean.shape)];
+    };
+    await expectKernelsAgree('reduce', ['sum', 'mean', 'd sum', 'sum shape', 'mean shape'], compute);
+  });
+});
+
 describeNative('native kernels in use', () => {
   it('serve matMul with oneDNN or the CBLAS, and convolutions with oneDNN', () => {
     const assignments = registerNativeKernels(testLibraries());

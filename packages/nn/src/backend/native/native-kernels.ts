@@ -8,6 +8,7 @@ import {
   createNativeFusedConv2D,
 } from './kernels/conv2d.ts';
 import { createNativeBatchMatMul, createNativeFusedMatMul, type Fallback } from './kernels/mat-mul.ts';
+import { createNativeMean, createNativeSum } from './kernels/reduce.ts';
 import type { Sgemm } from './kernels/sgemm.ts';
 import type { NativeLibraries } from './native-libraries.ts';
 
@@ -46,6 +47,8 @@ export function nativeKernelTable(libs: NativeLibraries): KernelEntry[] {
     entries.push(
       { kernelName: tf.BatchMatMul, library: gemm.library, create: (fallback) => createNativeBatchMatMul(gemm.sgemm, fallback) },
       { kernelName: tf._FusedMatMul, library: gemm.library, create: (fallback) => createNativeFusedMatMul(gemm.sgemm, fallback) },
+      { kernelName: tf.Sum, library: gemm.library, create: (fallback) => createNativeSum(gemm.sgemm, fallback) },
+      { kernelName: tf.Mean, library: gemm.library, create: (fallback) => createNativeMean(gemm.sgemm, fallback) },
     );
   }
   if (libs.dnnl) {

@@ -8,7 +8,7 @@ import {
 } from './register-wasm-training-kernels.ts';
 import { seededValues } from './spec-helpers.ts';
 
-const NAMES = [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter];
+const NAMES = [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter, tf.Slice, tf.SplitV, tf.Concat, tf.Identity];
 
 function registrySnapshot(backendName: string): Map<string, tf.KernelConfig> {
   return new Map(tf.getKernelsForBackend(backendName).map((config) => [config.kernelName, config]));

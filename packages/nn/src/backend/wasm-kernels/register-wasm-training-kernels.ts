@@ -4,6 +4,7 @@ import { KernelLayer } from '../kernel-layer.ts';
 import { createBatchMatMulKernel } from './batch-mat-mul.ts';
 import { createConv2DBackpropFilterKernel } from './conv2d-backprop-filter.ts';
 import { createConv2DBackpropInputKernel } from './conv2d-backprop-input.ts';
+import { createConcatKernel, createIdentityKernel, createSliceKernel, createSplitVKernel } from './copy-kernels.ts';
 import { WasmOps } from './wasm-ops.ts';
 
 /** The training kernels sit right on the wasm backend's own; the native ones (rank 2) over them. */
@@ -23,7 +24,8 @@ function requireStock(kernelName: string): KernelFunc {
 /**
  * Replaces (or adds) the wasm backend's `BatchMatMul`, `Conv2DBackpropInput` and
  * `Conv2DBackpropFilter` kernels with ones that run on the fast XNNPACK matMul and conv2d,
- * so conv nets can train on wasm and matMul gradients stay fast. Idempotent; touches only
+ * so conv nets can train on wasm and matMul gradients stay fast, and its `Slice`, `SplitV`,
+ * `Concat` (copies by runs) and `Identity` (shares memory) with cheaper ones. Idempotent; touches only
  * the 'wasm' entries of the kernel registry. Needs '@tensorflow/tfjs-backend-wasm' imported;
  * works before or after `tf.setBackend('wasm')`.
  */
@@ -39,6 +41,10 @@ export function registerWasmTrainingKernels(): void {
   wasmTrainingLayer.install(tf.BatchMatMul, createBatchMatMulKernel(ops, stockBatchMatMul));
   wasmTrainingLayer.install(tf.Conv2DBackpropInput, createConv2DBackpropInputKernel(ops, stockBackpropInput));
   wasmTrainingLayer.install(tf.Conv2DBackpropFilter, createConv2DBackpropFilterKernel(ops));
+  wasmTrainingLayer.install(tf.Slice, createSliceKernel(requireStock(tf.Slice)));
+  wasmTrainingLayer.install(tf.SplitV, createSplitVKernel(requireStock(tf.SplitV)));
+  wasmTrainingLayer.install(tf.Concat, createConcatKernel(requireStock(tf.Concat)));
+  wasmTrainingLayer.install(tf.Identity, createIdentityKernel(requireStock(tf.Identity)));
 }
 
 /** Puts the stock wasm kernels back (and removes the added ones); a no-op when not registered. */
