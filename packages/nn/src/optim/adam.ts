@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { checkSameNames, namedEntries, uniqueNames, type Named } from '../io/named.ts';
 import { parseOptions } from './parse-options.ts';
 import { ownedVariable } from './owned-variable.ts';
+import { ADAM_UPDATE, fusedOr } from '../backend/fused-ops.ts';
+import type { AdamUpdateAttrs } from '../backend/wasm-kernels/optimizer-kernels.ts';
 
 export const adamOptions = z.strictObject({
   /** Default learning rate; `step` can override it per update (for a schedule). */
@@ -51,18 +53,14 @@ export class Adam {
     const t = this.steps + 1;
     const stepSize = lr / (1 - beta1 ** t);
     const rootCorrection2 = Math.sqrt(1 - beta2 ** t);
+    const attrs = { beta1, beta2, eps, stepSize, rootCorrection2, decay: 1 - lr * weightDecay };
     tf.tidy(() => {
       for (const [name, param] of this.params) {
-        const g = byName.get(name)!;
-        const m = this.m.get(name)!;
-        const v = this.v.get(name)!;
-        const decayed = weightDecay > 0 ? param.mul(1 - lr * weightDecay) : param;
-        const mNext = m.mul(beta1).add(g.mul(1 - beta1));
-        const vNext = v.mul(beta2).add(g.mul(1 - beta2).mul(g));
-        const denominator = vNext.sqrt().div(rootCorrection2).add(eps);
-        m.assign(mNext);
-        v.assign(vNext);
-        param.assign(decayed.sub(mNext.div(denominator).mul(stepSize)));
+        const [g, m, v] = [byName.get(name)!, this.m.get(name)!, this.v.get(name)!];
+        const [pNext, mNext, vNext] = fusedOr(ADAM_UPDATE, { param, grad: g, m, v }, attrs, () => composedUpdate(param, g, m, v, attrs));
+        m.assign(mNext!);
+        v.assign(vNext!);
+        param.assign(pNext!);
       }
     });
     this.steps = t;
@@ -111,4 +109,13 @@ export class Adam {
     }
     return byName;
   }
+}
+
+// the update of Adam.step in tfjs ops, for backends without the fused kernel: [p', m', v']
+function composedUpdate(param: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, c: AdamUpdateAttrs): tf.Tensor[] {
+  const decayed = c.decay !== 1 ? param.mul(c.decay) : param;
+  const mNext = m.mul(c.beta1).add(g.mul(1 - c.beta1));
+  const vNext = v.mul(c.beta2).add(g.mul(1 - c.beta2).mul(g));
+  const denominator = vNext.sqrt().div(c.rootCorrection2).add(c.eps);
+  return [decayed.sub(mNext.div(denominator).mul(c.stepSize)), mNext, vNext];
 }

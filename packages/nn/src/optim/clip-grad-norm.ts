@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { namedEntries, type Named } from '../io/named.ts';
+import { fusedOr, SUM_OF_SQUARES } from '../backend/fused-ops.ts';
 
 /** torch.nn.utils.clip_grad_norm_'s guard against dividing by a zero norm. */
 const clipEpsilon = 1e-6;
@@ -8,9 +9,10 @@ const clipEpsilon = 1e-6;
 export function globalNorm(grads: Iterable<tf.Tensor>): number {
   const list = [...grads];
   if (list.length === 0) return 0;
-  const norm = tf.tidy(() => tf.addN(list.map((g) => g.square().sum())).sqrt());
-  const value = norm.dataSync()[0]!;
-  norm.dispose();
+  const inputs = Object.fromEntries(list.map((g, i) => [String(i), g]));
+  const squares = tf.tidy(() => fusedOr(SUM_OF_SQUARES, inputs, {}, () => tf.addN(list.map((g) => g.square().sum()))));
+  const value = Math.sqrt(squares.dataSync()[0]!);
+  squares.dispose();
   return value;
 }
 

@@ -17,7 +17,7 @@ import {
 import { loadTensors, saveTensors } from '../io/tensor-file.ts';
 import type { Module } from '../layers/module.ts';
 import { Adam } from '../optim/adam.ts';
-import { clipGradNorm } from '../optim/clip-grad-norm.ts';
+import { clipGradNorm, globalNorm } from '../optim/clip-grad-norm.ts';
 import { Ema } from '../optim/ema.ts';
 import { learningRate, lrSchedule, type LrSchedule } from '../optim/lr-schedule.ts';
 import { fitLoop } from './fit-loop.ts';
@@ -124,7 +124,7 @@ export abstract class TrainedModel implements GenerativeModel {
         this.optimizer.step(clipped.grads, lr);
         tf.dispose([...clipped.grads.values()]);
       } else {
-        norm = tf.tidy(() => tf.addN([...byPath.values()].map((g) => g.square().sum())).sqrt().dataSync()[0]!);
+        norm = globalNorm(byPath.values());
         this.optimizer.step(byPath, lr);
       }
       tf.dispose(Object.values(grads));

@@ -5,6 +5,8 @@ import { createBatchMatMulKernel } from './batch-mat-mul.ts';
 import { createConv2DBackpropFilterKernel } from './conv2d-backprop-filter.ts';
 import { createConv2DBackpropInputKernel } from './conv2d-backprop-input.ts';
 import { createConcatKernel, createIdentityKernel, createSliceKernel, createSplitVKernel } from './copy-kernels.ts';
+import { ADAM_UPDATE, SUM_OF_SQUARES } from '../fused-ops.ts';
+import { adamUpdateKernel, sumOfSquaresKernel } from './optimizer-kernels.ts';
 import { WasmOps } from './wasm-ops.ts';
 
 /** The training kernels sit right on the wasm backend's own; the native ones (rank 2) over them. */
@@ -25,7 +27,8 @@ function requireStock(kernelName: string): KernelFunc {
  * Replaces (or adds) the wasm backend's `BatchMatMul`, `Conv2DBackpropInput` and
  * `Conv2DBackpropFilter` kernels with ones that run on the fast XNNPACK matMul and conv2d,
  * so conv nets can train on wasm and matMul gradients stay fast, and its `Slice`, `SplitV`,
- * `Concat` (copies by runs) and `Identity` (shares memory) with cheaper ones. Idempotent; touches only
+ * `Concat` (copies by runs) and `Identity` (shares memory) with cheaper ones, and adds the fused
+ * optimizer kernels of fused-ops.ts (one pass instead of a dozen kernels). Idempotent; touches only
  * the 'wasm' entries of the kernel registry. Needs '@tensorflow/tfjs-backend-wasm' imported;
  * works before or after `tf.setBackend('wasm')`.
  */
@@ -45,6 +48,8 @@ export function registerWasmTrainingKernels(): void {
   wasmTrainingLayer.install(tf.SplitV, createSplitVKernel(requireStock(tf.SplitV)));
   wasmTrainingLayer.install(tf.Concat, createConcatKernel(requireStock(tf.Concat)));
   wasmTrainingLayer.install(tf.Identity, createIdentityKernel(requireStock(tf.Identity)));
+  wasmTrainingLayer.install(ADAM_UPDATE, adamUpdateKernel);
+  wasmTrainingLayer.install(SUM_OF_SQUARES, sumOfSquaresKernel);
 }
 
 /** Puts the stock wasm kernels back (and removes the added ones); a no-op when not registered. */

@@ -1,0 +1,15 @@
+import * as tf from '@tensorflow/tfjs';
+import type { NamedAttrMap, NamedTensorMap } from '@tensorflow/tfjs';
+
+/** Kernels of ours that fuse a few tfjs ops into one pass, registered for the backends that have them. */
+export const ADAM_UPDATE = 'OuroborosAdamUpdate';
+export const SUM_OF_SQUARES = 'OuroborosSumOfSquares';
+
+/**
+ * Runs our kernel `kernelName` where the active backend has one (the wasm kernels register theirs),
+ * else `composed`, the same math in tfjs ops (every other backend).
+ */
+export function fusedOr<T extends tf.Tensor | tf.Tensor[]>(kernelName: string, inputs: NamedTensorMap, attrs: NamedAttrMap, composed: () => T): T {
+  if (!tf.getKernel(kernelName, tf.getBackend())) return composed();
+  return tf.engine().runKernel(kernelName, inputs, attrs) as unknown as T;
+}
