@@ -6,6 +6,13 @@ export type { KernelAssignment } from './backend/native/native-kernels.ts';
 export { nativeLibraries, findNativeLibraries } from './backend/native/native-libraries.ts';
 export type { NativeLibraries, CoretypeChoice } from './backend/native/native-libraries.ts';
 export { defaultThreads } from './backend/native/native-threads.ts';
+export { NATIVE_HINT } from './backend/native/native-summary.ts';
+
+export { F64Arena } from './float64/f64-arena.ts';
+export type { F64Matrix } from './float64/f64-matrix.ts';
+export { pivotedCholesky, pivotedCholeskyIn } from './float64/pivoted-cholesky.ts';
+export type { PivotedFactor } from './float64/pivoted-cholesky.ts';
+export { symmetricEigenvaluesIn } from './float64/symmetric-eigenvalues.ts';
 
 export { Module } from './layers/module.ts';
 export { zeros, uniformInit, normalInit, fanIn, fanOut, kaimingUniform, torchBiasInit, xavierUniform, initWeight, initBias, weightInits } from './layers/init.ts';
