@@ -20,7 +20,8 @@ export const CBLAS: LibraryKind = {
   label: 'CBLAS',
   envVar: 'OURO_BLAS',
   candidates: {
-    linux: ['libopenblas.so.0', 'libopenblas.so', 'libmkl_rt.so.2', 'libmkl_rt.so', 'libblis.so.4', 'libblis.so', 'libcblas.so.3', 'libblas.so.3'],
+    // libopenblasp: Fedora's threaded build
+    linux: ['libopenblas.so.0', 'libopenblas.so', 'libopenblasp.so.0', 'libmkl_rt.so.2', 'libmkl_rt.so', 'libblis.so.4', 'libblis.so', 'libcblas.so.3', 'libblas.so.3'],
     darwin: [
       '/opt/homebrew/opt/openblas/lib/libopenblas.dylib',
       '/usr/local/opt/openblas/lib/libopenblas.dylib',
