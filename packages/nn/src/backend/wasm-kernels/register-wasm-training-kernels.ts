@@ -7,6 +7,7 @@ import { createConv2DBackpropInputKernel } from './conv2d-backprop-input.ts';
 import { createConcatKernel, createIdentityKernel, createSliceKernel, createSplitVKernel } from './copy-kernels.ts';
 import { ADAM_UPDATE, SUM_OF_SQUARES } from '../fused-ops.ts';
 import { adamUpdateKernel, sumOfSquaresKernel } from './optimizer-kernels.ts';
+import { createTrigKernel } from './trig-kernels.ts';
 import { WasmOps } from './wasm-ops.ts';
 
 /** The training kernels sit right on the wasm backend's own; the native ones (rank 2) over them. */
@@ -27,7 +28,7 @@ function requireStock(kernelName: string): KernelFunc {
  * Replaces (or adds) the wasm backend's `BatchMatMul`, `Conv2DBackpropInput` and
  * `Conv2DBackpropFilter` kernels with ones that run on the fast XNNPACK matMul and conv2d,
  * so conv nets can train on wasm and matMul gradients stay fast, and its `Slice`, `SplitV`,
- * `Concat` (copies by runs) and `Identity` (shares memory) with cheaper ones, and adds the fused
+ * `Concat` (copies by runs), `Identity` (shares memory), `Sin` and `Cos` with cheaper ones, and adds the fused
  * optimizer kernels of fused-ops.ts (one pass instead of a dozen kernels). Idempotent; touches only
  * the 'wasm' entries of the kernel registry. Needs '@tensorflow/tfjs-backend-wasm' imported;
  * works before or after `tf.setBackend('wasm')`.
@@ -48,6 +49,8 @@ export function registerWasmTrainingKernels(): void {
   wasmTrainingLayer.install(tf.SplitV, createSplitVKernel(requireStock(tf.SplitV)));
   wasmTrainingLayer.install(tf.Concat, createConcatKernel(requireStock(tf.Concat)));
   wasmTrainingLayer.install(tf.Identity, createIdentityKernel(requireStock(tf.Identity)));
+  wasmTrainingLayer.install(tf.Sin, createTrigKernel(Math.sin, requireStock(tf.Sin)));
+  wasmTrainingLayer.install(tf.Cos, createTrigKernel(Math.cos, requireStock(tf.Cos)));
   wasmTrainingLayer.install(ADAM_UPDATE, adamUpdateKernel);
   wasmTrainingLayer.install(SUM_OF_SQUARES, sumOfSquaresKernel);
 }
