@@ -31,7 +31,8 @@ export type { ExperimentConfig, BackendName, PluginEntry, MetricEntry } from './
 export { loadConfig, readConfigFile, resolveConfig, pluginVersions } from './config/load-config.ts';
 export type { ResolvedExperiment, ResolveOptions } from './config/load-config.ts';
 export { applySetOverride, getField, setField } from './config/set-override.ts';
-export { cellId, canonicalJson } from './config/cell-id.ts';
+export { cellId, canonicalJson, shortHash } from './config/cell-id.ts';
+export { executionKeys, withoutExecutionSettings } from './config/execution-settings.ts';
 export { pathOption, absolutePath, pathKeys, withAbsolutePaths } from './config/path-option.ts';
 export { expandSweep, isSweepConfig, sweepBase } from './sweep/expand-sweep.ts';
 export type { SweepCell, SweepPlan } from './sweep/expand-sweep.ts';

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { withoutExecutionSettings } from './execution-settings.ts';
 
 /** JSON with object keys sorted, so equal configs serialize equally. */
 export function canonicalJson(value: unknown): string {
@@ -9,7 +10,15 @@ export function canonicalJson(value: unknown): string {
   );
 }
 
-/** Short hash of a resolved config: the same config always lands in the same run folder. */
+/** Short hash (10 hex digits) of any JSON value, keys in any order. */
+export function shortHash(value: unknown): string {
+  return createHash('sha256').update(canonicalJson(value)).digest('hex').slice(0, 10);
+}
+
+/**
+ * Short hash of a resolved config without its execution settings (`threads`): the same experiment
+ * always lands in the same run folder, whatever it computes with.
+ */
 export function cellId(config: unknown): string {
-  return createHash('sha256').update(canonicalJson(config)).digest('hex').slice(0, 10);
+  return shortHash(withoutExecutionSettings(config));
 }

@@ -80,5 +80,7 @@ export const experimentConfigSchema = z.strictObject({
   /** Third-party packages exporting an OuroborosPlugin, by name or path (relative to the config file). */
   plugins: z.array(z.string().min(1)).default([]),
   backend: z.enum(backendNames).default('auto'),
+  /** Threads the native libraries compute on (default: every core); an execution setting, not part of the cell id. */
+  threads: z.int().positive().optional(),
 });
 export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;

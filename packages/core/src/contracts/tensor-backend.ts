@@ -7,6 +7,8 @@ export interface ActiveBackend {
   readonly tfBackend: string;
   /** One line on what computes and with how many threads, and how to get a faster path if there is one. */
   readonly summary?: string;
+  /** The threads its heavy ops compute on (the native libraries' count; 1 for wasm and cpu). */
+  readonly threads?: number;
 }
 
 export interface BackendOptions {

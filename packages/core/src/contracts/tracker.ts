@@ -12,6 +12,7 @@ export interface RunInfo {
   readonly generations: number;
   /** First generation this process runs (greater than 0 when resuming). */
   readonly startGeneration: number;
+  /** The backend that computes: `native`, `wasm`, `node`, `node-gpu` or `cpu`. */
   readonly backend: string;
 }
 

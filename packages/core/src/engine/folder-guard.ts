@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { canonicalJson } from '../config/cell-id.ts';
 import { ConfigError } from '../config/config-error.ts';
+import { withoutExecutionSettings } from '../config/execution-settings.ts';
 import type { RunFiles, RunMarker } from './run-files.ts';
 import type { RunFolder } from './run-folder.ts';
 
@@ -16,7 +17,8 @@ export interface RunIdentity {
 /**
  * Checks that `folder` may take this run and returns the generations already committed. A folder
  * holding another config's run, or one made with other plugin versions, is refused; compatibility
- * is judged on the config as the user wrote it, so a new defaulted option does not orphan a run.
+ * is judged on the config as the user wrote it, so a new defaulted option does not orphan a run,
+ * and without its execution settings (`threads`), which a resume may change.
  */
 export function guardRunFolder(folder: RunFolder, files: RunFiles, identity: RunIdentity, mode: { resume: boolean; overwrite: boolean }): number[] {
   const { resume } = mode;
@@ -35,7 +37,8 @@ export function guardRunFolder(folder: RunFolder, files: RunFiles, identity: Run
     files.writeMarker(newMarker(identity));
     return [];
   }
-  const difference = firstDifference(marker.config, identity.user);
+  // Execution settings (threads) may differ from one process of a run to the next.
+  const difference = firstDifference(withoutExecutionSettings(marker.config), withoutExecutionSettings(identity.user));
   if (difference) {
     throw new ConfigError(
       `${folder.root}: holds a run of a different config (${difference.path}: ${show(difference.left)} in the folder, ${show(difference.right)} now); expected the same config, or another --out`,

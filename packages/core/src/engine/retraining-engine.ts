@@ -118,7 +118,7 @@ export class RetrainingEngine {
   private async runIn(resolved: ResolvedExperiment, folder: RunFolder, files: RunFiles, parts: RunParts, committed: number[], dataCache: string, runId: string, options: RunOptions): Promise<RunResult> {
     const { config } = resolved;
     const runDir = folder.root;
-    const backend = await this.tensorBackend.select(config.backend);
+    const backend = await this.tensorBackend.select(config.backend, { threads: config.threads });
     const signal = options.signal ?? new AbortController().signal;
     const root = Rng.from(config.seed, 'experiment');
     const start = committed.length;
@@ -134,8 +134,9 @@ export class RetrainingEngine {
       config: config as unknown as Record<string, unknown>,
       generations: config.generations,
       startGeneration: start,
-      backend: backend.tfBackend,
+      backend: backend.name,
     });
+    if (backend.summary) parts.trackers.note(backend.summary);
     let model: GenerativeModel | null = null;
     let exitCode = 1;
     let failure: string | undefined;
@@ -173,7 +174,7 @@ export class RetrainingEngine {
       model?.dispose();
       for (const { extractor } of parts.extractors) extractor.dispose?.();
       try {
-        files.writeSummary({ name: config.name, runId, exitCode, generations: config.generations, backend: backend.tfBackend, ...(failure ? { error: failure } : {}) });
+        files.writeSummary({ name: config.name, runId, exitCode, generations: config.generations, backend, ...(failure ? { error: failure } : {}) });
       } catch (error) {
         parts.trackers.note(String((error as Error).message));
       }

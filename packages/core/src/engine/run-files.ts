@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import type { ActiveBackend } from '../contracts/tensor-backend.ts';
 import type { MetricRow } from '../contracts/tracker.ts';
 import { appendText, writeFileAtomic, writeJsonAtomic } from '../store/atomic-write.ts';
 import type { RunFolder } from './run-folder.ts';
@@ -81,7 +82,9 @@ export class RunFiles {
     this.last = row;
   }
 
-  writeSummary(summary: { name: string; runId: string; exitCode: number; generations: number; backend: string; error?: string }): void {
+  /** summary.json: how the last process that ran here ended, and what computed its numbers. */
+  writeSummary(summary: { name: string; runId: string; exitCode: number; generations: number; backend: ActiveBackend; error?: string }): void {
+    const { backend } = summary;
     writeJsonAtomic(this.folder.summaryPath, {
       name: summary.name,
       runId: summary.runId,
@@ -89,7 +92,9 @@ export class RunFiles {
       exitCode: summary.exitCode,
       generations: summary.generations,
       completedGenerations: this.folder.committedGenerations().length,
-      backend: summary.backend,
+      backend: backend.name,
+      ...(backend.threads !== undefined ? { threads: backend.threads } : {}),
+      ...(backend.summary !== undefined ? { backendSummary: backend.summary } : {}),
       final: this.last,
       ...(summary.error ? { error: summary.error } : {}),
       finishedAt: new Date().toISOString(),

@@ -1,4 +1,3 @@
-import { canonicalJson } from '../config/cell-id.ts';
 import { ConfigError } from '../config/config-error.ts';
 import type { MetricEntry } from '../config/experiment-config.ts';
 import { defaultExtractorIds, type ResolvedExperiment } from '../config/load-config.ts';
@@ -8,7 +7,7 @@ import type { MixingSchedule } from '../contracts/schedule.ts';
 import type { Tracker } from '../contracts/tracker.ts';
 import { dataCodec, type DataCodec } from '../codec/data-codec.ts';
 import { TrackerGroup } from '../trackers/tracker-group.ts';
-import { cellId } from '../config/cell-id.ts';
+import { shortHash } from '../config/cell-id.ts';
 import type { NamedExtractor } from './feature-cache.ts';
 
 /** The plugins of one run, built from a resolved config once the data is known. */
@@ -48,7 +47,7 @@ export function buildRunParts(resolved: ResolvedExperiment, env: PartsEnv): RunP
       const bound = resolved.features.get(id) ?? resolved.defaultFeatures.get(id);
       if (!bound) throw new ConfigError(`${path}.features: needs the feature extractor '${id}', which no loaded plugin package registers`);
       const hasOptions = Object.keys(bound.options).length > 0;
-      named = { id, key: hasOptions ? `${id}-${cellId(JSON.parse(canonicalJson(bound.options)))}` : id, extractor: bound.create({ data }) };
+      named = { id, key: hasOptions ? `${id}-${shortHash(bound.options)}` : id, extractor: bound.create({ data }) };
       extractors.set(id, named);
     }
     return named;
