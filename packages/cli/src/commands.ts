@@ -32,8 +32,9 @@ export interface Command {
 
 const setOption: CommandOption = { type: 'string', multiple: true, valueName: 'PATH=VALUE', description: 'override a config field; the value is YAML (null removes the field)' };
 /** The names `--backend` takes (checked against the core's list when the command runs). */
-export const BACKENDS = 'auto, node-gpu, node, wasm, cpu';
+export const BACKENDS = 'auto, node-gpu, node, native, wasm, cpu';
 const backendOption: CommandOption = { type: 'string', valueName: 'NAME', description: `tensor backend: ${BACKENDS}` };
+const threadsOption: CommandOption = { type: 'string', valueName: 'N', description: 'threads the native libraries compute on (default: every core, or the config\'s threads)' };
 const jsonOption: CommandOption = { type: 'boolean', description: 'print JSON' };
 
 const sweepPlan: Command = {
@@ -62,7 +63,7 @@ export const commands: readonly Command[] = [
   {
     name: 'run',
     summary: 'run an experiment (YAML or JSON config)',
-    usage: 'run CONFIG [--out DIR] [--set PATH=VALUE]... [--backend NAME] [--overwrite] [--dry-run]  |  run --sweep DIR --cell K',
+    usage: 'run CONFIG [--out DIR] [--set PATH=VALUE]... [--backend NAME] [--threads N] [--overwrite] [--dry-run]  |  run --sweep DIR --cell K [--threads N]',
     description:
       'Runs generations 0..G of the config into DIR (default runs/<name>/<cell-id>), checking the whole config first. With --sweep, runs cell K of a planned sweep in DIR/<cell-id> (what each sweep worker and SLURM array task runs): a finished cell is skipped, an interrupted one resumed.',
     positionals: ['CONFIG?'],
@@ -72,6 +73,7 @@ export const commands: readonly Command[] = [
       out: { type: 'string', valueName: 'DIR', description: 'run folder (an empty or new folder, or this config\'s failed run with --overwrite)' },
       set: setOption,
       backend: backendOption,
+      threads: threadsOption,
       overwrite: { type: 'boolean', description: 'start again in a folder holding a failed or empty run of ouroboros' },
       'dry-run': { type: 'boolean', description: 'print the resolved config and the run folder, and stop' },
     },
@@ -81,10 +83,10 @@ export const commands: readonly Command[] = [
   {
     name: 'resume',
     summary: 'continue a run from its last committed generation or mid-fit checkpoint',
-    usage: 'resume DIR',
-    description: 'Continues the run in DIR with the config it was started with; the result equals an uninterrupted run.',
+    usage: 'resume DIR [--threads N]',
+    description: 'Continues the run in DIR with the config it was started with; the result equals an uninterrupted run. --threads may differ from the first run\'s (it is not part of the run\'s identity).',
     positionals: ['DIR'],
-    options: {},
+    options: { threads: threadsOption },
     example: 'ouro resume runs/collapse',
     load: async () => (await import('./commands/resume.ts')).resume,
   },
@@ -111,7 +113,7 @@ export const commands: readonly Command[] = [
   {
     name: 'sweep',
     summary: 'run every cell of a sweep (matrix x seeds) in parallel processes or as a SLURM array',
-    usage: 'sweep CONFIG [--out DIR] [--jobs N] [--executor local|slurm] [--set PATH=VALUE]... [--backend NAME] [SLURM options]',
+    usage: 'sweep CONFIG [--out DIR] [--jobs N] [--threads N] [--executor local|slurm] [--set PATH=VALUE]... [--backend NAME] [SLURM options]',
     description:
       "Expands the config's matrix, include, exclude and seeds into cells, each a run in DIR/<cell-id> (default DIR: runs/<name>) listed in DIR/sweep.json. local: runs them in N worker processes, one cell per process (finished cells skipped, interrupted ones resumed, a failed one reported without stopping the others), then writes DIR/report.html and prints its path; exit 0 only when every cell finished. slurm: writes DIR/slurm/array.sbatch, one array task per unfinished cell, submits it with sbatch and prints the job id.",
     positionals: ['CONFIG'],
@@ -121,9 +123,14 @@ export const commands: readonly Command[] = [
       executor: { type: 'string', valueName: 'local|slurm', description: 'where the cells run (default local)' },
       set: setOption,
       backend: backendOption,
+      threads: {
+        type: 'string',
+        valueName: 'N',
+        description: "threads per cell, over the cells' threads (default: local, the cores divided among the jobs; slurm, SLURM_CPUS_PER_TASK)",
+      },
       partition: { type: 'string', valueName: 'NAME', description: 'slurm: #SBATCH --partition' },
       time: { type: 'string', valueName: 'LIMIT', description: 'slurm: #SBATCH --time per task, e.g. 2:00:00' },
-      cpus: { type: 'string', valueName: 'N', description: 'slurm: #SBATCH --cpus-per-task (default 1: one wasm process uses one core)' },
+      cpus: { type: 'string', valueName: 'N', description: 'slurm: #SBATCH --cpus-per-task, the threads of each task (default: --threads, else 1)' },
       gpus: { type: 'string', valueName: 'N', description: 'slurm: #SBATCH --gres=gpu:N per task' },
       mem: { type: 'string', valueName: 'SIZE', description: 'slurm: #SBATCH --mem per task, e.g. 8G' },
       sbatch: { type: 'string', multiple: true, valueName: 'DIRECTIVE', description: "slurm: another #SBATCH line, e.g. --sbatch='--account=lab'" },
@@ -175,7 +182,7 @@ export const commands: readonly Command[] = [
   {
     name: 'fid',
     summary: 'FID (or FD on other features) between two folders or zips of images',
-    usage: 'fid A B [--extractor ID] [--weights FILE] [--batch-size N] [--backend NAME] [--json]',
+    usage: 'fid A B [--extractor ID] [--weights FILE] [--batch-size N] [--backend NAME] [--threads N] [--json]',
     description:
       "Reads the PNG/JPEG/WebP/TIFF images of two folders (recursively) or zips, decodes them as PIL's convert('RGB') does, computes their features and prints the Frechet distance between the Gaussians fitted to them: with inception-v3 (the default; pytorch-fid's weights file as --weights) it is the FID of pytorch-fid's and clean-fid's command lines.",
     positionals: ['A', 'B'],
@@ -184,6 +191,7 @@ export const commands: readonly Command[] = [
       weights: { type: 'string', valueName: 'FILE', description: "inception-v3's weights: pytorch-fid's pt_inception-2015-12-05-6726825d.pth or a safetensors file" },
       'batch-size': { type: 'string', valueName: 'N', description: 'inception-v3 images per forward pass (default 16)' },
       backend: backendOption,
+      threads: threadsOption,
       json: { type: 'boolean', description: 'print {"fd", "extractor", "n_a", "n_b"} as JSON' },
     },
     example: 'ouro fid real/ generated.zip --weights pt_inception-2015-12-05-6726825d.pth',
@@ -191,11 +199,12 @@ export const commands: readonly Command[] = [
   },
   {
     name: 'doctor',
-    summary: 'show the tensor backend, its threads and a matmul speed',
-    usage: 'doctor [--backend NAME]',
-    description: 'Loads the tensor backend a run would use and reports why faster ones were passed over.',
+    summary: 'show the tensor backend, which library serves which op, its threads, and sgemm and conv speeds',
+    usage: 'doctor [--backend NAME] [--threads N]',
+    description:
+      "Loads the tensor backend a run would use and reports why faster ones were passed over; with native libraries, which one serves each op, the threads each took, OpenBLAS's kernel family, oneDNN's version, runtime and 3x3 convolution code; then about a second each of a 512^3 sgemm and a 3x3 convolution, in GFLOP/s, on the native kernels and on wasm side by side.",
     positionals: [],
-    options: { backend: backendOption },
+    options: { backend: backendOption, threads: threadsOption },
     example: 'ouro doctor --backend wasm',
     load: async () => (await import('./commands/doctor.ts')).doctor,
   },

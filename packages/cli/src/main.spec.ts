@@ -62,7 +62,7 @@ describe('ouro run', () => {
     expect((await ouro('run', join(tmp.dir, 'missing.yaml'))).stderr).toMatch(/missing\.yaml: config file not found/);
     expect((await ouro('run')).code).toBe(2);
     expect((await ouro('frobnicate')).stderr).toMatch(/unknown command 'frobnicate'/);
-    expect((await ouro('run', example, '--backend', 'tpu')).stderr).toMatch(/--backend tpu: expected one of auto, node-gpu, node, wasm, cpu/);
+    expect((await ouro('run', example, '--backend', 'tpu')).stderr).toMatch(/--backend tpu: expected one of auto, node-gpu, node, native, wasm, cpu/);
   });
 
   it('prints the resolved config with --dry-run and writes nothing', async () => {
@@ -190,7 +190,8 @@ describe('the ouro bin', () => {
     const run = promisify(execFile);
     const { stdout } = await run(process.execPath, [join(workspace, 'packages', 'cli', 'bin', 'ouro.js'), 'doctor', '--backend', 'cpu'], { cwd: workspace });
     expect(stdout).toMatch(/backend\s+cpu/);
-    expect(stdout).toMatch(/matmul\s+\d+(\.\d+)? GFLOP\/s/);
+    expect(stdout).toMatch(/sgemm cpu\s+\d+(\.\d+)? GFLOP\/s/);
+    expect(stdout).toMatch(/conv 3x3 cpu\s+\d+(\.\d+)? GFLOP\/s/);
   });
 });
 

@@ -33,6 +33,24 @@ describe('the SLURM array script', () => {
     expect(script.trim().split('\n').at(-1)).toBe('exec /opt/node/bin/node /opt/ouro/bin/ouro.js run --sweep /shared/runs/grid --cell "$SLURM_ARRAY_TASK_ID"');
     expect(() => arrayScript('/my runs/grid', sweep, [0], { cpus: 1, extra: [] }, { node: '/n', bin: '/b' })).toThrow(/the sweep folder "\/my runs\/grid" has whitespace/);
   });
+
+  it('gives each task the CPUs SLURM allotted it as threads, or the sweep\'s --threads (asking for as many CPUs)', async () => {
+    const sweep = { name: 'grid', cells: Array(2) } as unknown as SweepFile;
+    const paths = { node: '/n', bin: '/b' };
+    const script = arrayScript('/runs/grid', sweep, [0, 1], { cpus: 2, extra: [] }, paths).trim().split('\n');
+    expect(script.slice(-2)).toEqual(['export OURO_THREADS="${SLURM_CPUS_PER_TASK:-1}"', 'exec /n /b run --sweep /runs/grid --cell "$SLURM_ARRAY_TASK_ID"']);
+    expect(arrayScript('/runs/grid', sweep, [0], { cpus: 4, threads: 4, extra: [] }, paths).trim().split('\n').at(-1)).toBe('exec /n /b run --sweep /runs/grid --cell "$SLURM_ARRAY_TASK_ID" --threads 4');
+
+    const config = join(tmp.dir, 'threads-sweep.yaml');
+    writeFileSync(config, `${tinyGaussianYaml('threads-sweep')}matrix:\n  schedule.lambda: [0, 1]\n`);
+    const out = join(tmp.dir, 'threads-sweep');
+    const written = await ouro('sweep', config, '--out', out, '--executor', 'slurm', '--no-submit', '--threads', '3');
+    expect(written.code, written.stderr).toBe(0);
+    const text = readFileSync(join(out, 'slurm', 'array.sbatch'), 'utf8');
+    expect(text).toMatch(/^#SBATCH --cpus-per-task=3$/m);
+    expect(text).toMatch(/ --threads 3\n$/);
+    expect((await ouro('sweep', config, '--out', out, '--executor', 'slurm', '--no-submit', '--threads', '0')).stderr).toMatch(/^ouro: --threads 0: expected a whole number >= 1\n/);
+  });
 });
 
 /** A SLURM cluster this machine can submit to (CI starts one with tools/slurm/start-cluster.sh). */

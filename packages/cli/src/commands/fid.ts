@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { backendName } from '../backend-option.ts';
 import type { CommandRun } from '../commands.ts';
 import { buildContainer } from '../composition-root.ts';
+import { threadsOption } from '../threads-option.ts';
 import { UsageError } from '../usage-error.ts';
 import { decodeRgb, IMAGE_EXTENSIONS, listImageFiles } from '@ouroboros/datasets';
 
@@ -19,10 +20,12 @@ export interface FidArgs {
   readonly weights?: string;
   readonly batchSize?: number;
   readonly backend: BackendName;
+  /** Threads of the native libraries (default: every core). */
+  readonly threads?: number;
   readonly json: boolean;
 }
 
-/** `ouro fid A B [--extractor ID] [--weights FILE] [--batch-size N] [--backend NAME] [--json]`. */
+/** `ouro fid A B [--extractor ID] [--weights FILE] [--batch-size N] [--backend NAME] [--threads N] [--json]`. */
 export const fid: CommandRun = async ([a, b], values, { stdout, stderr }) => {
   const batch = values['batch-size'] as string | undefined;
   const batchSize = batch === undefined ? undefined : Number(batch);
@@ -35,6 +38,7 @@ export const fid: CommandRun = async ([a, b], values, { stdout, stderr }) => {
       weights: values.weights as string | undefined,
       batchSize,
       backend: backendName(values.backend as string | undefined) ?? 'auto',
+      threads: threadsOption(values.threads as string | undefined),
       json: Boolean(values.json),
     },
     stdout,
@@ -49,7 +53,7 @@ export const fid: CommandRun = async ([a, b], values, { stdout, stderr }) => {
  */
 export async function fidCommand(args: FidArgs, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): Promise<number> {
   const options = extractorOptions(args);
-  await selectBackend(args.backend);
+  await selectBackend(args.backend, { threads: args.threads });
   const registry = (await buildContainer()).resolve(PluginRegistry);
   if (!registry.has('features', args.extractor)) {
     throw new Error(`fid: --extractor ${args.extractor}: no such feature extractor; expected one of ${registry.ids('features').join(', ')}`);

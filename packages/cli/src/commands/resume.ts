@@ -4,14 +4,18 @@ import { join, resolve } from 'node:path';
 import type { CommandRun } from '../commands.ts';
 import { resolveForRun } from '../config-loading.ts';
 import { stopOnSignals } from '../interrupt.ts';
+import { threadsOption, withThreads } from '../threads-option.ts';
 
 /**
  * `ouro resume DIR`: continues after the last committed generation (or from a mid-fit checkpoint)
- * with the config the run was started with, as its user wrote it, resolved by today's plugins.
+ * with the config the run was started with, as its user wrote it, resolved by today's plugins;
+ * `--threads` may differ from the first run's.
  */
-export const resume: CommandRun = async ([dir], _values, { stdout, stderr }) => {
+export const resume: CommandRun = async ([dir], values, { stdout, stderr }) => {
+  const threads = threadsOption(values.threads as string | undefined);
   const marker = readMarker(dir!);
-  const { resolved, container } = await resolveForRun(marker.config, join(dir!, 'run.json'), resolve(dir!));
+  const { resolved: configured, container } = await resolveForRun(marker.config, join(dir!, 'run.json'), resolve(dir!));
+  const resolved = withThreads(configured, threads);
   const interrupt = stopOnSignals(stderr);
   try {
     const result = await container.resolve(RetrainingEngine).run(resolved, dir!, { resume: true, interactive: Boolean(process.stderr.isTTY), signal: interrupt.signal });

@@ -5,20 +5,23 @@ import type { CommandRun } from '../commands.ts';
 import { loadConfigForRun } from '../config-loading.ts';
 import { stopOnSignals } from '../interrupt.ts';
 import { runSweepCell } from '../sweep/run-cell.ts';
+import { threadsOption, withThreads } from '../threads-option.ts';
 import { UsageError } from '../usage-error.ts';
 
 /** `ouro run CONFIG`: validates everything first, writes nothing for an invalid config. `ouro run --sweep DIR --cell K`: one cell of a sweep. */
 export const run: CommandRun = async ([configPath], values, { stdout, stderr }) => {
+  const threads = threadsOption(values.threads as string | undefined);
   if (values.sweep !== undefined || values.cell !== undefined) {
     if (values.sweep === undefined || values.cell === undefined) throw new UsageError('--sweep DIR and --cell K go together');
     const other = ['out', 'set', 'backend', 'overwrite', 'dry-run'].find((name) => values[name] !== undefined);
     if (configPath !== undefined || other) throw new UsageError(`--sweep runs a cell as planned; it takes no ${configPath !== undefined ? 'CONFIG' : `--${other}`} (plan the sweep again to change a cell)`);
-    return runSweepCell(values.sweep as string, values.cell as string, { stdout, stderr });
+    return runSweepCell(values.sweep as string, values.cell as string, { stdout, stderr }, threads);
   }
   if (configPath === undefined) throw new UsageError("expected 'ouro run CONFIG' or 'ouro run --sweep DIR --cell K', got no CONFIG");
   const backend = backendName(values.backend as string | undefined);
   const sets = [...((values.set as string[] | undefined) ?? []), ...(backend ? [`backend=${backend}`] : [])];
-  const { resolved, container } = await loadConfigForRun(configPath!, sets, (note) => stderr.write(`note: ${note}\n`));
+  const { resolved: configured, container } = await loadConfigForRun(configPath!, sets, (note) => stderr.write(`note: ${note}\n`));
+  const resolved = withThreads(configured, threads);
   const dir = (values.out as string | undefined) ?? defaultRunDir(resolved.config);
   if (values['dry-run']) {
     stdout.write(`${JSON.stringify({ runDir: dir, config: resolved.config }, null, 2)}\n`);

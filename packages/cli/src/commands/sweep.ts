@@ -3,6 +3,7 @@ import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { backendName } from '../backend-option.ts';
 import type { CommandRun } from '../commands.ts';
+import { positiveInt } from '../positive-int-option.ts';
 import { writeReport } from '../report/write-report.ts';
 import { describeValues } from '../sweep/axis-label.ts';
 import { cliBin } from '../sweep/cli-bin.ts';
@@ -12,6 +13,7 @@ import { arraySpec, arrayScript, checkDirective, submit, writeArrayScript, type 
 import { activeSubmission } from '../sweep/slurm-queue.ts';
 import { readSweep, writeSweep, type SweepFile } from '../sweep/sweep-file.ts';
 import { sweepReport } from '../sweep/sweep-status.ts';
+import { threadsOption } from '../threads-option.ts';
 import { UsageError } from '../usage-error.ts';
 
 type Values = Record<string, string | boolean | string[] | undefined>;
@@ -23,11 +25,12 @@ export const sweep: CommandRun = async ([configPath], values, { stdout, stderr }
   const executor = (values.executor as string | undefined) ?? 'local';
   if (executor !== 'local' && executor !== 'slurm') throw new UsageError(`--executor ${executor}: expected local or slurm`);
   const jobs = values.jobs === undefined ? undefined : positiveInt('--jobs', values.jobs as string);
+  const threads = threadsOption(values.threads as string | undefined);
   if (executor === 'local') {
     const misplaced = slurmOptions.find((name) => values[name] !== undefined);
     if (misplaced) throw new UsageError(`--${misplaced} applies to --executor slurm`);
   }
-  const resources = executor === 'slurm' ? slurmResources(values, jobs) : null;
+  const resources = executor === 'slurm' ? slurmResources(values, jobs, threads) : null;
   const planned = await planSweep(configPath!, sets(values), (note) => stderr.write(`note: ${note}\n`));
   const dir = (values.out as string | undefined) ?? join('runs', planned.name);
   const previous = prepareSweepDir(dir, planned.name);
@@ -38,7 +41,7 @@ export const sweep: CommandRun = async ([configPath], values, { stdout, stderr }
     refuseWhileQueued(dir, previous);
     const plan = writePlan(dir, planned, previous);
     if (resources) return submitToSlurm(dir, plan, resources, Boolean(values['no-submit']), { stdout, stderr });
-    result = { plan, ...(await runLocally(dir, plan, { jobs: jobs ?? availableParallelism(), bin: cliBin(), stderr })) };
+    result = { plan, ...(await runLocally(dir, plan, { jobs: jobs ?? availableParallelism(), threads, bin: cliBin(), stderr })) };
   } finally {
     lock.release();
   }
@@ -132,9 +135,10 @@ function submitToSlurm(dir: string, plan: SweepFile, resources: SlurmResources, 
   return 0;
 }
 
-function slurmResources(values: Values, jobs: number | undefined): SlurmResources {
+function slurmResources(values: Values, jobs: number | undefined, threads: number | undefined): SlurmResources {
   return {
-    cpus: values.cpus === undefined ? 1 : positiveInt('--cpus', values.cpus as string),
+    cpus: values.cpus === undefined ? (threads ?? 1) : positiveInt('--cpus', values.cpus as string),
+    ...(threads !== undefined ? { threads } : {}),
     ...(values.gpus !== undefined ? { gpus: positiveInt('--gpus', values.gpus as string) } : {}),
     ...(values.partition !== undefined ? { partition: word('--partition', values.partition as string) } : {}),
     ...(values.time !== undefined ? { time: word('--time', values.time as string) } : {}),
@@ -154,9 +158,4 @@ function slurmResources(values: Values, jobs: number | undefined): SlurmResource
 function word(flag: string, text: string): string {
   if (!/^\S+$/.test(text)) throw new UsageError(`${flag} ${JSON.stringify(text)}: expected one word without spaces`);
   return text;
-}
-
-function positiveInt(flag: string, text: string): number {
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`${flag} ${text}: expected a whole number >= 1`);
-  return Number(text);
 }

@@ -5,10 +5,15 @@ import { join } from 'node:path';
 import { describeValues } from './axis-label.ts';
 import { cellState } from './cell-state.ts';
 import { writeSweep, type SweepFile, type SweepFileCell } from './sweep-file.ts';
+import { localWorkerThreads, type WorkerThreads } from './worker-threads.ts';
 
 export interface LocalOptions {
   /** Worker processes: at most this many cells run at once. */
   readonly jobs: number;
+  /** Threads of each worker (`--threads`); default: the cores divided among the workers. */
+  readonly threads?: number;
+  /** The cores divided among the workers; default: this machine's. */
+  readonly cores?: number;
   /** The `ouro` bin each worker runs (`ouro run --sweep DIR --cell K`). */
   readonly bin: string;
   readonly stderr: NodeJS.WritableStream;
@@ -28,9 +33,10 @@ export interface LocalResult {
 
 /**
  * Runs a sweep's cells on this machine, one process per cell (the tensor backend is process-wide),
- * at most `jobs` at once. Finished cells are skipped; the others run `ouro run --sweep DIR --cell K`,
- * which resumes an interrupted cell. Each worker's lines are shown prefixed with its cell and kept in
- * DIR/logs/<id>.log; a failed cell is reported and the others go on; sweep.json follows each cell.
+ * at most `jobs` at once, sharing the cores among them (worker-threads.ts). Finished cells are
+ * skipped; the others run `ouro run --sweep DIR --cell K`, which resumes an interrupted cell. Each
+ * worker's lines are shown prefixed with its cell and kept in DIR/logs/<id>.log; a failed cell is
+ * reported and the others go on; sweep.json follows each cell.
  * The first SIGINT/SIGTERM is passed on to every worker (each stops at its next safe point) and no
  * new cell starts; a second is passed on again (they quit at once).
  */
@@ -47,6 +53,7 @@ export async function runLocally(dir: string, sweep: SweepFile, options: LocalOp
     } else todo.push(cell);
   }
   const workers = Math.max(1, Math.min(options.jobs, todo.length));
+  const threads = localWorkerThreads(options.threads, workers, options.cores);
   stderr.write(`sweep ${sweep.name}: ${total} cells${skipped ? `, ${skipped} already finished (skipped)` : ''}, ${todo.length} to run in ${workers} worker process${workers === 1 ? '' : 'es'} -> ${dir}\n`);
   writeSweep(dir, sweep);
   mkdirSync(join(dir, 'logs'), { recursive: true });
@@ -73,7 +80,7 @@ export async function runLocally(dir: string, sweep: SweepFile, options: LocalOp
       cell.status = 'running';
       writeSweep(dir, sweep);
       const began = Date.now();
-      const { code, lastError } = await runWorker(options.bin, dir, cell, running, (line, shown) => {
+      const { code, lastError } = await runWorker(options.bin, dir, cell, threads, running, (line, shown) => {
         appendFileSync(log, `${line}\n`);
         if (shown) stderr.write(`${label(cell!)} ${line}\n`);
       });
@@ -109,9 +116,17 @@ export async function runLocally(dir: string, sweep: SweepFile, options: LocalOp
  * reaches only the sweep, which passes it on once. Resolves with its exit code and its last
  * `ouro: ...` error line.
  */
-function runWorker(bin: string, dir: string, cell: SweepFileCell, running: Set<ChildProcess>, line: (text: string, shown: boolean) => void): Promise<{ code: number; lastError?: string }> {
+function runWorker(
+  bin: string,
+  dir: string,
+  cell: SweepFileCell,
+  threads: WorkerThreads,
+  running: Set<ChildProcess>,
+  line: (text: string, shown: boolean) => void,
+): Promise<{ code: number; lastError?: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [bin, 'run', '--sweep', dir, '--cell', String(cell.index)], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const args = [bin, 'run', '--sweep', dir, '--cell', String(cell.index), ...threads.args];
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...threads.env } });
     running.add(child);
     let lastError: string | undefined;
     // stderr is the run's progress; stdout only names its history file, kept in the log.

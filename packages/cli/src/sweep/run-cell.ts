@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Streams } from '../commands.ts';
 import { resolveForRun } from '../config-loading.ts';
 import { stopOnSignals } from '../interrupt.ts';
+import { withThreads } from '../threads-option.ts';
 import { cellState } from './cell-state.ts';
 import { recordSlurmTask } from './slurm-queue.ts';
 import { findCell, readSweep, sweepFilePath } from './sweep-file.ts';
@@ -11,8 +12,9 @@ import { findCell, readSweep, sweepFilePath } from './sweep-file.ts';
  * `ouro run --sweep DIR --cell K`: runs one planned cell in DIR/<cell-id>, what every sweep worker
  * and SLURM array task does. A finished cell is left as it is; an interrupted or failed one goes on
  * from its last committed generation (the engine's resume); the sweep's name is the runs' group.
+ * `threads` (the worker's `--threads`) goes over the cell's config; it leaves the cell id as it is.
  */
-export async function runSweepCell(dir: string, key: string, { stdout, stderr }: Streams): Promise<number> {
+export async function runSweepCell(dir: string, key: string, { stdout, stderr }: Streams, threads?: number): Promise<number> {
   const sweep = readSweep(dir);
   const cell = findCell(sweep, key, dir);
   const runDir = join(dir, cell.id);
@@ -23,7 +25,8 @@ export async function runSweepCell(dir: string, key: string, { stdout, stderr }:
     return 0;
   }
   const configPath = join(dir, cell.config);
-  const { resolved, container } = await resolveForRun(readConfigFile(configPath), configPath, dirname(configPath), [], (note) => stderr.write(`note: ${note}\n`));
+  const { resolved: configured, container } = await resolveForRun(readConfigFile(configPath), configPath, dirname(configPath), [], (note) => stderr.write(`note: ${note}\n`));
+  const resolved = withThreads(configured, threads);
   const id = cellId(resolved.config);
   if (id !== cell.id) {
     throw new ConfigError(

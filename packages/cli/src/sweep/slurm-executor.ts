@@ -7,8 +7,10 @@ import type { SweepFile } from './sweep-file.ts';
 export interface SlurmResources {
   readonly partition?: string;
   readonly time?: string;
-  /** --cpus-per-task: one wasm process uses one core. */
+  /** --cpus-per-task: each task computes on that many threads (SLURM_CPUS_PER_TASK). */
   readonly cpus: number;
+  /** `--threads` of the sweep: each task's, over its cell's `threads:`. */
+  readonly threads?: number;
   readonly gpus?: number;
   readonly mem?: string;
   /** Further #SBATCH directives, each `--name=value`. */
@@ -34,7 +36,9 @@ export function arraySpec(indices: readonly number[], parallel?: number): string
  * The `sbatch --array` script of a sweep: task K runs `ouro run --sweep DIR --cell K` with this
  * machine's node and the absolute path of the `ouro` bin (a shared filesystem holds both, as it
  * holds DIR); `exec` makes the worker the task's process, so SLURM's SIGTERM (scancel, the time
- * limit) reaches it and it stops at a safe point, resumable by running the sweep again.
+ * limit) reaches it and it stops at a safe point, resumable by running the sweep again. Each task
+ * computes on SLURM_CPUS_PER_TASK threads (a default its cell's `threads:` replaces), or on the
+ * sweep's `--threads`.
  */
 export function arrayScript(dir: string, sweep: SweepFile, indices: readonly number[], resources: SlurmResources, paths: { node: string; bin: string }): string {
   const out = resolve(dir);
@@ -57,7 +61,8 @@ export function arrayScript(dir: string, sweep: SweepFile, indices: readonly num
 # Task K runs cell K of ${join(out, 'sweep.json')} in ${out}/<cell-id>/ (a finished cell is skipped, an
 # interrupted one resumed). Written by 'ouro sweep --executor slurm'; 'ouro sweep status ${out}' follows it.
 ${directives.map((d) => `#SBATCH ${d}`).join('\n')}
-exec ${shellQuote(paths.node)} ${shellQuote(paths.bin)} run --sweep ${shellQuote(out)} --cell "$SLURM_ARRAY_TASK_ID"
+export OURO_THREADS="\${SLURM_CPUS_PER_TASK:-1}"
+exec ${shellQuote(paths.node)} ${shellQuote(paths.bin)} run --sweep ${shellQuote(out)} --cell "$SLURM_ARRAY_TASK_ID"${resources.threads ? ` --threads ${resources.threads}` : ''}
 `;
 }
 
