@@ -1,45 +1,53 @@
 import * as tf from '@tensorflow/tfjs';
+import { backendSummary, backendThreads, selectBackend, type BackendChoice } from '@ouroboros/nn';
+import { availableParallelism, cpus } from 'node:os';
 import { backendName } from '../backend-option.ts';
 import type { CommandRun } from '../commands.ts';
-import { backendThreads, selectBackend } from '@ouroboros/nn';
-import { availableParallelism, cpus } from 'node:os';
+import { gpuDeviceLines, unloadedBackendLines, whyNotLoaded } from '../doctor/backend-requirements.ts';
+import { kernelSpeeds } from '../doctor/kernel-speeds.ts';
+import { missingNativeLines, nativePathLines } from '../doctor/native-path.ts';
+import { formatReport, keyWidth, type ReportLine } from '../doctor/report-lines.ts';
+import { threadsOption } from '../threads-option.ts';
 
-/** `ouro doctor`: which backend loads, with how many threads, and a one-second matmul figure. */
+/** How long each speed figure is timed. */
+const SECONDS = 1;
+
+/**
+ * `ouro doctor`: which backend loads and why faster ones were passed over, what serves each op
+ * with how many threads, and sgemm and 3x3 convolution speeds (native and wasm side by side).
+ */
 export const doctor: CommandRun = async (_positionals, values, { stdout }) => {
-  const choice = await selectBackend(backendName(values.backend as string | undefined) ?? 'auto');
-  const lines: Array<[string, string]> = [
+  const preferred = backendName(values.backend as string | undefined) ?? 'auto';
+  const threads = threadsOption(values.threads as string | undefined);
+  const machine: ReportLine[] = [
     ['node', process.version],
     ['tfjs', tf.version.tfjs],
-    ['backend', `${choice.name} (tfjs '${choice.tfBackend}')`],
-    ['threads', await backendThreads(choice)],
     ['cpu', `${availableParallelism()} x ${cpus()[0]?.model ?? 'unknown'}`],
   ];
-  for (const skipped of choice.skipped) lines.push([`skipped ${skipped.name}`, skipped.reason]);
-  const { n, gflops } = await matmulGflops(1);
-  lines.push(['matmul', `${gflops.toFixed(1)} GFLOP/s (${n}x${n} float32, 1 s)`]);
-  for (const [key, value] of lines) stdout.write(`${key.padEnd(18)} ${value}\n`);
+  let choice: BackendChoice;
+  try {
+    choice = await selectBackend(preferred, { threads });
+  } catch (error) {
+    const reason = whyNotLoaded(preferred, error);
+    stdout.write(formatReport([...machine, ...unloadedBackendLines(preferred, reason)]));
+    throw new Error(`backend ${preferred} could not be loaded: ${reason}`);
+  }
+  const described = [...machine, ...(await backendLines(choice))];
+  const width = keyWidth(described);
+  stdout.write(formatReport(described, width));
+  // The figures take a few seconds: the lines above are shown meanwhile.
+  stdout.write(formatReport(await kernelSpeeds(choice, SECONDS), width));
   return 0;
 };
 
-/** Repeats an n x n matmul for about `seconds` and reports 2n^3 FLOP per product. */
-async function matmulGflops(seconds: number): Promise<{ n: number; gflops: number }> {
-  const n = 512;
-  const a = tf.randomUniform([n, n], -1, 1, 'float32', 1);
-  const b = tf.randomUniform([n, n], -1, 1, 'float32', 2);
-  try {
-    tf.matMul(a, b).dispose();
-    let reps = 0;
-    const start = performance.now();
-    while (performance.now() - start < seconds * 1000) {
-      const c = tf.matMul(a, b);
-      await c.data();
-      c.dispose();
-      reps++;
-    }
-    const elapsed = (performance.now() - start) / 1000;
-    return { n, gflops: (2 * n ** 3 * reps) / elapsed / 1e9 };
-  } finally {
-    a.dispose();
-    b.dispose();
-  }
+/** The backend, its summary line and threads, what it passed over, and what serves the heavy ops. */
+async function backendLines(choice: BackendChoice): Promise<ReportLine[]> {
+  return [
+    ['backend', `${choice.name} (tfjs '${choice.tfBackend}')`],
+    ['summary', backendSummary(choice)],
+    ['threads', await backendThreads(choice)],
+    ...choice.skipped.map((s): ReportLine => [`skipped ${s.name}`, s.reason]),
+    ...(choice.native ? nativePathLines(choice.native) : missingNativeLines(choice)),
+    ...gpuDeviceLines(choice),
+  ];
 }
