@@ -40,6 +40,7 @@ export { tinyImagesDatasetPlugin } from './tiny-images-dataset.ts';
 export { RecordingTracker } from './recording-tracker.ts';
 export { engineScope, type EngineScopeParts } from './engine-scope.ts';
 export { findPython, runPython } from './python.ts';
+export { maxAbsDiff, randomSymmetric, randomSpd } from '../linalg/test-matrices.ts';
 
 /** The rows of a run folder's history.jsonl. */
 export function readHistory(dir: string): Array<Record<string, number>> {

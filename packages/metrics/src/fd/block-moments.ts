@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GaussianMoments, SampleArray } from '@ouroboros/core';
-import { F64Arena, type F64Matrix } from '../linalg/f64-kernels.ts';
+import { F64Arena, type F64Matrix } from '@ouroboros/nn';
 
-/** How each block's scatter Y^T Y is computed: float64 WebAssembly SIMD (exact), or float32 matMuls on the tensor backend. */
+/** How each block's scatter Y^T Y is computed: in float64 on nn's F64Arena (exact), or float32 matMuls on the tensor backend. */
 export type ScatterPrecision = 'float64' | 'float32';
 
 /**
@@ -11,15 +11,14 @@ export type ScatterPrecision = 'float64' | 'float32';
  * against a float64 two-pass computation); larger blocks keep the products efficient.
  */
 export const MOMENT_BLOCK_ROWS = 512;
-/** Row (float64) or column (float32) panels of Y^T Y: only the blocks on and above the diagonal are computed. */
-const FLOAT64_PANEL = 64;
+/** Column panels of the float32 Y^T Y: only the blocks on and above the diagonal are computed. */
 const FLOAT32_PANELS = 4;
 
 /**
  * Running mean and covariance of feature rows in O(d^2) memory, with the O(n d^2) work in
  * products of blocks of rows: each block is centred on its own mean in float64, its scatter Y^T Y
  * added in float64, and blocks merged with the pairwise update of Chan, Golub & LeVeque (1979).
- * `float64` computes Y^T Y with the float64 gemm_nt kernel (exact to rounding, as np.cov);
+ * `float64` computes Y^T Y with F64Arena.syrkUpper (exact to rounding, as np.cov);
  * `float32` rounds Y to float32 and multiplies on the tensor backend (XNNPACK on wasm), faster for
  * wide features but about 1e-7 relative error per entry.
  */
@@ -29,8 +28,9 @@ export class BlockMomentAccumulator {
   private readonly arena = new F64Arena();
   /** Upper triangle of sum_i (x_i - mean)(x_i - mean)^T. */
   private readonly scatter: F64Matrix;
-  /** The float64 path's Y^T of one block and its merge column (see addBlock64). */
+  /** The float64 path's Y of one block and its merge row (see addBlock64), and the block's mean. */
   private readonly block: F64Matrix;
+  private readonly blockMean: Float64Array;
 
   constructor(
     readonly dim: number,
@@ -40,7 +40,8 @@ export class BlockMomentAccumulator {
     if (!Number.isInteger(dim) || dim <= 0) throw new RangeError(`BlockMomentAccumulator: dim = ${dim}; expected a positive integer`);
     this.runningMean = new Float64Array(dim);
     this.scatter = this.arena.matrix(dim, dim);
-    this.block = this.arena.matrix(dim, blockRows + 1);
+    this.block = this.arena.matrix(blockRows + 1, dim);
+    this.blockMean = new Float64Array(dim);
   }
 
   get count(): number {
@@ -91,33 +92,40 @@ export class BlockMomentAccumulator {
   }
 
   /**
-   * The float64 block: the columns of Y^T (d x rows) are the block's samples centred on its mean,
-   * column `rows` is sqrt(w) delta (delta = block mean - running mean, w = n nb / (n + nb)), so that
-   * one gemm_nt per row panel adds Y^T Y and Chan's merge term w delta delta^T together.
+   * The float64 block: rows 0..rows-1 of Y are the block's samples centred on its mean, row `rows`
+   * is sqrt(w) delta (delta = block mean - running mean, w = n nb / (n + nb)), so that one
+   * syrkUpper adds Y^T Y and Chan's merge term w delta delta^T together.
    */
   private addBlock64(x: ArrayLike<number>, start: number, rows: number): void {
     const d = this.dim;
     const view = this.arena.f64();
-    const yt = this.block.ptr / 8;
+    const y = this.block.ptr / 8;
     const ld = this.block.ld;
-    transposeRows(x, start, rows, d, view, yt, ld);
+    const mean = this.blockMean.fill(0);
+    for (let i = 0; i < rows; i++) {
+      const src = (start + i) * d;
+      const dst = y + i * ld;
+      for (let j = 0; j < d; j++) {
+        const v = x[src + j]!;
+        view[dst + j] = v;
+        mean[j] += v;
+      }
+    }
+    for (let j = 0; j < d; j++) mean[j] /= rows;
+    for (let i = 0; i < rows; i++) {
+      const dst = y + i * ld;
+      for (let j = 0; j < d; j++) view[dst + j] -= mean[j]!;
+    }
     const total = this.n + rows;
     const root = Math.sqrt((this.n * rows) / total);
+    const merge = y + rows * ld;
     for (let j = 0; j < d; j++) {
-      const row = yt + j * ld;
-      let sum = 0;
-      for (let i = 0; i < rows; i++) sum += view[row + i]!;
-      const mean = sum / rows;
-      for (let i = 0; i < rows; i++) view[row + i] -= mean;
-      const delta = mean - this.runningMean[j]!;
-      view[row + rows] = root * delta;
-      view.fill(0, row + rows + 1, row + ld);
+      const delta = mean[j]! - this.runningMean[j]!;
+      view[merge + j] = root * delta;
       this.runningMean[j] += (delta * rows) / total;
     }
     this.n = total;
-    for (let i0 = 0; i0 < d; i0 += FLOAT64_PANEL) {
-      this.arena.gemmNT(this.scatter, i0, i0, this.block, i0, 0, this.block, i0, 0, Math.min(FLOAT64_PANEL, d - i0), d - i0, rows + 1);
-    }
+    this.arena.syrkUpper(this.scatter, this.block, d, rows + 1);
   }
 
   /** scatter += Y^T Y with Y rounded to float32 and multiplied on the tensor backend, column panel by panel. */
@@ -172,16 +180,5 @@ export class BlockMomentAccumulator {
     }
     for (let j = 0; j < d; j++) this.runningMean[j] += (delta[j]! * nb) / total;
     this.n = total;
-  }
-}
-
-/** Rows start.. start + rows - 1 of x (row-major, d columns) as the columns of `view` from `at` (leading dimension ld), 8 rows at a time so that each write fills a cache line. */
-function transposeRows(x: ArrayLike<number>, start: number, rows: number, d: number, view: Float64Array, at: number, ld: number): void {
-  for (let i0 = 0; i0 < rows; i0 += 8) {
-    const i1 = Math.min(i0 + 8, rows);
-    for (let j = 0; j < d; j++) {
-      const dst = at + j * ld;
-      for (let i = i0; i < i1; i++) view[dst + i] = x[(start + i) * d + j]!;
-    }
   }
 }

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { MomentAccumulator, gaussianMoments } from '@ouroboros/core';
+import { MomentAccumulator, Rng, gaussianMoments } from '@ouroboros/core';
 import { findPython, runPython } from '@ouroboros/core/testing';
-import { selectBackend } from '@ouroboros/nn';
+import { nativeLibraries, selectBackend } from '@ouroboros/nn';
 import { BlockMomentAccumulator } from './block-moments.ts';
 import { traceSqrtProduct } from '../linalg/trace-sqrt-product.ts';
 import { frechetDistance, momentsDistance } from './frechet-distance.ts';
@@ -138,5 +138,37 @@ describe('frechetDistance', () => {
     expect(() => frechetDistance(new Float64Array(2), new Float64Array(4), new Float64Array(3), new Float64Array(4), 2)).toThrow(
       'frechetDistance: means of 2 and 3 values; expected 2',
     );
+  });
+});
+
+/** n rows of d correlated float32 features: x_j = s_j z_j + 0.5 x_(j-1) + shift. */
+function correlated(n: number, d: number, seed: number, shift: number): Float32Array {
+  const rng = Rng.from(seed, 'fd-features');
+  const scale = Float64Array.from({ length: d }, () => 0.5 + rng.uniform());
+  const x = new Float32Array(n * d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) x[i * d + j] = scale[j]! * rng.normal() + (j > 0 ? 0.5 * (x[i * d + j - 1]! - shift) : 0) + shift;
+  return x;
+}
+
+const noBlas = nativeLibraries().blas ? null : `no CBLAS (${nativeLibraries().missing.blas})`;
+if (noBlas) console.log(`fd on the native backend skipped: ${noBlas}`);
+
+describe.skipIf(noBlas !== null)('frechetDistance of float64 block moments on the native backend (cblas_dgemm) and on wasm', () => {
+  const fdOn = async (backend: 'native' | 'wasm', a: Float32Array, b: Float32Array, d: number) => {
+    await selectBackend(backend);
+    const moments = (x: Float32Array) => new BlockMomentAccumulator(d, 'float64', 256).add(x).moments(1);
+    return momentsDistance(moments(a), moments(b));
+  };
+
+  it.each([
+    ['full rank', 1100, 900, 150],
+    ['rank deficient', 60, 90, 130],
+  ] as const)('%s (%i and %i samples of %i features): equal to 1e-9 relative', async (_, na, nb, d) => {
+    const a = correlated(na, d, 1, 3);
+    const b = correlated(nb, d, 2, 3.2);
+    const wasm = await fdOn('wasm', a, b, d);
+    const native = await fdOn('native', a, b, d);
+    await selectBackend('wasm');
+    expect(relativeError(native, wasm)).toBeLessThan(1e-9);
   });
 });

@@ -1,4 +1,4 @@
-import { F64Arena } from '../linalg/f64-kernels.ts';
+import { F64Arena } from '@ouroboros/nn';
 import { pointSet, type PointSet } from './point-set.ts';
 import { projectionBasis, type ProjectionBasis } from './projection-basis.ts';
 

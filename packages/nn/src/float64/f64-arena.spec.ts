@@ -48,17 +48,30 @@ async function gemm(on: 'native' | 'wasm', { arena, a, b, c, before }: GemmCase,
   return arena.read(c);
 }
 
-/** A random n x k matrix A (its column k and beyond zero, as the wasm kernel needs) and C n x n. */
-function syrkCase(n: number, k: number) {
+/** A random k x n matrix A and C n x n. */
+function syrkCase(n: number, k: number, arena = new F64Arena()) {
   const rng = Rng.from(n, k, 'syrk');
-  const arena = new F64Arena();
-  const a = arena.load(rng.normals(n * k), n, k);
+  const a = arena.load(rng.normals(k * n), k, n);
   const c = arena.load(rng.normals(n * n), n, n);
   return { arena, a, c, before: arena.read(c) };
 }
 
 /** The n x n values with those below the diagonal set to 0. */
 const upper = (values: Float64Array, n: number) => values.map((v, t) => (t % n >= Math.floor(t / n) ? v : 0));
+
+/** C + A^T A by the triple loop, upper triangle. */
+function scatterOf({ arena, a, before }: ReturnType<typeof syrkCase>, n: number, k: number): Float64Array {
+  const av = arena.read(a);
+  const expected = before.slice();
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      let s = 0;
+      for (let t = 0; t < k; t++) s += av[t * n + i]! * av[t * n + j]!;
+      expected[i * n + j] += s;
+    }
+  }
+  return upper(expected, n);
+}
 
 async function syrk(on: 'native' | 'wasm', { arena, a, c, before }: ReturnType<typeof syrkCase>, n: number, k: number): Promise<Float64Array> {
   await selectBackend(on);
@@ -78,18 +91,17 @@ describe('F64Arena.syrkUpper on the wasm kernels', () => {
     [7, 3],
     [70, 33],
     [131, 513],
-  ])('C upper += A A^T equals the triple loop for A %i x %i', async (n, k) => {
+  ])('C upper += A^T A equals the triple loop for A %i columns x %i rows', async (n, k) => {
     const setup = syrkCase(n, k);
-    const av = setup.arena.read(setup.a);
-    const expected = setup.before.slice();
-    for (let i = 0; i < n; i++) {
-      for (let j = i; j < n; j++) {
-        let s = 0;
-        for (let t = 0; t < k; t++) s += av[i * k + t]! * av[j * k + t]!;
-        expected[i * n + j] += s;
-      }
+    expect(relativeError(await syrk('wasm', setup, n, k), scatterOf(setup, n, k))).toBeLessThan(1e-13);
+  });
+
+  it('reuses its transposed copy for the same width, also for fewer rows (stale columns cleared), and replaces it for more rows or another width', async () => {
+    const arena = new F64Arena();
+    for (const [n, k] of [[40, 65], [40, 65], [40, 23], [40, 64], [40, 99], [17, 99]] as const) {
+      const setup = syrkCase(n, k, arena);
+      expect(relativeError(await syrk('wasm', setup, n, k), scatterOf(setup, n, k)), `${n} x ${k}`).toBeLessThan(1e-13);
     }
-    expect(relativeError(await syrk('wasm', setup, n, k), upper(expected, n))).toBeLessThan(1e-13);
   });
 });
 
@@ -133,7 +145,7 @@ describe.skipIf(syrkSkip !== null)('F64Arena.syrkUpper on the native backend: cb
     [70, 33],
     [131, 513],
     [300, 65],
-  ])('equals the wasm kernels on the upper triangle to 1e-12 relative for A %i x %i', async (n, k) => {
+  ])('equals the wasm kernels on the upper triangle to 1e-12 relative for A %i columns x %i rows', async (n, k) => {
     const setup = syrkCase(n, k);
     const wasm = await syrk('wasm', setup, n, k);
     expect(relativeError(await syrk('native', setup, n, k), wasm)).toBeLessThan(1e-12);

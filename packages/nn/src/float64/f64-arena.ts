@@ -1,10 +1,11 @@
-import type { Cblas } from '../backend/native/cblas.ts';
 import { hasRelaxedSimd } from './f64-kernels.ts';
 import { elementAt, type F64Matrix } from './f64-matrix.ts';
 import { float64Blas, float64Routines } from './native-f64.ts';
 import { WasmF64 } from './wasm-f64.ts';
 
 const roundUp = (n: number, m: number) => Math.ceil(n / m) * m;
+/** Tile side of transposeInto: a 32 x 32 tile of both matrices stays in L1. */
+const TRANSPOSE_TILE = 32;
 
 /** The wasm kernels of each arena, for the wasm fallbacks of this folder (not part of the package's API). */
 const wasmOfArena = new WeakMap<F64Arena, WasmF64>();
@@ -20,6 +21,8 @@ const wasmOfArena = new WeakMap<F64Arena, WasmF64>();
 export class F64Arena {
   private readonly wasm: WasmF64;
   private top = 16;
+  /** The wasm syrkUpper's transposed operand, kept for the next call of the same shape. */
+  private transposed: F64Matrix | null = null;
 
   /** `fusedMultiplyAdd`: the wasm kernels with f64x2.relaxed_madd (the default where the engine has relaxed SIMD: gemm_nt about 1.5x faster) or with mul and add. */
   constructor({ fusedMultiplyAdd = hasRelaxedSimd() }: { readonly fusedMultiplyAdd?: boolean } = {}) {
@@ -76,20 +79,51 @@ export class F64Arena {
    */
   gemmNT(c: F64Matrix, ci: number, cj: number, a: F64Matrix, ai: number, ak: number, b: F64Matrix, bi: number, bk: number, m: number, n: number, k: number, alpha = 1): void {
     if (m <= 0 || n <= 0 || k <= 0) return;
-    const blas: Cblas | null = float64Blas();
+    const blas = float64Blas();
     if (blas) blas.dgemm(false, true, m, n, k, alpha, this.viewAt(a, ai, ak), a.ld, this.viewAt(b, bi, bk), b.ld, 1, this.viewAt(c, ci, cj), c.ld);
     else this.wasm.gemmNT(c, ci, cj, a, ai, ak, b, bi, bk, m, n, k, alpha);
   }
 
   /**
-   * The upper triangle of C[:n, :n] += A[:n, :k] A[:n, :k]^T (a scatter): cblas_dsyrk, or wasm
-   * gemm_nt panels. Below the diagonal C is left undefined; the wasm kernel rounds as gemmNT's.
+   * The upper triangle of C[:n, :n] += A[:k, :n]^T A[:k, :n], the scatter of A's k rows:
+   * cblas_dsyrk (Upper, Trans), or the wasm kernels on a transposed copy of A kept by the arena.
+   * Below the diagonal C is left undefined.
    */
   syrkUpper(c: F64Matrix, a: F64Matrix, n: number, k: number): void {
     if (n <= 0 || k <= 0) return;
     const syrk = float64Routines()?.syrkUpper;
     if (syrk) syrk(n, k, this.viewAt(a, 0, 0), a.ld, this.viewAt(c, 0, 0), c.ld);
-    else this.wasm.syrkUpper(c, a, n, k);
+    else this.wasm.syrkUpper(c, this.transposedCopy(a, k, n), n, k);
+  }
+
+  /** to[j][i] = from[i][j] for i < rows, j < cols, tile by tile (a plain loop's strided writes each miss the cache). */
+  transposeInto(from: F64Matrix, to: F64Matrix, rows: number, cols: number): void {
+    const view = this.f64();
+    for (let i0 = 0; i0 < rows; i0 += TRANSPOSE_TILE) {
+      for (let j0 = 0; j0 < cols; j0 += TRANSPOSE_TILE) {
+        const i1 = Math.min(i0 + TRANSPOSE_TILE, rows);
+        const j1 = Math.min(j0 + TRANSPOSE_TILE, cols);
+        for (let i = i0; i < i1; i++) {
+          const src = elementAt(from, i, 0);
+          for (let j = j0; j < j1; j++) view[elementAt(to, j, i)] = view[src + j]!;
+        }
+      }
+    }
+  }
+
+  /** A[:rows, :cols]^T in a scratch matrix kept while its shape fits, zero beyond column `rows` as the wasm kernels need. */
+  private transposedCopy(a: F64Matrix, rows: number, cols: number): F64Matrix {
+    const kept = this.transposed;
+    let t: F64Matrix;
+    if (kept && kept.rows === cols && kept.cols >= rows) {
+      t = { ...kept, cols: rows };
+      const view = this.f64();
+      for (let j = 0; j < cols; j++) view.fill(0, elementAt(t, j, rows), elementAt(t, j, 0) + t.ld);
+    } else {
+      t = this.transposed = this.matrix(cols, rows);
+    }
+    this.transposeInto(a, t, rows, cols);
+    return t;
   }
 }
 

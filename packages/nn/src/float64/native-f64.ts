@@ -3,10 +3,10 @@ import { koffiModule } from '../backend/native/koffi-module.ts';
 import { openLibrary, type OpenedLibrary } from '../backend/native/shared-library.ts';
 import { currentBackend } from '../backend/select-backend.ts';
 
-// CBLAS enums (cblas.h): CblasRowMajor, CblasUpper, CblasNoTrans
+// CBLAS enums (cblas.h): CblasRowMajor, CblasUpper, CblasTrans
 const ROW_MAJOR = 101;
 const UPPER = 121;
-const NO_TRANS = 111;
+const TRANS = 112;
 
 /**
  * The CBLAS that serves the float64 products: the native backend's while it is the active
@@ -30,7 +30,7 @@ export interface NativePivots {
  * one to it. LP64 only: 32-bit integers, as Debian's, Homebrew's and MKL's default builds.
  */
 export interface Float64Routines {
-  /** The upper triangle of C (n x n) += A A^T for A n x k: cblas_dsyrk(RowMajor, Upper, NoTrans, beta 1). */
+  /** The upper triangle of C (n x n) += A^T A for A k x n: cblas_dsyrk(RowMajor, Upper, Trans, beta 1). */
   readonly syrkUpper: ((n: number, k: number, a: Float64Array, lda: number, c: Float64Array, ldc: number) => void) | null;
   /**
    * dpstrf: S[order][order] = L L^T with complete pivoting, stopping once the largest remaining
@@ -64,7 +64,7 @@ function bind(opened: OpenedLibrary): Float64Routines {
     ? (lib.func('void dsyev_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w, double *work, const int *lwork, int *info, size_t jobzLength, size_t uploLength)') as Dsyev)
     : null;
   return {
-    syrkUpper: dsyrk && ((n, k, a, lda, c, ldc) => dsyrk(ROW_MAJOR, UPPER, NO_TRANS, n, k, 1, a, lda, 1, c, ldc)),
+    syrkUpper: dsyrk && ((n, k, a, lda, c, ldc) => dsyrk(ROW_MAJOR, UPPER, TRANS, n, k, 1, a, lda, 1, c, ldc)),
     pivotedCholeskyLower:
       dpstrf &&
       ((n, s, lds, tolerance) => {

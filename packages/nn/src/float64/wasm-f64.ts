@@ -37,9 +37,9 @@ export class WasmF64 {
     }
   }
 
-  // upper triangle of C[:n, :n] += A[:n, :k] A[:n, :k]^T, panel by panel (also writes below the diagonal inside each panel)
-  syrkUpper(c: F64Matrix, a: F64Matrix, n: number, k: number): void {
-    for (let i0 = 0; i0 < n; i0 += SYRK_PANEL) this.gemmNT(c, i0, i0, a, i0, 0, a, i0, 0, Math.min(SYRK_PANEL, n - i0), n - i0, k, 1);
+  // upper triangle of C[:n, :n] += At[:n, :k] At[:n, :k]^T (At: the scatter's operand transposed), panel by panel (also writes below the diagonal inside each panel)
+  syrkUpper(c: F64Matrix, at: F64Matrix, n: number, k: number): void {
+    for (let i0 = 0; i0 < n; i0 += SYRK_PANEL) this.gemmNT(c, i0, i0, at, i0, 0, at, i0, 0, Math.min(SYRK_PANEL, n - i0), n - i0, k, 1);
   }
 
   /**
