@@ -1,22 +1,30 @@
 /**
  * fd on two 10,000 x 2048 feature sets against fd_2048.py (pytorch-fid's formula with numpy and
- * scipy), one thread each, alternating, on the same features (the twin's, rounded to float32 as
- * ouroboros stores features). Ours: each set's moments (fd's default float64 path, and the
- * float32-blocks option; core's MomentAccumulator, which the engine uses once per run for the
- * reference set, for comparison), then frechetDistance.
- * Run by hand: `npx tsx bench/fd-2048.bench.ts > bench/results/fd-2048.md` (about 10 minutes on 2 idle cores).
+ * scipy) on the same features (the twin's, rounded to float32 as ouroboros stores features), at each
+ * thread count: per round, alternating, ours on the native backend with that many library threads,
+ * the twin with OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = threads and the OPENBLAS_CORETYPE ouroboros
+ * loaded OpenBLAS with, then ours on backend wasm (one thread whatever the count). Ours: each set's
+ * moments (fd's default float64 path), then frechetDistance.
+ * Run by hand: `npx tsx bench/fd-2048.bench.ts [--rounds 3] [--threads 1,2] > bench/results/fd-2048.md`
+ * (about a minute a thread count at 3 rounds on 2 idle cores).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { gaussianMoments, MomentAccumulator, type GaussianMoments } from '@ouroboros/core';
 import { BlockMomentAccumulator, frechetDistance } from '@ouroboros/metrics';
-import { selectBackend } from '@ouroboros/nn';
-import { loadNow, machineLines, median, readFloat32, runTwin } from './twins/bench-support.ts';
+import { selectBackend, setBackendThreads } from '@ouroboros/nn';
+import { alternate, loadNow, machineLines, median, openBlasSetup, readFloat32, roundsAndThreads, runTwin } from './twins/bench-support.ts';
 
-const repeats = Number(process.env.REPEATS ?? 2);
+interface Timing {
+  seconds: number;
+  moments: number;
+  distance: number;
+  fd: number;
+}
+
 const D = 2048;
-await selectBackend('wasm');
+const { rounds, threads } = roundsAndThreads();
+const openBlas = openBlasSetup();
 const dir = mkdtempSync(join(os.tmpdir(), 'fd-bench-'));
 const base = join(dir, 'features');
 runTwin('fd-2048-twin.py', ['features', base]);
@@ -24,55 +32,47 @@ const a = readFloat32(`${base}.a.f32`);
 const b = readFloat32(`${base}.b.f32`);
 const loadAtStart = loadNow();
 
-const float64 = (x: Float32Array) => new BlockMomentAccumulator(D, 'float64').add(x).moments(1);
-const float32Blocks = (x: Float32Array) => new BlockMomentAccumulator(D, 'float32').add(x).moments(1);
-const core = (x: Float32Array) => gaussianMoments(new MomentAccumulator(D).add(x), 1);
-
-function ours(moments: (x: Float32Array) => GaussianMoments) {
+async function ours(backend: 'native' | 'wasm', threadCount: number): Promise<Timing> {
+  await selectBackend(backend);
+  setBackendThreads(threadCount);
   const t0 = performance.now();
-  const ma = moments(a);
-  const mb = moments(b);
+  const ma = new BlockMomentAccumulator(D, 'float64').add(a).moments(1);
+  const mb = new BlockMomentAccumulator(D, 'float64').add(b).moments(1);
   const t1 = performance.now();
   const fd = frechetDistance(ma.mean, ma.covariance, mb.mean, mb.covariance, D);
   const t2 = performance.now();
-  return { seconds: (t2 - t0) / 1000, cov: (t1 - t0) / 1000, distance: (t2 - t1) / 1000, fd };
+  return { seconds: (t2 - t0) / 1000, moments: (t1 - t0) / 1000, distance: (t2 - t1) / 1000, fd };
 }
 
-const rows: Record<string, Array<{ seconds: number; cov: number; distance: number; fd: number }>> = { float64: [], blocks: [], core: [], scipy: [] };
-for (let r = 0; r < repeats; r++) {
-  process.stderr.write(`repeat ${r + 1}/${repeats}: ours (float64)...\n`);
-  rows.float64!.push(ours(float64));
-  process.stderr.write('  scipy...\n');
-  const twin = runTwin<{ seconds: number; cov_s: number; distance_s: number; fd: number }>('fd-2048-twin.py', ['time', base]);
-  rows.scipy!.push({ seconds: twin.seconds, cov: twin.cov_s, distance: twin.distance_s, fd: twin.fd });
-  process.stderr.write('  ours (float32 blocks)...\n');
-  rows.blocks!.push(ours(float32Blocks));
-  if (r === 0) {
-    process.stderr.write('  ours (core MomentAccumulator, once)...\n');
-    rows.core!.push(ours(core));
-  }
+let twinCore: string | undefined;
+function twin(threadCount: number): Timing {
+  const out = runTwin<{ seconds: number; cov_s: number; distance_s: number; fd: number; blas_core?: string }>('fd-2048-twin.py', ['time', base], { threads: threadCount, ...(openBlas.coretype ? { coretype: openBlas.coretype } : {}) });
+  twinCore = out.blas_core;
+  return { seconds: out.seconds, moments: out.cov_s, distance: out.distance_s, fd: out.fd };
+}
+
+const byThreads = new Map<number, Record<string, Timing[]>>();
+for (const t of threads) {
+  byThreads.set(t, await alternate(rounds, { native: () => ours('native', t), scipy: () => twin(t), wasm: () => ours('wasm', t) }, `${t} thread(s), `));
 }
 rmSync(dir, { recursive: true, force: true });
 
-const scipy = median(rows.scipy!.map((x) => x.seconds));
-const reference = rows.scipy![0]!.fd;
-console.log('# fd on 10,000 x 2048 features: ouroboros against pytorch-fid\'s formula (numpy + scipy)\n');
-for (const line of machineLines()) console.log(line);
-console.log(`- 1-min load average ${loadAtStart} at start, ${loadNow()} at the end (2 cores)`);
-console.log(`- ${repeats} alternating repeats; medians. Features: fd_2048.py's make_features, rounded to float32 (both sides read the same values)`);
-console.log('- ratio = scipy seconds / ours: above 1 means ouroboros is faster\n');
-console.log('| path | moments s | distance s | total s | ratio | FD | relative difference from scipy |');
-console.log('|---|---|---|---|---|---|---|');
-for (const [name, label] of [
-  ['scipy', 'numpy np.cov + scipy.linalg.sqrtm (twin)'],
-  ['float64', "ours, fd's default: float64 wasm moments"],
-  ['blocks', "ours, fd covariance: 'float32-blocks'"],
-  ['core', "ours with core's MomentAccumulator (the engine's reference moments, once per run; 1 run)"],
-] as const) {
-  const list = rows[name]!;
-  const total = median(list.map((x) => x.seconds));
-  const fd = list[0]!.fd;
+const med = (list: Timing[], part: keyof Timing) => median(list.map((x) => x[part]));
+const parts = (list: Timing[]) => `${med(list, 'seconds').toFixed(2)} (${med(list, 'moments').toFixed(2)} + ${med(list, 'distance').toFixed(2)})`;
+const relative = (x: number, y: number) => (Math.abs(x - y) / Math.abs(y)).toExponential(1);
+
+console.log("# fd on 10,000 x 2048 features: ouroboros against pytorch-fid's formula (numpy + scipy)\n");
+for (const line of machineLines('backend native (CBLAS dgemm/dsyrk, LAPACK dpstrf/dsyev through nn\'s F64Arena) at the thread count of each row, and backend wasm (1 thread)', 'OMP_NUM_THREADS = OPENBLAS_NUM_THREADS = the row\'s thread count')) console.log(line);
+console.log(openBlas.line(twinCore));
+console.log(`- 1-min load average ${loadAtStart} at start, ${loadNow()} at the end (${os.availableParallelism()} cores)`);
+console.log(`- ${rounds} round(s) per thread count, each: ours native, twin, ours wasm; medians. Features: fd_2048.py's make_features, rounded to float32 (both sides read the same values)`);
+console.log('- seconds as total (moments + distance); ratio = twin seconds / ours: above 1 means ouroboros is faster\n');
+console.log('| threads | numpy np.cov + scipy.linalg.sqrtm (twin) s | ours, native s | ours, wasm s | ratio native | ratio wasm | FD native, relative difference from scipy | FD wasm, relative difference |');
+console.log('|---|---|---|---|---|---|---|---|');
+for (const [t, runs] of byThreads) {
+  const [scipy, native, wasm] = [runs.scipy!, runs.native!, runs.wasm!];
+  const reference = scipy[0]!.fd;
   console.log(
-    `| ${label} | ${median(list.map((x) => x.cov)).toFixed(2)} | ${median(list.map((x) => x.distance)).toFixed(2)} | ${total.toFixed(2)} | ${(scipy / total).toFixed(2)} | ${fd.toFixed(6)} | ${name === 'scipy' ? '-' : (Math.abs(fd - reference) / reference).toExponential(1)} |`,
+    `| ${t} | ${parts(scipy)} | ${parts(native)} | ${parts(wasm)} | ${(med(scipy, 'seconds') / med(native, 'seconds')).toFixed(2)} | ${(med(scipy, 'seconds') / med(wasm, 'seconds')).toFixed(2)} | ${native[0]!.fd.toFixed(6)}, ${relative(native[0]!.fd, reference)} | ${relative(wasm[0]!.fd, reference)} |`,
   );
 }

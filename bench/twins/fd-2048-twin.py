@@ -5,6 +5,7 @@ import json, os, sys, time
 sys.path.insert(0, os.environ.get('BENCH_REF', os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'shared', 'bench-ref')))
 import numpy as np
 import fd_2048
+from blas_info import openblas_info
 
 mode, path = sys.argv[1], sys.argv[2]
 if mode == 'features':
@@ -19,4 +20,4 @@ else:
     parts = []
     t0 = time.perf_counter()
     fd = fd_2048.fd_from_features(x1, x2, parts)
-    print(json.dumps({'seconds': time.perf_counter() - t0, 'cov_s': parts[0][0], 'distance_s': parts[0][1], 'fd': float(fd)}))
+    print(json.dumps({'seconds': time.perf_counter() - t0, 'cov_s': parts[0][0], 'distance_s': parts[0][1], 'fd': float(fd), **openblas_info()}))

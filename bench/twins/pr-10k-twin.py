@@ -4,6 +4,7 @@ import json, os, sys, time
 sys.path.insert(0, os.environ.get('BENCH_REF', os.path.join(os.path.dirname(__file__), '..', '..', '..', '..', 'shared', 'bench-ref')))
 import numpy as np
 import pr_10k
+from blas_info import openblas_info
 
 mode, path = sys.argv[1], sys.argv[2]
 if mode == 'features':
@@ -16,4 +17,4 @@ else:
     fake = np.fromfile(path + '.fake.f32', np.float32).reshape(-1, pr_10k.D)
     t0 = time.perf_counter()
     p, r = pr_10k.precision_recall(real, fake)
-    print(json.dumps({'seconds': time.perf_counter() - t0, 'precision': p, 'recall': r}))
+    print(json.dumps({'seconds': time.perf_counter() - t0, 'precision': p, 'recall': r, **openblas_info()}))
