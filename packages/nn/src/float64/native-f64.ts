@@ -1,5 +1,6 @@
 import type { Cblas } from '../backend/native/cblas.ts';
-import { koffiModule } from '../backend/native/koffi-module.ts';
+import { koffiModule, type KoffiModule } from '../backend/native/koffi-module.ts';
+import { guarded } from '../backend/native/signal-mask.ts';
 import { openLibrary, type OpenedLibrary } from '../backend/native/shared-library.ts';
 import { currentBackend } from '../backend/select-backend.ts';
 
@@ -51,17 +52,18 @@ function checkInfo(routine: string, info: number): void {
   if (info < 0) throw new Error(`${routine}: argument ${-info} rejected`);
 }
 
-function bind(opened: OpenedLibrary): Float64Routines {
+function bind(opened: OpenedLibrary, koffi: KoffiModule): Float64Routines {
   const { lib, has } = opened;
+  const func = <F extends (...args: never[]) => unknown>(signature: string) => guarded(koffi, lib.func(signature) as unknown as F);
   const dsyrk = has('cblas_dsyrk')
-    ? (lib.func('void cblas_dsyrk(int order, int uplo, int trans, int n, int k, double alpha, const double *a, int lda, double beta, double *c, int ldc)') as Dsyrk)
+    ? func<Dsyrk>('void cblas_dsyrk(int order, int uplo, int trans, int n, int k, double alpha, const double *a, int lda, double beta, double *c, int ldc)')
     : null;
   // Fortran symbols, with gfortran's hidden lengths of the character arguments last (ignored by MKL's and Accelerate's C ABI).
   const dpstrf = has('dpstrf_')
-    ? (lib.func('void dpstrf_(const char *uplo, const int *n, double *a, const int *lda, int *piv, int *rank, const double *tol, double *work, int *info, size_t uploLength)') as Dpstrf)
+    ? func<Dpstrf>('void dpstrf_(const char *uplo, const int *n, double *a, const int *lda, int *piv, int *rank, const double *tol, double *work, int *info, size_t uploLength)')
     : null;
   const dsyev = has('dsyev_')
-    ? (lib.func('void dsyev_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w, double *work, const int *lwork, int *info, size_t jobzLength, size_t uploLength)') as Dsyev)
+    ? func<Dsyev>('void dsyev_(const char *jobz, const char *uplo, const int *n, double *a, const int *lda, double *w, double *work, const int *lwork, int *info, size_t jobzLength, size_t uploLength)')
     : null;
   return {
     syrkUpper: dsyrk && ((n, k, a, lda, c, ldc) => dsyrk(ROW_MAJOR, UPPER, TRANS, n, k, 1, a, lda, 1, c, ldc)),
@@ -101,7 +103,7 @@ export function routinesOf(blas: Cblas): Float64Routines {
   if (!routines) {
     const loaded = koffiModule();
     if ('reason' in loaded) throw new Error(loaded.reason);
-    routines = bind(openLibrary(loaded.koffi, blas.path));
+    routines = bind(openLibrary(loaded.koffi, blas.path), loaded.koffi);
     bound.set(blas, routines);
   }
   return routines;

@@ -1,5 +1,6 @@
 import type { KoffiModule } from './koffi-module.ts';
 import { openLibrary, type OpenedLibrary } from './shared-library.ts';
+import { guarded } from './signal-mask.ts';
 
 // CBLAS enums (cblas.h): CblasRowMajor, CblasNoTrans, CblasTrans
 const ROW_MAJOR = 101;
@@ -64,14 +65,14 @@ export class Cblas {
   private readonly vendor: Vendor;
   private threadCount: number | null = null;
 
-  private constructor(readonly path: string, opened: OpenedLibrary) {
+  private constructor(readonly path: string, opened: OpenedLibrary, koffi: KoffiModule) {
     const { lib } = opened;
-    this.sgemmFn = lib.func(
+    this.sgemmFn = guarded(koffi, lib.func(
       'void cblas_sgemm(int order, int ta, int tb, int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc)',
-    ) as Gemm<Float32Array>;
-    this.dgemmFn = lib.func(
+    ) as Gemm<Float32Array>);
+    this.dgemmFn = guarded(koffi, lib.func(
       'void cblas_dgemm(int order, int ta, int tb, int m, int n, int k, double alpha, const double *a, int lda, const double *b, int ldb, double beta, double *c, int ldc)',
-    ) as Gemm<Float64Array>;
+    ) as Gemm<Float64Array>);
     this.vendor = vendorOf(opened);
   }
 
@@ -79,7 +80,7 @@ export class Cblas {
   static open(koffi: KoffiModule, path: string): Cblas {
     const opened = openLibrary(koffi, path);
     if (!opened.has('cblas_sgemm') || !opened.has('cblas_dgemm')) throw new Error(`${path}: exports no cblas_sgemm/cblas_dgemm`);
-    return new Cblas(path, opened);
+    return new Cblas(path, opened, koffi);
   }
 
   get name(): string {

@@ -3,6 +3,7 @@ import { cpuFlags, openBlasCoretypeFor } from './cpu-features.ts';
 import { firstLine, koffiModule, type KoffiModule } from './koffi-module.ts';
 import { CBLAS, ONEDNN, searchOrder, type LibraryKind } from './library-search.ts';
 import { OneDnn } from './onednn/onednn.ts';
+import { signalsBlocked } from './signal-mask.ts';
 
 /** How OpenBLAS's kernel family was set: by the user's OPENBLAS_CORETYPE, or by ouroboros from the CPU flags. */
 export interface CoretypeChoice {
@@ -59,8 +60,11 @@ export function findNativeLibraries(env: NodeJS.ProcessEnv = process.env): Nativ
   const loaded = koffiModule();
   if ('reason' in loaded) return { blas: null, dnnl: null, missing: { blas: loaded.reason, dnnl: loaded.reason } };
   const koffi: KoffiModule = loaded.koffi;
-  const { result: blas, coretype } = withCoretype(env, () => openFirst(CBLAS, env, (path) => Cblas.open(koffi, path)));
-  const dnnl = openFirst(ONEDNN, env, (path) => OneDnn.open(koffi, path));
+  // threads a library starts when loaded (OpenBLAS's) keep the blocked mask: see signal-mask.ts
+  const { blas, coretype, dnnl } = signalsBlocked(koffi)(() => {
+    const found = withCoretype(env, () => openFirst(CBLAS, env, (path) => Cblas.open(koffi, path)));
+    return { blas: found.result, coretype: found.coretype, dnnl: openFirst(ONEDNN, env, (path) => OneDnn.open(koffi, path)) };
+  });
   const missing: NativeLibraries['missing'] = {};
   if (blas.why) missing.blas = blas.why;
   if (dnnl.why) missing.dnnl = dnnl.why;

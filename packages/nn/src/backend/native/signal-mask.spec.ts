@@ -1,0 +1,23 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { nativeSkipReason } from './native-spec-helpers.ts';
+
+const storm = join(import.meta.dirname, 'spec-fixtures', 'signal-storm.ts');
+
+describe.skipIf(nativeSkipReason !== null)('native kernels under signals', () => {
+  // oneDNN's JIT kernels corrupt the C heap when a signal lands inside them ("corrupted size vs.
+  // prev_size", every run here before the mask); a sampling profiler sends thousands
+  it.each([1, 2])('survive a profiler sampling every 100 µs at %i thread(s)', (threads) => {
+    const profiles = mkdtempSync(join(tmpdir(), 'ouro-cpu-prof-'));
+    const result = spawnSync(process.execPath, ['--import', 'tsx', '--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', profiles, storm, String(threads)], {
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(`${result.stderr}`.trim().split('\n').slice(-3).join('\n')).not.toMatch(/corrupt|double free|invalid pointer/);
+    expect(result.status).toBe(0);
+    expect(result.stdout).toContain('survived');
+  });
+});
