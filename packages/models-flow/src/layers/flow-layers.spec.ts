@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@ouroboros/core';
-import { selectBackend } from '@ouroboros/nn';
+import { Mlp, selectBackend } from '@ouroboros/nn';
 import { CouplingConvNet } from '../glow/coupling-conv-net.ts';
 import { logAbsDet } from '../linalg/lu.ts';
 import { jacobianLogDets, maxAbsError, perturb } from '../spec-helpers.ts';
@@ -9,7 +9,6 @@ import { ActNorm } from './actnorm.ts';
 import { AffineCoupling } from './affine-coupling.ts';
 import type { FlowLayer } from './flow-layer.ts';
 import { FlowSequence } from './flow-sequence.ts';
-import { FusedMlp } from './fused-mlp.ts';
 import { InvertibleConv1x1 } from './invertible-conv1x1.ts';
 import { Squeeze } from './squeeze.ts';
 
@@ -26,7 +25,7 @@ const cases: Array<[string, () => FlowLayer, number[]]> = [
   ['actnorm (vectors)', () => new ActNorm(5), [5]],
   ['invertible 1x1 conv', () => new InvertibleConv1x1(4, Rng.from(1)), [2, 2, 4]],
   ['affine coupling, conv net, first half kept', () => new AffineCoupling(4, 2, 'first', new CouplingConvNet(2, 8, 4, Rng.from(2))), [2, 2, 4]],
-  ['affine coupling, MLP, odd D, second part kept', () => new AffineCoupling(5, 3, 'second', new FusedMlp([2, 16, 16, 6], Rng.from(3), { zeroInitLast: true })), [5]],
+  ['affine coupling, MLP, odd D, second part kept', () => new AffineCoupling(5, 3, 'second', new Mlp([2, 16, 16, 6], Rng.from(3), { zeroInitLast: true })), [5]],
   ['a Glow step (actnorm, 1x1 conv, coupling) after a squeeze', () => new FlowSequence([new Squeeze(), new ActNorm(4), new InvertibleConv1x1(4, Rng.from(4)), new AffineCoupling(4, 2, 'first', new CouplingConvNet(2, 8, 4, Rng.from(5)))]), [4, 4, 1]],
 ];
 

@@ -1,12 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@ouroboros/core';
-import { Module, type ActivationName } from '@ouroboros/nn';
+import { Mlp, Module, type ActivationName } from '@ouroboros/nn';
 import type { DensityFlow } from '../density-flow.ts';
 import { standardNormalLogDensity } from '../gaussian-log-density.ts';
 import { ActNorm } from '../layers/actnorm.ts';
 import { AffineCoupling } from '../layers/affine-coupling.ts';
 import { FlowSequence } from '../layers/flow-sequence.ts';
-import { FusedMlp } from '../layers/fused-mlp.ts';
 import type { FlowLayer } from '../layers/flow-layer.ts';
 import { normalNoise } from '../normal-noise.ts';
 
@@ -45,7 +44,7 @@ export class RealNvpFlow extends Module implements DensityFlow {
       const kept = k % 2 === 0 ? 'first' : 'second';
       const keptSize = kept === 'first' ? split : dims - split;
       const sizes = [keptSize, ...new Array<number>(depth).fill(hidden), 2 * (dims - keptSize)];
-      layers.push(new AffineCoupling(dims, split, kept, new FusedMlp(sizes, rng.fork('coupling', k), { activation, zeroInitLast: true })));
+      layers.push(new AffineCoupling(dims, split, kept, new Mlp(sizes, rng.fork('coupling', k), { activation, zeroInitLast: true })));
     }
     this.body = this.child('layers', new FlowSequence(layers));
   }

@@ -4,6 +4,9 @@ import type { NamedAttrMap, NamedTensorMap } from '@tensorflow/tfjs';
 /** Kernels of ours that fuse a few tfjs ops into one pass, registered for the backends that have them. */
 export const ADAM_UPDATE = 'OuroborosAdamUpdate';
 export const SUM_OF_SQUARES = 'OuroborosSumOfSquares';
+/** A whole MLP's forward and backward pass (the native kernels register them). */
+export const MLP_FORWARD = 'OuroborosMlpForward';
+export const MLP_BACKWARD = 'OuroborosMlpBackward';
 
 /**
  * Runs our kernel `kernelName` where the active backend has one (the wasm kernels register theirs),

@@ -250,6 +250,16 @@ describeNative('sum and mean on the native kernels match the wasm kernels', () =
   });
 });
 
+describeNative('sigmoid and tanh on oneDNN match the wasm kernels', () => {
+  it.each([[[512, 256]], [[3, 7]], [[2, 9, 9, 16]]])('values and gradients over %j', async (shape) => {
+    const values = seededValues(shape, 61).map((v) => 6 * v);
+    await expectKernelsAgree('eltwise', ['sigmoid', 'tanh', 'd sigmoid', 'd tanh'], () => {
+      const x = tf.tensor(values, shape);
+      return [tf.sigmoid(x), tf.tanh(x), tf.grad((t: tf.Tensor) => tf.sigmoid(t).sum())(x), tf.grad((t: tf.Tensor) => tf.tanh(t).sum())(x)];
+    });
+  });
+});
+
 describeNative('native kernels in use', () => {
   it('serve matMul with oneDNN or the CBLAS, and convolutions with oneDNN', () => {
     const assignments = registerNativeKernels(testLibraries());

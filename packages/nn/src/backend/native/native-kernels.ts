@@ -9,6 +9,9 @@ import {
 } from './kernels/conv2d.ts';
 import { createNativeBatchMatMul, createNativeFusedMatMul, type Fallback } from './kernels/mat-mul.ts';
 import { createNativeMean, createNativeSum } from './kernels/reduce.ts';
+import { createNativeEltwise } from './kernels/eltwise.ts';
+import { createMlpBackward, createMlpForward } from './kernels/mlp.ts';
+import { MLP_BACKWARD, MLP_FORWARD } from '../fused-ops.ts';
 import type { Sgemm } from './kernels/sgemm.ts';
 import type { NativeLibraries } from './native-libraries.ts';
 
@@ -52,14 +55,23 @@ export function nativeKernelTable(libs: NativeLibraries): KernelEntry[] {
     );
   }
   if (libs.dnnl) {
-    const conv = libs.dnnl.conv;
+    const { conv, eltwise } = libs.dnnl;
     const library = `oneDNN ${libs.dnnl.versionString}`;
     entries.push(
       { kernelName: tf.Conv2D, library, create: (fallback) => createNativeConv2D(conv, fallback) },
       { kernelName: tf.FusedConv2D, library, create: (fallback) => createNativeFusedConv2D(conv, fallback) },
       { kernelName: tf.Conv2DBackpropInput, library, create: (fallback) => createNativeConv2DBackpropInput(conv, fallback) },
       { kernelName: tf.Conv2DBackpropFilter, library, create: (fallback) => createNativeConv2DBackpropFilter(conv, fallback) },
+      { kernelName: tf.Sigmoid, library, create: (fallback) => createNativeEltwise('logistic', eltwise, fallback) },
+      { kernelName: tf.Tanh, library, create: (fallback) => createNativeEltwise('tanh', eltwise, fallback) },
     );
+    if (gemm) {
+      const mlpLibrary = `${gemm.library.replace(/ \(.*\)$/, '')} (sgemm, eltwise)`;
+      entries.push(
+        { kernelName: MLP_FORWARD, library: mlpLibrary, create: () => createMlpForward(gemm.sgemm, eltwise) },
+        { kernelName: MLP_BACKWARD, library: mlpLibrary, create: () => createMlpBackward(gemm.sgemm, eltwise) },
+      );
+    }
   }
   return entries;
 }

@@ -64,7 +64,7 @@ export function createNativeFusedMatMul(sgemm: Sgemm, fallback: Fallback): Kerne
     const backend = args.backend as BackendWasm;
     const out = multiply(sgemm, backend, a, b, transposeA, transposeB, g);
     const y = heapView(backend, out);
-    if (bias) addBiasRows(y, heapView(backend, bias), g.n);
+    if (bias) addBiasRows(sgemm, y, heapView(backend, bias), g.n);
     if (preluActivationWeights) applyPrelu(y, heapView(backend, preluActivationWeights), g.n);
     else applyActivation(y, activation, leakyreluAlpha);
     return out;

@@ -3,6 +3,7 @@ import type { KernelFunc, MeanAttrs, SumAttrs, TensorInfo } from '@tensorflow/tf
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { allocate, heapView, release, sizeOf } from '../../wasm-heap.ts';
 import type { Fallback } from './mat-mul.ts';
+import { onesOf } from './ones.ts';
 import type { Sgemm } from './sgemm.ts';
 
 /** One pass of a reduction: the input seen as [outer, reduce, inner], summed over the middle. */
@@ -31,14 +32,6 @@ export function reducePasses(shape: readonly number[], axes: readonly number[]):
     passes.push({ outer: product(0, start), reduce: product(start, end + 1), inner: product(end + 1, dims.length) });
     dims = [...dims.slice(0, start), ...dims.slice(end + 1)];
   }
-}
-
-let ones = new Float32Array(0);
-
-/** A vector of at least n ones (kept between calls). */
-function onesOf(n: number): Float32Array {
-  if (ones.length < n) ones = new Float32Array(Math.max(n, 2 * ones.length)).fill(1);
-  return ones.subarray(0, n);
 }
 
 // out[o, i] = scale · Σ_r x[o, r, i]: a GEMM with a vector of ones on the side of the summed axis

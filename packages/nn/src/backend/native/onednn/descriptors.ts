@@ -26,6 +26,10 @@ export interface Descriptors {
   convForward(src: MemoryDesc, weights: MemoryDesc, bias: MemoryDesc | null, dst: MemoryDesc, s: ConvSpatial): PrimitiveDesc;
   convBackwardData(diffSrc: MemoryDesc, weights: MemoryDesc, diffDst: MemoryDesc, s: ConvSpatial, hint: PrimitiveDesc): PrimitiveDesc;
   convBackwardWeights(src: MemoryDesc, diffWeights: MemoryDesc, diffBias: MemoryDesc | null, diffDst: MemoryDesc, s: ConvSpatial, hint: PrimitiveDesc): PrimitiveDesc;
+  /** dst = f(src), f = `algorithm` with parameters alpha, beta. */
+  eltwiseForward(algorithm: number, data: MemoryDesc, alpha: number, beta: number): PrimitiveDesc;
+  /** diff_src = f'(src) ⊙ diff_dst. */
+  eltwiseBackward(algorithm: number, data: MemoryDesc, alpha: number, beta: number, hint: PrimitiveDesc): PrimitiveDesc;
 }
 
 type Check = (status: number, what: string) => void;
@@ -46,6 +50,8 @@ export function descriptorsV2(lib: KoffiLibrary, engine: unknown, check: Check):
   const backwardWeights = lib.func(
     'int dnnl_dilated_convolution_backward_weights_desc_init(void *desc, int alg, void *src, void *diffWeights, void *diffBias, void *diffDst, const int64_t *strides, const int64_t *dilates, const int64_t *padL, const int64_t *padR)',
   );
+  const eltwiseForward = lib.func('int dnnl_eltwise_forward_desc_init(void *desc, int prop, int alg, void *data, float alpha, float beta)');
+  const eltwiseBackward = lib.func('int dnnl_eltwise_backward_desc_init(void *desc, int alg, void *diffData, void *data, float alpha, float beta)');
   const create = lib.func('int dnnl_primitive_desc_create(_Out_ void **pd, void *opDesc, void *attr, void *engine, void *hint)');
   const primitiveDesc = (opDesc: Uint8Array, hint: PrimitiveDesc | null, what: string): PrimitiveDesc => {
     const out: unknown[] = [null];
@@ -79,6 +85,16 @@ export function descriptorsV2(lib: KoffiLibrary, engine: unknown, check: Check):
       check(backwardWeights(desc, DNNL.convolutionDirect, src, diffWeights, diffBias, diffDst, s.strides, s.dilates, s.padL, s.padR), 'convolution backward weights');
       return primitiveDesc(desc, hint, 'convolution backward weights');
     },
+    eltwiseForward(algorithm, data, alpha, beta) {
+      const desc = new Uint8Array(OP_DESC_BYTES);
+      check(eltwiseForward(desc, DNNL.forwardTraining, algorithm, data, alpha, beta), 'eltwise forward');
+      return primitiveDesc(desc, null, 'eltwise forward');
+    },
+    eltwiseBackward(algorithm, data, alpha, beta, hint) {
+      const desc = new Uint8Array(OP_DESC_BYTES);
+      check(eltwiseBackward(desc, algorithm, data, data, alpha, beta), 'eltwise backward');
+      return primitiveDesc(desc, hint, 'eltwise backward');
+    },
   };
 }
 
@@ -94,6 +110,12 @@ export function descriptorsV3(lib: KoffiLibrary, engine: unknown, check: Check):
   );
   const backwardWeights = lib.func(
     'int dnnl_convolution_backward_weights_primitive_desc_create(_Out_ void **pd, void *engine, int alg, void *src, void *diffWeights, void *diffBias, void *diffDst, const int64_t *strides, const int64_t *dilates, const int64_t *padL, const int64_t *padR, void *hint, void *attr)',
+  );
+  const eltwiseForward = lib.func(
+    'int dnnl_eltwise_forward_primitive_desc_create(_Out_ void **pd, void *engine, int prop, int alg, void *src, void *dst, float alpha, float beta, void *attr)',
+  );
+  const eltwiseBackward = lib.func(
+    'int dnnl_eltwise_backward_primitive_desc_create(_Out_ void **pd, void *engine, int alg, void *diffSrc, void *diffDst, void *data, float alpha, float beta, void *hint, void *attr)',
   );
   const out = (status: number, slot: unknown[], what: string): unknown => {
     check(status, what);
@@ -125,6 +147,14 @@ export function descriptorsV3(lib: KoffiLibrary, engine: unknown, check: Check):
       const slot: unknown[] = [null];
       const status = backwardWeights(slot, engine, DNNL.convolutionDirect, src, diffWeights, diffBias, diffDst, s.strides, s.dilates, s.padL, s.padR, hint, null);
       return out(status, slot, 'convolution backward weights');
+    },
+    eltwiseForward(algorithm, data, alpha, beta) {
+      const slot: unknown[] = [null];
+      return out(eltwiseForward(slot, engine, DNNL.forwardTraining, algorithm, data, data, alpha, beta, null), slot, 'eltwise forward');
+    },
+    eltwiseBackward(algorithm, data, alpha, beta, hint) {
+      const slot: unknown[] = [null];
+      return out(eltwiseBackward(slot, engine, algorithm, data, data, data, alpha, beta, hint, null), slot, 'eltwise backward');
     },
   };
 }

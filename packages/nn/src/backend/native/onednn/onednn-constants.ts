@@ -18,6 +18,14 @@ export const DNNL = {
   runtime: { 1: 'sequential', 2: 'OpenMP', 4: 'TBB', 8: 'threadpool' } as Record<number, string>,
 } as const;
 
+/** Eltwise algorithm kinds, which 3.0 renumbered (dnnl_types.h of 2.6, dnnl_common_types.h of 3.x). */
+export const ELTWISE_ALGORITHMS = {
+  2: { relu: 0x1f, tanh: 0x2f, logistic: 0xaf, exp: 0xbf, swish: 0xdf },
+  3: { relu: 0x20, tanh: 0x21, logistic: 0x29, exp: 0x2a, swish: 0x2c },
+} as const;
+
+export type EltwiseKind = keyof (typeof ELTWISE_ALGORITHMS)[2];
+
 /** dnnl_status_t names, for error messages. */
 export const STATUS_NAMES = [
   'success',

@@ -1,6 +1,8 @@
 import type { KoffiLibrary, KoffiModule } from '../koffi-module.ts';
 import { loadedLibrary, openLibrary } from '../shared-library.ts';
+import { guarded, signalsBlocked } from '../signal-mask.ts';
 import { ConvPrimitives } from './conv-primitives.ts';
+import { EltwisePrimitives } from './eltwise-primitives.ts';
 import { descriptorsV2, descriptorsV3, type Descriptors } from './descriptors.ts';
 import { DNNL, STATUS_NAMES } from './onednn-constants.ts';
 
@@ -44,11 +46,13 @@ export interface DnnlCalls {
 }
 
 /**
- * oneDNN (2.x or 3.x) through koffi: its sgemm, and convolution primitives (forward, backward
- * data, backward weights) on NHWC or NCHW activations and tfjs-layout filters, cached by shape.
+ * oneDNN (2.x or 3.x) through koffi: its sgemm, convolution primitives (forward, backward
+ * data, backward weights) on NHWC or NCHW activations and tfjs-layout filters, and elementwise
+ * functions with their derivatives, cached by shape.
  */
 export class OneDnn {
   readonly conv: ConvPrimitives;
+  readonly eltwise: EltwisePrimitives;
   private readonly sgemmFn: Sgemm;
   private readonly setOmpThreads: ((n: number) => void) | null;
   private threadCount: number | null = null;
@@ -59,11 +63,12 @@ export class OneDnn {
     calls: DnnlCalls,
     setOmpThreads: ((n: number) => void) | null,
   ) {
-    this.sgemmFn = calls.lib.func(
+    this.sgemmFn = guarded(calls.koffi, calls.lib.func(
       'int dnnl_sgemm(char transa, char transb, int64_t m, int64_t n, int64_t k, float alpha, const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c, int64_t ldc)',
-    ) as Sgemm;
+    ) as Sgemm);
     this.setOmpThreads = setOmpThreads;
     this.conv = new ConvPrimitives(calls);
+    this.eltwise = new EltwisePrimitives(calls, version.major);
   }
 
   /** Opens `path` as oneDNN 2.x or 3.x; throws for other versions or a library that is not oneDNN. */
@@ -92,6 +97,7 @@ export class OneDnn {
       this.setOmpThreads(n);
       // primitives are built for the thread count in force when they were created
       this.conv.clear();
+      this.eltwise.clear();
     }
     this.threadCount = n;
     return true;
@@ -141,6 +147,7 @@ function dnnlCalls(koffi: KoffiModule, lib: KoffiLibrary, major: number): DnnlCa
   const execArg = koffi.struct({ arg: 'int', memory: 'void *' });
   const execute = lib.func('dnnl_primitive_execute', 'int', ['void *', 'void *', 'int', koffi.pointer(execArg)]);
   const wait = lib.func('int dnnl_stream_wait(void *stream)');
+  const block = signalsBlocked(koffi);
 
   return {
     koffi,
@@ -177,8 +184,10 @@ function dnnlCalls(koffi: KoffiModule, lib: KoffiLibrary, major: number): DnnlCa
     destroyMemory: (memory) => void memoryDestroy(memory),
     setHandle: (memory, handle) => check(setHandle(memory, handle), 'set data handle'),
     execute(primitive, args) {
-      check(execute(primitive, stream, args.length, args), 'execute');
-      check(wait(stream), 'stream wait');
+      block(() => {
+        check(execute(primitive, stream, args.length, args), 'execute');
+        check(wait(stream), 'stream wait');
+      });
     },
   };
 }
