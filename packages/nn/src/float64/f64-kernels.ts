@@ -1,5 +1,5 @@
 import v8 from 'node:v8';
-import { assembleModule, type Code, type Local, type ValueType } from './wasm-assembler.ts';
+import { assembleModule, type Code, type Local, type ValueType } from '../wasm/wasm-assembler.ts';
 
 /**
  * Float64 kernels in WebAssembly SIMD (two f64 lanes per instruction), for the O(d^3) steps of the

@@ -1,11 +1,12 @@
 /**
  * A minimal WebAssembly binary writer (core spec 2.0 with the fixed-width SIMD proposal): one
- * exported memory and exported functions of i32/f64 parameters, their bodies written with the
+ * memory, its own (exported) or another module's (imported as env.memory, e.g. the tfjs wasm
+ * backend's heap), and exported functions of i32/f32/f64 parameters, their bodies written with the
  * instruction helpers of `Code`. Enough for a few numeric kernels without a toolchain.
  */
 
-export type ValueType = 'i32' | 'f64' | 'v128';
-const typeCode: Record<ValueType, number> = { i32: 0x7f, f64: 0x7c, v128: 0x7b };
+export type ValueType = 'i32' | 'f32' | 'f64' | 'v128';
+const typeCode: Record<ValueType, number> = { i32: 0x7f, f32: 0x7d, f64: 0x7c, v128: 0x7b };
 
 /** Unsigned LEB128. */
 function uleb(value: number): number[] {
@@ -77,6 +78,20 @@ export class Code {
   i32Shl() { return this.op(0x74); }
   i32LtS() { return this.op(0x48); }
   i32GtU() { return this.op(0x4b); }
+  f32(value: number) {
+    const b = Buffer.alloc(4);
+    b.writeFloatLE(value);
+    return this.op(0x43, ...b);
+  }
+  f32Add() { return this.op(0x92); }
+  f32Sub() { return this.op(0x93); }
+  f32Mul() { return this.op(0x94); }
+  f32Div() { return this.op(0x95); }
+  f32Sqrt() { return this.op(0x91); }
+  f32DemoteF64() { return this.op(0xb6); }
+  f64PromoteF32() { return this.op(0xbb); }
+  f32Load(offset = 0) { return this.op(0x2a, 2, ...uleb(offset)); }
+  f32Store(offset = 0) { return this.op(0x38, 2, ...uleb(offset)); }
   f64Add() { return this.op(0xa0); }
   f64Sub() { return this.op(0xa1); }
   f64Mul() { return this.op(0xa2); }
@@ -89,6 +104,16 @@ export class Code {
   v128Load64Splat(offset = 0) { return this.op(0xfd, ...uleb(0x0a), 0, ...uleb(offset)); }
   v128Zero() { return this.op(0xfd, ...uleb(0x0c), ...new Array(16).fill(0)); }
   f64x2Splat() { return this.op(0xfd, ...uleb(0x14)); }
+  f32x4Splat() { return this.op(0xfd, ...uleb(0x13)); }
+  f32x4Add() { return this.op(0xfd, ...uleb(0xe4)); }
+  f32x4Sub() { return this.op(0xfd, ...uleb(0xe5)); }
+  f32x4Mul() { return this.op(0xfd, ...uleb(0xe6)); }
+  f32x4Div() { return this.op(0xfd, ...uleb(0xe7)); }
+  f32x4Sqrt() { return this.op(0xfd, ...uleb(0xe3)); }
+  /** The low two f32 lanes as f64x2. */
+  f64x2PromoteLowF32x4() { return this.op(0xfd, ...uleb(0x5f)); }
+  /** i8x16.shuffle of the two vectors on the stack by 16 lane indices (0-15 the first, 16-31 the second). */
+  i8x16Shuffle(lanes: readonly number[]) { return this.op(0xfd, ...uleb(0x0d), ...lanes); }
   f64x2ExtractLane(lane: 0 | 1) { return this.op(0xfd, ...uleb(0x21), lane); }
   f64x2Add() { return this.op(0xfd, ...uleb(0xf0)); }
   f64x2Sub() { return this.op(0xfd, ...uleb(0xf1)); }
@@ -120,8 +145,11 @@ export interface FunctionDefinition {
   readonly body: (code: Code, params: Local[]) => void;
 }
 
-/** The bytes of a module with one exported memory (`memory`, `pages` of 64 KiB to start) and the given functions, exported by name. */
-export function assembleModule(functions: readonly FunctionDefinition[], pages = 1): Uint8Array {
+/** Where a module's memory comes from: its own (exported as `memory`) or an imported `env.memory`, `pages` of 64 KiB at least. */
+export type MemorySource = { readonly own: number } | { readonly imported: number };
+
+/** The bytes of a module with one memory and the given functions, exported by name. */
+export function assembleModule(functions: readonly FunctionDefinition[], memory: MemorySource = { own: 1 }): Uint8Array {
   const types = functions.map((f) => [0x60, ...vector(f.params.map((p) => [typeCode[p]])), 0]);
   const bodies = functions.map((f) => {
     const code = new Code(f.params.length);
@@ -129,12 +157,15 @@ export function assembleModule(functions: readonly FunctionDefinition[], pages =
     const body = [...code.localDeclarations(), ...code.bytes, 0x0b];
     return [...uleb(body.length), ...body];
   });
+  const exports = functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)]);
+  const own = 'own' in memory;
   return Uint8Array.from([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, vector(types)),
+    ...(own ? [] : section(2, vector([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(memory.imported)]]))),
     ...section(3, vector(functions.map((_, i) => uleb(i)))),
-    ...section(5, vector([[0x00, ...uleb(pages)]])),
-    ...section(7, vector([[...name('memory'), 0x02, 0], ...functions.map((f, i) => [...name(f.name), 0x00, ...uleb(i)])])),
+    ...(own ? section(5, vector([[0x00, ...uleb(memory.own)]])) : []),
+    ...section(7, vector(own ? [[...name('memory'), 0x02, 0], ...exports] : exports)),
     ...section(10, vector(bodies)),
   ]);
 }
