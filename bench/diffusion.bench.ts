@@ -8,12 +8,15 @@
  *   ddim_sample_32  DDIM (eta 0) sampling of 1000 images with that U-Net, 50 steps, batch 250, extrapolated
  *                   from timed single steps as bench-ref does by default
  *
- * ouroboros runs on the wasm backend (one thread, SIMD, nn's training kernels) through the real code
- * path (DiffusionModel.trainStep; the DDIM sampler). PyTorch runs with 1 thread and with its best
- * 2-core split (MLP: OMP 1 + OpenBLAS 2; U-Net: 2 threads, channels-last).
+ * ouroboros runs through the real code path (DiffusionModel.trainStep; the DDIM sampler) on the
+ * native backend with as many library threads as PyTorch gets at each thread count (1: one thread;
+ * 2: MLP OMP 1 + OpenBLAS 2 or OMP 2 + OpenBLAS 2, whichever is faster; U-Net 2 threads,
+ * channels-last), PyTorch with the OPENBLAS_CORETYPE ouroboros loaded OpenBLAS with; per round,
+ * alternating ours and PyTorch, and at one thread ours on backend wasm too. The U-Net step's peak
+ * resident memory is measured in a process of its own on each side.
  *
- * Run by hand: `npx tsx bench/diffusion.bench.ts > bench/results/diffusion.md` (about 30 minutes
- * on 2 cores; progress on stderr). ROUNDS (default 3) sets the alternations; ONLY=ddpm_mlp_2d,... a subset.
+ * Run by hand: `npx tsx bench/diffusion.bench.ts [--rounds 3] [--threads 1,2] > bench/results/diffusion.md`
+ * (about 35 minutes on 2 idle cores; progress on stderr). ONLY=ddpm_mlp_2d,... runs a subset.
  */
 import 'reflect-metadata';
 import * as tf from '@tensorflow/tfjs';
@@ -22,18 +25,23 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { join, resolve } from 'node:path';
 import { Rng, type DataInfo } from '@ouroboros/core';
-import { selectBackend } from '@ouroboros/nn';
+import { backendSummary, currentBackend, selectBackend, setBackendThreads } from '@ouroboros/nn';
+import { openBlasSetup, roundsAndThreads } from './twins/bench-support.ts';
 import { ddimSample, ddpmModelPlugin, type DiffusionModel, DdpmObjective } from '../packages/models-diffusion/src/index.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const reference = [process.env.BENCH_REF, join(root, '..', 'shared', 'bench-ref'), join(root, '..', '..', 'shared', 'bench-ref')].find((p): p is string => !!p && existsSync(join(p, 'common.py')));
 if (!reference) throw new Error('bench-ref not found: set BENCH_REF to the folder holding ddpm_mlp_2d.py');
 const python = process.env.OURO_PYTHON ?? '/usr/bin/python3';
-const rounds = Number(process.env.ROUNDS ?? 3);
+const { rounds, threads } = roundsAndThreads();
+const openBlas = openBlasSetup();
+let twinCore: string | undefined;
 const log = (message: string) => process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${message}\n`);
 
 interface TorchResult {
   median: number;
+  peak_rss_mb: number;
+  openblas_coretype?: string;
 }
 
 /** One bench-ref script, `threads` for torch, `blas` for OpenBLAS/OMP as bench-ref's README prescribes. */
@@ -41,12 +49,14 @@ function torch(script: string, threads: number, env: { omp: number; blas: number
   const result = spawnSync(python, [script, '--threads', String(threads), ...args], {
     cwd: reference,
     encoding: 'utf8',
-    env: { ...process.env, OMP_NUM_THREADS: String(env.omp), OPENBLAS_NUM_THREADS: String(env.blas) },
+    env: { ...process.env, OMP_NUM_THREADS: String(env.omp), OPENBLAS_NUM_THREADS: String(env.blas), ...(openBlas.coretype ? { OPENBLAS_CORETYPE: openBlas.coretype } : {}) },
     maxBuffer: 16 * 1024 * 1024,
   });
   if (result.status !== 0) throw new Error(`${script} failed: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   const line = result.stdout.trim().split('\n').at(-1)!;
-  return JSON.parse(line) as TorchResult;
+  const record = JSON.parse(line) as TorchResult;
+  twinCore = record.openblas_coretype ?? twinCore;
+  return record;
 }
 
 /** Parameters of a bench-ref network, `expression` evaluated in its folder. */
@@ -73,7 +83,6 @@ function timeSteps(step: () => void, steps: number, repeats: number, warmup: num
   });
 }
 
-await selectBackend('wasm');
 const loadAtStart = os.loadavg();
 
 // ---- the ouroboros twins ----
@@ -144,29 +153,47 @@ function ddimSeconds(): { run: () => number[]; params: number } {
   };
 }
 
-// ---- rounds: PyTorch 1 thread, ouroboros, PyTorch best 2-core, alternating ----
+// ---- the U-Net step's peak memory, in a process of its own ----
 
-interface Row {
-  workload: string;
+if (process.argv.includes('--rss-probe')) {
+  await selectBackend('native');
+  setBackendThreads(Number(process.env.OURO_THREADS ?? 1));
+  unetStep().run();
+  process.stdout.write(`${JSON.stringify({ peak_rss_mb: process.resourceUsage().maxRSS / 1024 })}\n`);
+  process.exit(0);
+}
+
+function oursPeakRss(threadCount: number): number {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--rss-probe'], { encoding: 'utf8', env: { ...process.env, OURO_THREADS: String(threadCount) } });
+  if (result.status !== 0) throw new Error(`U-Net memory probe failed: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  return (JSON.parse(result.stdout.trim().split('\n').at(-1)!) as { peak_rss_mb: number }).peak_rss_mb;
+}
+
+// ---- rounds: at each thread count, ours native, PyTorch, (at one thread) ours wasm, alternating ----
+
+interface Workload {
+  name: string;
   unit: string;
   higherIsBetter: boolean;
-  ours: number[];
-  torch1: number[];
-  torch2: number[];
-  params: { ours: number; torch: number };
+  twin: () => { run: () => number[]; params: number };
+  torchParams: () => number;
+  /** PyTorch at a thread count: each setting's result (the better one counts). */
+  torch: (threadCount: number) => Array<() => TorchResult>;
   note: string;
 }
 
-const workloads = [
+const workloads: Workload[] = [
   {
     name: 'ddpm_mlp_2d',
     unit: 'steps/s',
     higherIsBetter: true,
     twin: ddpmMlpStep,
     torchParams: () => torchParameters('ddpm_mlp_2d', 'Denoiser()'),
-    torch1: () => torch('ddpm_mlp_2d.py', 1, { omp: 1, blas: 1 }, ['--repeats', '3']),
-    torch2: () => torch('ddpm_mlp_2d.py', 1, { omp: 1, blas: 2 }, ['--repeats', '3', '--variant', 'omp1-blas2']),
-    note: 'batch 512; 2-core torch: 1 OpenMP thread, 2 OpenBLAS threads',
+    torch: (t) =>
+      t === 1
+        ? [() => torch('ddpm_mlp_2d.py', 1, { omp: 1, blas: 1 }, ['--repeats', '3'])]
+        : [() => torch('ddpm_mlp_2d.py', 1, { omp: 1, blas: t }, ['--repeats', '3', '--variant', `omp1_blas${t}`]), () => torch('ddpm_mlp_2d.py', t, { omp: t, blas: t }, ['--repeats', '3'])],
+    note: 'batch 512; torch at 2: the better of OMP 1 + OpenBLAS 2 and OMP 2 + OpenBLAS 2',
   },
   {
     name: 'unet_32',
@@ -174,8 +201,7 @@ const workloads = [
     higherIsBetter: true,
     twin: unetStep,
     torchParams: () => torchParameters('unet', 'UNet()'),
-    torch1: () => torch('unet_32.py', 1, { omp: 1, blas: 1 }, ['--repeats', '3', '--channels-last']),
-    torch2: () => torch('unet_32.py', 2, { omp: 2, blas: 2 }, ['--repeats', '3', '--channels-last']),
+    torch: (t) => [() => torch('unet_32.py', t, { omp: t, blas: t }, ['--repeats', '3', '--channels-last'])],
     note: 'batch 64 of 32x32x3, Adam lr 2e-4; torch channels-last (its faster layout)',
   },
   {
@@ -184,52 +210,93 @@ const workloads = [
     higherIsBetter: false,
     twin: ddimSeconds,
     torchParams: () => torchParameters('unet', 'UNet()'),
-    torch1: () => torch('ddim_sample_32.py', 1, { omp: 1, blas: 1 }, ['--repeats', '3', '--channels-last']),
-    torch2: () => torch('ddim_sample_32.py', 2, { omp: 2, blas: 2 }, ['--repeats', '3', '--channels-last']),
+    torch: (t) => [() => torch('ddim_sample_32.py', t, { omp: t, blas: t }, ['--repeats', '3', '--channels-last'])],
     note: '50 steps, batch 250, extrapolated from 3 timed steps (bench-ref: 3 timed steps too)',
   },
 ];
 
+interface Row {
+  workload: Workload;
+  threads: number;
+  ours: number[];
+  torch: number[][];
+  wasm: number[];
+  params: { ours: number; torch: number };
+  rss?: { ours: number; torch: number };
+}
+
+const instances = new Map<string, { run: () => number[]; params: number }>();
+async function ours(w: Workload, backend: 'native' | 'wasm', threadCount: number): Promise<number> {
+  await selectBackend(backend);
+  setBackendThreads(threadCount);
+  const key = `${w.name}|${backend}`;
+  if (!instances.has(key)) instances.set(key, w.twin());
+  return median(instances.get(key)!.run());
+}
+
 const rows: Row[] = [];
 const only = process.env.ONLY?.split(',');
 for (const w of workloads.filter((w) => !only || only.includes(w.name))) {
-  const twin = w.twin();
-  const row: Row = { workload: w.name, unit: w.unit, higherIsBetter: w.higherIsBetter, ours: [], torch1: [], torch2: [], params: { ours: twin.params, torch: w.torchParams() }, note: w.note };
-  if (row.params.ours !== row.params.torch) throw new Error(`${w.name}: ours has ${row.params.ours} parameters, the PyTorch twin ${row.params.torch}; the networks differ`);
-  for (let r = 0; r < rounds; r++) {
-    log(`${w.name} round ${r + 1}/${rounds}: torch 1 thread`);
-    const t1 = w.torch1();
-    row.torch1.push(t1.median);
-    log(`${w.name} round ${r + 1}/${rounds}: ouroboros (got torch ${t1.median})`);
-    const ours = median(twin.run());
-    row.ours.push(ours);
-    log(`${w.name} round ${r + 1}/${rounds}: torch 2 cores (got ours ${ours.toFixed(3)})`);
-    row.torch2.push(w.torch2().median);
+  for (const t of threads) {
+    const settings = w.torch(t);
+    const row: Row = { workload: w, threads: t, ours: [], torch: settings.map(() => []), wasm: [], params: { ours: 0, torch: w.torchParams() } };
+    let peakTorch = 0;
+    for (let r = 0; r < rounds; r++) {
+      log(`${w.name} ${t} thread(s) round ${r + 1}/${rounds}: ours native`);
+      row.ours.push(await ours(w, 'native', t));
+      row.params.ours = instances.get(`${w.name}|native`)!.params;
+      settings.forEach((run, k) => {
+        log(`${w.name} ${t} thread(s) round ${r + 1}/${rounds}: torch setting ${k + 1}/${settings.length} (ours ${fmt(row.ours.at(-1)!)})`);
+        const result = run();
+        row.torch[k]!.push(result.median);
+        peakTorch = Math.max(peakTorch, result.peak_rss_mb);
+      });
+      if (t === 1) {
+        log(`${w.name} ${t} thread(s) round ${r + 1}/${rounds}: ours wasm`);
+        row.wasm.push(await ours(w, 'wasm', 1));
+      }
+    }
+    if (row.params.ours !== row.params.torch) throw new Error(`${w.name}: ours has ${row.params.ours} parameters, the PyTorch twin ${row.params.torch}; the networks differ`);
+    if (w.name === 'unet_32') row.rss = { ours: oursPeakRss(t), torch: peakTorch };
+    rows.push(row);
   }
-  rows.push(row);
 }
+await selectBackend('native');
+const summary = backendSummary(currentBackend()!);
 
-const ratio = (row: Row, torch: number[]) => (row.higherIsBetter ? median(row.ours) / median(torch) : median(torch) / median(row.ours));
-const fmt = (v: number) => (v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(3));
+function fmt(v: number): string {
+  return v >= 100 ? v.toFixed(0) : v >= 1 ? v.toFixed(2) : v.toPrecision(3);
+}
+const bestTorch = (row: Row) => row.torch.reduce((a, b) => ((row.workload.higherIsBetter ? median(b) > median(a) : median(b) < median(a)) ? b : a));
+const ratio = (row: Row, values: number[]) => (row.workload.higherIsBetter ? median(values) / median(bestTorch(row)) : median(bestTorch(row)) / median(values));
 console.log(`# models-diffusion against PyTorch: benchmark
 
 - date: ${new Date().toISOString().slice(0, 10)}
 - machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown CPU'}), ${Math.round(os.totalmem() / 2 ** 30)} GiB; load average (1, 5, 15 min) ${loadAtStart.map((l) => l.toFixed(1)).join(', ')} at start, ${os.loadavg().map((l) => l.toFixed(1)).join(', ')} at the end
-- ouroboros: Node ${process.version}, tfjs ${tf.version.tfjs}, wasm backend (1 thread, SIMD) with nn's training kernels
-- PyTorch: ${python} (bench-ref at ${reference}); OPENBLAS_CORETYPE=${process.env.OPENBLAS_CORETYPE ?? '(unset)'}
-- command: \`npx tsx bench/diffusion.bench.ts\`, ${rounds} rounds, each running PyTorch (1 thread), ouroboros, PyTorch (2 cores) in turn; medians over rounds
-- ratio = ours / PyTorch in speed (for seconds: PyTorch's time / ours), so 1 is parity and 0.5 half PyTorch's speed
+- ouroboros: Node ${process.version}, tfjs ${tf.version.tfjs}; ${summary} (threads as in each row); wasm: one thread with nn's training kernels
+- PyTorch: ${python} (bench-ref at ${reference})
+${openBlas.line(twinCore)}
+- command: \`npx tsx bench/diffusion.bench.ts --rounds ${rounds} --threads ${threads.join(',')}\`; per round ours native, PyTorch, (at 1 thread) ours wasm; medians over rounds
+- ratio = ours / PyTorch in speed (for seconds: PyTorch's time / ours), so 1 is parity; at 2 threads against PyTorch's better setting
 
-| workload | unit | parameters (ours / torch) | ouroboros | PyTorch 1 thread | PyTorch 2 cores | ratio vs 1 thread | ratio vs 2 cores | setup |
+| workload | threads | unit | ours native | PyTorch | ours wasm | ratio native | ratio wasm | setup |
 |---|---|---|---|---|---|---|---|---|
 ${rows
-  .map(
-    (r) =>
-      `| ${r.workload} | ${r.unit} | ${r.params.ours.toLocaleString('en')} / ${r.params.torch.toLocaleString('en')} | ${fmt(median(r.ours))} | ${fmt(median(r.torch1))} | ${fmt(median(r.torch2))} | ${ratio(r, r.torch1).toFixed(2)} | ${ratio(r, r.torch2).toFixed(2)} | ${r.note} |`,
-  )
+  .map((r) => `| ${r.workload.name} | ${r.threads} | ${r.workload.unit} | ${fmt(median(r.ours))} | ${fmt(median(bestTorch(r)))} | ${r.wasm.length ? fmt(median(r.wasm)) : ''} | **${ratio(r, r.ours).toFixed(2)}** | ${r.wasm.length ? ratio(r, r.wasm).toFixed(2) : ''} | ${r.workload.note} |`)
   .join('\n')}
 
-Per-round values (ours; torch 1 thread; torch 2 cores):
+Peak resident memory of the U-Net training step (batch 64), each side in a process of its own (ours: Node's maxRSS after a warm-up and 3 steps; PyTorch: its script's peak_rss_mb):
 
-${rows.map((r) => `- ${r.workload}: ${r.ours.map(fmt).join(', ')}; ${r.torch1.map(fmt).join(', ')}; ${r.torch2.map(fmt).join(', ')}`).join('\n')}
+| threads | ours MB | PyTorch MB | ours / PyTorch |
+|---|---|---|---|
+${rows
+  .filter((r) => r.rss)
+  .map((r) => `| ${r.threads} | ${r.rss!.ours.toFixed(0)} | ${r.rss!.torch.toFixed(0)} | ${(r.rss!.ours / r.rss!.torch).toFixed(2)} |`)
+  .join('\n')}
+
+Parameters (ours / PyTorch): ${[...new Set(rows.map((r) => `${r.workload.name} ${r.params.ours.toLocaleString('en')} / ${r.params.torch.toLocaleString('en')}`))].join('; ')}.
+
+Per-round values (ours native; PyTorch per setting; ours wasm):
+
+${rows.map((r) => `- ${r.workload.name}, ${r.threads} thread(s): ${r.ours.map(fmt).join(', ')}; ${r.torch.map((v) => v.map(fmt).join(', ')).join(' / ')}${r.wasm.length ? `; ${r.wasm.map(fmt).join(', ')}` : ''}`).join('\n')}
 `);
