@@ -49,7 +49,7 @@ export function nativeKernelTable(libs: NativeLibraries): KernelEntry[] {
   if (gemm) {
     entries.push(
       { kernelName: tf.BatchMatMul, library: gemm.library, create: (fallback) => createNativeBatchMatMul(gemm.sgemm, fallback) },
-      { kernelName: tf._FusedMatMul, library: gemm.library, create: (fallback) => createNativeFusedMatMul(gemm.sgemm, fallback) },
+      { kernelName: tf._FusedMatMul, library: gemm.library, create: (fallback) => createNativeFusedMatMul(gemm.sgemm, libs.dnnl?.eltwise, fallback) },
       { kernelName: tf.Sum, library: gemm.library, create: (fallback) => createNativeSum(gemm.sgemm, fallback) },
       { kernelName: tf.Mean, library: gemm.library, create: (fallback) => createNativeMean(gemm.sgemm, fallback) },
     );
@@ -59,7 +59,7 @@ export function nativeKernelTable(libs: NativeLibraries): KernelEntry[] {
     const library = `oneDNN ${libs.dnnl.versionString}`;
     entries.push(
       { kernelName: tf.Conv2D, library, create: (fallback) => createNativeConv2D(conv, fallback) },
-      { kernelName: tf.FusedConv2D, library, create: (fallback) => createNativeFusedConv2D(conv, fallback) },
+      { kernelName: tf.FusedConv2D, library, create: (fallback) => createNativeFusedConv2D(conv, eltwise, fallback) },
       { kernelName: tf.Conv2DBackpropInput, library, create: (fallback) => createNativeConv2DBackpropInput(conv, fallback) },
       { kernelName: tf.Conv2DBackpropFilter, library, create: (fallback) => createNativeConv2DBackpropFilter(conv, fallback) },
       { kernelName: tf.Sigmoid, library, create: (fallback) => createNativeEltwise('logistic', eltwise, fallback) },

@@ -12,6 +12,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { allocate, heapView, sizeOf } from '../../wasm-heap.ts';
 import { geometryOf, type ConvGeometry } from '../onednn/conv-geometry.ts';
 import type { ConvPrimitives } from '../onednn/conv-primitives.ts';
+import type { EltwisePrimitives } from '../onednn/eltwise-primitives.ts';
 import { activationInPlace, applyActivation, applyPrelu } from './fused-activation.ts';
 import type { Fallback } from './mat-mul.ts';
 
@@ -68,7 +69,7 @@ export function createNativeConv2D(conv: ConvPrimitives, fallback: Fallback): Ke
  * `FusedConv2D` (conv2d + bias + activation): a per-channel bias rides in the convolution, the
  * activation is applied in place (prelu with one weight per channel, NHWC); other shapes go to the layer below.
  */
-export function createNativeFusedConv2D(conv: ConvPrimitives, fallback: Fallback): KernelFunc {
+export function createNativeFusedConv2D(conv: ConvPrimitives, eltwise: EltwisePrimitives, fallback: Fallback): KernelFunc {
   return (args) => {
     const { x, filter, bias, preluActivationWeights } = args.inputs as { x: TensorInfo; filter: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
     const attrs = args.attrs as unknown as FusedConv2DAttrs & NamedAttrMap;
@@ -85,7 +86,7 @@ export function createNativeFusedConv2D(conv: ConvPrimitives, fallback: Fallback
     const yView = heapView(backend, y);
     conv.forward(g, heapView(backend, x), heapView(backend, filter), bias ? heapView(backend, bias) : null, yView);
     if (preluActivationWeights) applyPrelu(yView, heapView(backend, preluActivationWeights), g.outChannels);
-    else applyActivation(yView, attrs.activation, attrs.leakyreluAlpha as number | undefined);
+    else applyActivation(yView, attrs.activation, attrs.leakyreluAlpha as number | undefined, eltwise);
     return y;
   };
 }

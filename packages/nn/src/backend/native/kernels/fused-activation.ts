@@ -1,4 +1,6 @@
 import type { backend_util } from '@tensorflow/tfjs';
+import type { EltwisePrimitives } from '../onednn/eltwise-primitives.ts';
+import type { EltwiseKind } from '../onednn/onednn-constants.ts';
 import { onesOf } from './ones.ts';
 import type { Sgemm } from './sgemm.ts';
 
@@ -20,9 +22,17 @@ export function applyPrelu(y: Float32Array, alpha: Float32Array, columns: number
   }
 }
 
+/** The fused activations oneDNN's eltwise computes (in place, vectorised, on the library's threads). */
+const ONEDNN_KINDS: Partial<Record<Activation, EltwiseKind>> = { relu: 'relu', sigmoid: 'logistic' };
+
 // y = f(y) for tfjs's fused activations: relu, relu6 = min(max(y, 0), 6), elu = y > 0 ? y : e^y − 1,
-// leakyrelu = y < 0 ? α·y : y, sigmoid = 1 / (1 + e^−y), linear = y
-export function applyActivation(y: Float32Array, activation: Activation | undefined, leakyreluAlpha = 0.2): void {
+// leakyrelu = y < 0 ? α·y : y, sigmoid = 1 / (1 + e^−y), linear = y; oneDNN's where it has them
+export function applyActivation(y: Float32Array, activation: Activation | undefined, leakyreluAlpha = 0.2, eltwise?: EltwisePrimitives): void {
+  const kind = activation && ONEDNN_KINDS[activation];
+  if (kind && eltwise) {
+    eltwise.forward(kind, y, y);
+    return;
+  }
   switch (activation) {
     case undefined:
     case 'linear':

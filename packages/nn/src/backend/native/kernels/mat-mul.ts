@@ -2,6 +2,7 @@ import type { BatchMatMulAttrs, KernelFunc, NamedAttrMap, TensorInfo, _FusedMatM
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { broadcastSourceIndex, matMulGeometry, type MatMulGeometry } from '../../mat-mul-geometry.ts';
 import { allocate, heapView } from '../../wasm-heap.ts';
+import type { EltwisePrimitives } from '../onednn/eltwise-primitives.ts';
 import { activationInPlace, addBiasRows, applyActivation, applyPrelu } from './fused-activation.ts';
 import type { Sgemm } from './sgemm.ts';
 
@@ -52,7 +53,7 @@ export function createNativeBatchMatMul(sgemm: Sgemm, fallback: Fallback): Kerne
  * `_FusedMatMul` (matMul + bias + activation): the product natively, then a per-column bias and the
  * activation in place (prelu with one weight per column); other shapes go to the layer below.
  */
-export function createNativeFusedMatMul(sgemm: Sgemm, fallback: Fallback): KernelFunc {
+export function createNativeFusedMatMul(sgemm: Sgemm, eltwise: EltwisePrimitives | undefined, fallback: Fallback): KernelFunc {
   return (args) => {
     const { a, b, bias, preluActivationWeights } = args.inputs as { a: TensorInfo; b: TensorInfo; bias?: TensorInfo; preluActivationWeights?: TensorInfo };
     const { transposeA, transposeB, activation, leakyreluAlpha } = args.attrs as unknown as _FusedMatMulAttrs & NamedAttrMap;
@@ -66,7 +67,7 @@ export function createNativeFusedMatMul(sgemm: Sgemm, fallback: Fallback): Kerne
     const y = heapView(backend, out);
     if (bias) addBiasRows(sgemm, y, heapView(backend, bias), g.n);
     if (preluActivationWeights) applyPrelu(y, heapView(backend, preluActivationWeights), g.n);
-    else applyActivation(y, activation, leakyreluAlpha);
+    else applyActivation(y, activation, leakyreluAlpha, eltwise);
     return out;
   };
 }

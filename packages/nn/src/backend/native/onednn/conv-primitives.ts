@@ -121,7 +121,7 @@ export class ConvPrimitives {
     const spatial = convSpatial(g);
     const pds: PrimitiveDesc[] = [];
     const pd = (p: PrimitiveDesc): PrimitiveDesc => (pds.push(p), p);
-    const owned: unknown[] = [];
+    const owned: Array<() => void> = [];
     try {
       const forward = pd(d.convForward(src, anyFilter, bias, dst, spatial));
       let main: PrimitiveDesc;
@@ -187,7 +187,7 @@ export class ConvPrimitives {
   }
 }
 
-function releaseAll(owned: unknown[]): void {
-  for (const release of owned.reverse()) (release as () => void)();
+function releaseAll(owned: Array<() => void>): void {
+  for (const release of owned.reverse()) release();
   owned.length = 0;
 }
