@@ -22,6 +22,7 @@ export type { DenseOptions } from './layers/dense.ts';
 export { Conv2d } from './layers/conv2d.ts';
 export type { Conv2dOptions, Conv2dPadding } from './layers/conv2d.ts';
 export { GroupNorm } from './layers/group-norm.ts';
+export { groupNormSilu } from './layers/group-norm-silu.ts';
 export type { GroupNormOptions } from './layers/group-norm.ts';
 export { sinusoidalEmbedding, embeddingFrequencies } from './layers/sinusoidal-embedding.ts';
 export { TimeEmbedding } from './layers/time-embedding.ts';

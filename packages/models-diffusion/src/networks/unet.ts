@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { Conv2d, dropout, GroupNorm, Dense, Module, SelfAttention2d, silu, TimeEmbedding } from '@ouroboros/nn';
-import { groupNormSilu } from './group-norm-silu.ts';
+import { Conv2d, dropout, GroupNorm, groupNormSilu, Dense, Module, SelfAttention2d, silu, TimeEmbedding } from '@ouroboros/nn';
 import type { Rng } from '@ouroboros/core';
 import { ClassEmbedding, DenoiserNetwork } from './denoiser-network.ts';
 
@@ -44,7 +43,7 @@ export function upsampleNearest2x(x: tf.Tensor4D): tf.Tensor4D {
 /**
  * h = conv₁(silu(GN(x))) + Dense(silu(emb)); h = conv₂(dropout(silu(GN(h)))); y = skip(x) + h, skip a
  * 1×1 conv when the channels change. conv₂ starts at zero, so the block starts as its skip. silu(GN(·))
- * is the fused op of group-norm-silu.ts, which keeps far fewer tensors for the backward pass.
+ * is nn's fused groupNormSilu, which keeps far fewer tensors for the backward pass.
  */
 class ResBlock extends Module {
   private readonly norm1: GroupNorm;

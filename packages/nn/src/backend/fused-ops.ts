@@ -7,6 +7,9 @@ export const SUM_OF_SQUARES = 'OuroborosSumOfSquares';
 /** A whole MLP's forward and backward pass (the native kernels register them). */
 export const MLP_FORWARD = 'OuroborosMlpForward';
 export const MLP_BACKWARD = 'OuroborosMlpBackward';
+/** silu(GroupNorm(x)) and its gradient (the native kernels register them). */
+export const GROUP_NORM_SILU = 'OuroborosGroupNormSilu';
+export const GROUP_NORM_SILU_GRAD = 'OuroborosGroupNormSiluGrad';
 
 /**
  * Runs our kernel `kernelName` where the active backend has one (the wasm kernels register theirs),

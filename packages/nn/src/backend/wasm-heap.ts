@@ -37,3 +37,13 @@ export function sizeOf(shape: readonly number[]): number {
   for (const d of shape) size *= d;
   return size;
 }
+
+/** The WebAssembly.Memory behind the backend's heap, which our SIMD kernels import. */
+export function heapMemory(backend: BackendWasm): object {
+  return (backend.wasm as unknown as { asm: { memory: object } }).asm.memory;
+}
+
+/** Byte offset of a tensor in the heap. */
+export function offsetOf(backend: BackendWasm, info: TensorInfo): number {
+  return heapView(backend, info).byteOffset;
+}

@@ -11,7 +11,8 @@ import { createNativeBatchMatMul, createNativeFusedMatMul, type Fallback } from 
 import { createNativeMean, createNativeSum } from './kernels/reduce.ts';
 import { createNativeEltwise } from './kernels/eltwise.ts';
 import { createMlpBackward, createMlpForward } from './kernels/mlp.ts';
-import { MLP_BACKWARD, MLP_FORWARD } from '../fused-ops.ts';
+import { GROUP_NORM_SILU, GROUP_NORM_SILU_GRAD, MLP_BACKWARD, MLP_FORWARD } from '../fused-ops.ts';
+import { createGroupNormSiluBackward, createGroupNormSiluForward } from './kernels/group-norm-silu.ts';
 import type { Sgemm } from './kernels/sgemm.ts';
 import type { NativeLibraries } from './native-libraries.ts';
 
@@ -64,6 +65,8 @@ export function nativeKernelTable(libs: NativeLibraries): KernelEntry[] {
       { kernelName: tf.Conv2DBackpropFilter, library, create: (fallback) => createNativeConv2DBackpropFilter(conv, fallback) },
       { kernelName: tf.Sigmoid, library, create: (fallback) => createNativeEltwise('logistic', eltwise, fallback) },
       { kernelName: tf.Tanh, library, create: (fallback) => createNativeEltwise('tanh', eltwise, fallback) },
+      { kernelName: GROUP_NORM_SILU, library: `${library} (swish) and wasm SIMD`, create: () => createGroupNormSiluForward(eltwise) },
+      { kernelName: GROUP_NORM_SILU_GRAD, library: `${library} (swish) and wasm SIMD`, create: () => createGroupNormSiluBackward(eltwise) },
     );
     if (gemm) {
       const mlpLibrary = `${gemm.library.replace(/ \(.*\)$/, '')} (sgemm, eltwise)`;

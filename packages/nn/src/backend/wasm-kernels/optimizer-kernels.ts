@@ -1,6 +1,6 @@
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { heapView } from '../wasm-heap.ts';
+import { heapMemory, heapView, offsetOf } from '../wasm-heap.ts';
 import { simdOptimizer } from './simd-optimizer.ts';
 
 /** The scalars of one Adam update (see optim/adam.ts for their meaning). */
@@ -13,14 +13,6 @@ export interface AdamUpdateAttrs {
   /** 1 − lr·weightDecay. */
   decay: number;
 }
-
-/** The WebAssembly.Memory behind the backend's heap, which our SIMD kernels import. */
-function heapMemory(backend: BackendWasm): object {
-  return (backend.wasm as unknown as { asm: { memory: object } }).asm.memory;
-}
-
-/** Byte offset of a tensor in the heap. */
-const offsetOf = (backend: BackendWasm, t: TensorInfo) => heapView(backend, t).byteOffset;
 
 /**
  * One Adam update of one parameter in a single SIMD pass over the heap (the composed ops take 11
