@@ -14,7 +14,9 @@ describe.skipIf(nativeSkipReason !== null)('the native backend', () => {
     expect(choice.native!.kernels.map((k) => k.kernelName)).toEqual(expect.arrayContaining([tf.BatchMatMul, tf.Conv2D, tf.Conv2DBackpropFilter]));
     expect(choice.native!.threads).toEqual(expect.arrayContaining(['oneDNN 1']));
     const summary = backendSummary(choice);
-    expect(summary).toMatch(/^backend native: oneDNN \d+\.\d+\.\d+: BatchMatMul, _FusedMatMul, Sum, Mean, Conv2D, FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter, Sigmoid, Tanh, OuroborosMlpForward, OuroborosMlpBackward; threads oneDNN 1/);
+    expect(summary).toMatch(/^backend native: oneDNN \d+\.\d+\.\d+: BatchMatMul, _FusedMatMul, Sum, Mean, Conv2D, FusedConv2D, Conv2DBackpropInput, Conv2DBackpropFilter, /);
+    for (const kernel of ['Sigmoid', 'OuroborosMlpForward', 'OuroborosGroupNormSilu']) expect(summary).toContain(kernel);
+    expect(summary).toMatch(/; threads oneDNN 1, /);
   });
 
   it('gives a later thread count to the libraries at once', async () => {
