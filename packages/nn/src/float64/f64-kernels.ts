@@ -1,5 +1,6 @@
 import v8 from 'node:v8';
 import { assembleModule, type Code, type Local, type ValueType } from '../wasm/wasm-assembler.ts';
+import { webAssembly } from '../wasm/webassembly.ts';
 
 /**
  * Float64 kernels in WebAssembly SIMD (two f64 lanes per instruction), for the O(d^3) steps of the
@@ -207,12 +208,6 @@ const moduleBytes = (fma: boolean) =>
     { name: 'syr2_dot', params: ['i32', 'i32', 'i32', 'i32', 'i32', 'i32', 'i32'], body: syr2Dot(fma) },
   ]);
 
-/** The part of the WebAssembly JS API used here (the workspace's type libraries leave it out). */
-interface WasmApi {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object) => { readonly exports: unknown };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /** One instance of the kernels: their memory, and the two kernels on byte addresses in it. */
 export interface F64Kernels {
@@ -235,7 +230,7 @@ let relaxedSimd: boolean | undefined;
 
 const compiles = (bytes: Uint8Array) => {
   try {
-    new wasm.Module(bytes);
+    new webAssembly.Module(bytes);
     return true;
   } catch {
     return false;
@@ -269,7 +264,7 @@ function compileOptimised(bytes: Uint8Array): object {
   v8.setFlagsFromString('--no-liftoff');
   v8.setFlagsFromString('--no-wasm-lazy-compilation');
   try {
-    return new wasm.Module(bytes);
+    return new webAssembly.Module(bytes);
   } finally {
     v8.setFlagsFromString('--wasm-lazy-compilation');
     v8.setFlagsFromString('--liftoff');
@@ -278,5 +273,5 @@ function compileOptimised(bytes: Uint8Array): object {
 
 /** A fresh instance (its own memory) of the kernels with f64x2.relaxed_madd (`fusedMultiplyAdd`) or with mul and add. */
 export function f64Kernels(fusedMultiplyAdd: boolean): F64Kernels {
-  return new wasm.Instance(kernelModule(fusedMultiplyAdd)).exports as F64Kernels;
+  return new webAssembly.Instance(kernelModule(fusedMultiplyAdd)).exports as F64Kernels;
 }

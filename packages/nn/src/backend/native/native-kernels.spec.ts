@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ErrorLog, relativeError, seededValues } from '../wasm-kernels/spec-helpers.ts';
+import { ErrorLog, matMulLabel, operands, relativeError, seededValues, transposes, type MatMulCase } from '../wasm-kernels/spec-helpers.ts';
 import { nativeSkipReason, onKernels, testLibraries } from './native-spec-helpers.ts';
 import { registerNativeKernels, unregisterNativeKernels } from './native-kernels.ts';
 
@@ -139,30 +139,12 @@ describeNative('conv2d on the native kernels matches the wasm kernels', () => {
   });
 });
 
-interface MatMulCase {
-  a: number[];
-  b: number[];
-  transposeA: boolean;
-  transposeB: boolean;
-}
-
-function operands(batchA: number[], batchB: number[], m: number, k: number, n: number, ta: boolean, tb: boolean): MatMulCase {
-  return { a: [...batchA, ...(ta ? [k, m] : [m, k])], b: [...batchB, ...(tb ? [n, k] : [k, n])], transposeA: ta, transposeB: tb };
-}
-
-const transposes = [
-  [false, false],
-  [true, false],
-  [false, true],
-  [true, true],
-] as const;
 const gradientCases: MatMulCase[] = [];
 const broadcastCases: MatMulCase[] = [];
 for (const [ta, tb] of transposes) {
   gradientCases.push(operands([], [], 1, 7, 3, ta, tb), operands([], [], 33, 20, 17, ta, tb), operands([3], [3], 20, 30, 24, ta, tb), operands([2, 3], [2, 3], 21, 1, 19, ta, tb));
   broadcastCases.push(operands([4], [], 5, 7, 3, ta, tb), operands([], [4], 22, 30, 19, ta, tb), operands([1], [2, 3], 22, 30, 19, ta, tb));
 }
-const matMulLabel = (c: MatMulCase) => `[${c.a}]${c.transposeA ? 'ᵀ' : ''} · [${c.b}]${c.transposeB ? 'ᵀ' : ''}`;
 
 describeNative('matMul on the native kernels matches the wasm kernels', () => {
   it.each(gradientCases.map((c) => [matMulLabel(c), c] as const))('values and gradients: %s', async (_, c) => {

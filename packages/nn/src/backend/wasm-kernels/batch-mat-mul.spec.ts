@@ -3,38 +3,10 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIN_MACS_PER_BATCH_CALL } from './batch-mat-mul.ts';
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels.ts';
-import { ErrorLog, onBackend, relativeError, seededValues } from './spec-helpers.ts';
+import { ErrorLog, matMulLabel as label, onBackend, operands, relativeError, seededValues, transposes, type MatMulCase } from './spec-helpers.ts';
 
 const TOLERANCE = 1e-4;
 const errors = new ErrorLog();
-
-interface MatMulCase {
-  a: number[];
-  b: number[];
-  transposeA: boolean;
-  transposeB: boolean;
-}
-
-function label(c: MatMulCase): string {
-  return `[${c.a}]${c.transposeA ? 'ᵀ' : ''} · [${c.b}]${c.transposeB ? 'ᵀ' : ''}`;
-}
-
-/** a/b shapes for op(a) [.., m, k] · op(b) [.., k, n]. */
-function operands(batchA: number[], batchB: number[], m: number, k: number, n: number, ta: boolean, tb: boolean): MatMulCase {
-  return {
-    a: [...batchA, ...(ta ? [k, m] : [m, k])],
-    b: [...batchB, ...(tb ? [n, k] : [k, n])],
-    transposeA: ta,
-    transposeB: tb,
-  };
-}
-
-const transposes = [
-  [false, false],
-  [true, false],
-  [false, true],
-  [true, true],
-] as const;
 
 /** Same batch on both sides: gradients are defined (tfjs's BatchMatMul gradient has no broadcast reduction). */
 const gradientCases: MatMulCase[] = [];

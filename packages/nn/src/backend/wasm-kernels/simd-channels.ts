@@ -1,4 +1,5 @@
 import { assembleModule, type Code, type Local } from '../../wasm/wasm-assembler.ts';
+import { perMemory } from '../../wasm/webassembly.ts';
 
 /**
  * Per-channel passes over one sample's [pixels, channels] rows (channels a multiple of 4) on the
@@ -108,30 +109,14 @@ const definitions = [
   },
 ];
 
-/** The part of the WebAssembly JS API used here (the workspace's type libraries leave it out). */
-interface WasmApi {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object, imports: object) => { readonly exports: unknown };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-let bytes: Uint8Array | undefined;
-const instances = new WeakMap<object, SimdChannels>();
-
 /** The passes bound to `memory` (the tfjs wasm heap's WebAssembly.Memory), compiled once, instantiated once per memory. */
-export function simdChannels(memory: object): SimdChannels {
-  let kernels = instances.get(memory);
-  if (!kernels) {
-    bytes ??= assembleModule(definitions.map((d) => ({ name: d.name, params: [...d.params], body: d.body })), { imported: 0 });
-    const e = new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports as Record<string, (...args: number[]) => void>;
-    kernels = {
-      sums: (...args) => e.sums!(...args),
-      centredSquares: (...args) => e.centred_squares!(...args),
-      affine: (...args) => e.affine!(...args),
-      gradSums: (...args) => e.grad_sums!(...args),
-      affine2: (...args) => e.affine2!(...args),
-    };
-    instances.set(memory, kernels);
-  }
-  return kernels;
-}
+export const simdChannels = perMemory<SimdChannels>(
+  () => assembleModule(definitions.map((d) => ({ name: d.name, params: [...d.params], body: d.body })), { imported: 0 }),
+  (e) => ({
+    sums: (...args) => e.sums!(...args),
+    centredSquares: (...args) => e.centred_squares!(...args),
+    affine: (...args) => e.affine!(...args),
+    gradSums: (...args) => e.grad_sums!(...args),
+    affine2: (...args) => e.affine2!(...args),
+  }),
+);

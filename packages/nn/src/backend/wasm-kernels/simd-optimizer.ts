@@ -1,4 +1,5 @@
 import { assembleModule, type Code, type Local } from '../../wasm/wasm-assembler.ts';
+import { perMemory } from '../../wasm/webassembly.ts';
 
 /** Adam's scalars as the SIMD kernel takes them (a1 = 1 − β1, a2 = 1 − β2, inverse = 1 / √(1 − β2^t)). */
 export interface AdamScalars {
@@ -82,36 +83,18 @@ function sumOfSquaresBody(code: Code, [x, n, out]: Local[]): void {
   code.get(out!).get(total).f32DemoteF64().f32Store();
 }
 
-/** The part of the WebAssembly JS API used here (the workspace's type libraries leave it out). */
-interface WasmApi {
-  readonly Module: new (bytes: Uint8Array) => object;
-  readonly Instance: new (module: object, imports: object) => { readonly exports: unknown };
-}
-const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
-
-let bytes: Uint8Array | undefined;
-const instances = new WeakMap<object, SimdOptimizer>();
-
 /** The kernels bound to `memory` (the tfjs wasm heap's WebAssembly.Memory), compiled once and instantiated once per memory. */
-export function simdOptimizer(memory: object): SimdOptimizer {
-  let kernels = instances.get(memory);
-  if (!kernels) {
-    bytes ??= assembleModule(
+export const simdOptimizer = perMemory<SimdOptimizer>(
+  () =>
+    assembleModule(
       [
         { name: 'adam', params: [...new Array(8).fill('i32'), ...new Array(ADAM_SCALARS.length).fill('f32')], body: adamBody },
         { name: 'sum_of_squares', params: ['i32', 'i32', 'i32'], body: sumOfSquaresBody },
       ],
       { imported: 0 },
-    );
-    const exports = new wasm.Instance(new wasm.Module(bytes), { env: { memory } }).exports as {
-      adam: (...args: number[]) => void;
-      sum_of_squares: (x: number, n: number, out: number) => void;
-    };
-    kernels = {
-      adam: (p, g, m, v, p1, m1, v1, n, c) => exports.adam(p, g, m, v, p1, m1, v1, n, ...ADAM_SCALARS.map((name) => c[name])),
-      sumOfSquares: (x, n, out) => exports.sum_of_squares(x, n, out),
-    };
-    instances.set(memory, kernels);
-  }
-  return kernels;
-}
+    ),
+  (exports) => ({
+    adam: (p, g, m, v, p1, m1, v1, n, c) => exports.adam!(p, g, m, v, p1, m1, v1, n, ...ADAM_SCALARS.map((name) => c[name])),
+    sumOfSquares: (x, n, out) => exports.sum_of_squares!(x, n, out),
+  }),
+);

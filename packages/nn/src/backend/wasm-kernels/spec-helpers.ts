@@ -48,3 +48,27 @@ export class ErrorLog {
     return `${title}: max relative error ${parts.join(', ')}`;
   }
 }
+
+/** One product op(a) · op(b) of a test: operand shapes and transposes. */
+export interface MatMulCase {
+  a: number[];
+  b: number[];
+  transposeA: boolean;
+  transposeB: boolean;
+}
+
+export function matMulLabel(c: MatMulCase): string {
+  return `[${c.a}]${c.transposeA ? 'ᵀ' : ''} · [${c.b}]${c.transposeB ? 'ᵀ' : ''}`;
+}
+
+/** a/b shapes for op(a) [.., m, k] · op(b) [.., k, n]. */
+export function operands(batchA: number[], batchB: number[], m: number, k: number, n: number, ta: boolean, tb: boolean): MatMulCase {
+  return { a: [...batchA, ...(ta ? [k, m] : [m, k])], b: [...batchB, ...(tb ? [n, k] : [k, n])], transposeA: ta, transposeB: tb };
+}
+
+export const transposes = [
+  [false, false],
+  [true, false],
+  [false, true],
+  [true, true],
+] as const;
