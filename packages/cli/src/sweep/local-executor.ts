@@ -73,7 +73,8 @@ export async function runLocally(dir: string, sweep: SweepFile, options: LocalOp
   const interrupted: SweepFileCell[] = [];
   const queue = [...todo];
   const worker = async () => {
-    for (let cell = queue.shift(); cell && !stoppedBy; cell = queue.shift()) {
+    // A stop is checked before a cell is taken, so the cells left in the queue are exactly those not started.
+    for (let cell = stoppedBy ? undefined : queue.shift(); cell; cell = stoppedBy ? undefined : queue.shift()) {
       const log = join(dir, 'logs', `${cell.id}.log`);
       appendFileSync(log, `--- ${new Date().toISOString()} ouro run --sweep ${dir} --cell ${cell.index}\n`);
       stderr.write(`${label(cell)} started: ${join(dir, cell.id)}\n`);
