@@ -33,6 +33,7 @@ export function flowModelPlugin<TOptions extends TrainingOptions & FlowSampling>
     id: definition.id,
     description: definition.description,
     options: definition.options,
+    unstableOptions: ['temperature', 'lr'],
     create: (options, env) => build(options, env.data, env.rng),
     load: (dir, options, env) => restored(build(options, env.data, env.rng), dir),
   };

@@ -16,6 +16,7 @@ export const kdeModelPlugin: ModelPlugin<KdeOptions> = {
   id: 'kde',
   description: "Gaussian kernel density estimate, bandwidth by Scott's or Silverman's rule or given (exact likelihood; Kazdan, Schaeffer et al. 2024)",
   options: kdeOptions,
+  unstableOptions: ['bandwidth'],
   create: (options, env) => new KdeModel(env.data, options.bandwidth),
   load: (dir, options, env) => KdeModel.load(dir, env.data, options.bandwidth),
 };

@@ -59,5 +59,11 @@ export interface ModelEnv {
 export interface ModelPlugin<TOptions = unknown> extends PluginDefinition<TOptions, GenerativeModel, ModelEnv> {
   /** Restores a model saved with `save(dir)`, training state included. */
   load(dir: string, options: TOptions, env: ModelEnv): Promise<GenerativeModel>;
+  /**
+   * The options that, set too far, make samples or metrics non-finite (a KDE's `bandwidth`, a
+   * flow's `temperature`, a DDPM's `betaEnd`), most likely first: the error that stops such a
+   * generation names them with their values.
+   */
+  readonly unstableOptions?: readonly string[];
 }
 export const ModelPlugin = Symbol.for('ouroboros.ModelPlugin');

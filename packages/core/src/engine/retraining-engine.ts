@@ -20,6 +20,7 @@ import { writeTrainingSetManifest } from '../store/training-set-manifest.ts';
 import { writeChunks } from '../store/write-chunks.ts';
 import { writeSharedSplit } from './shared-real-data.ts';
 import { FeatureCache } from './feature-cache.ts';
+import { checkFiniteValues, checkSampleChunk } from './finite-values.ts';
 import { writeChecksums } from './generation-checksums.ts';
 import { prepareRunDir } from './out-dir.ts';
 import { RunLock } from './run-lock.ts';
@@ -261,10 +262,15 @@ export class RetrainingEngine {
           generated: await run.features.ofGeneration(extractor, t, samples, work, ctx(phase)),
         }),
       };
-      Object.assign(row, await metric.compute(input, ctx(phase)));
+      const values = await metric.compute(input, ctx(phase));
+      checkFiniteValues(values, { generation: t, source: `metric ${id}`, model: run.resolved.model });
+      Object.assign(row, values);
       await stopIfAborted();
     }
-    if (fit.trainLoss !== undefined) row.train_loss = fit.trainLoss;
+    if (fit.trainLoss !== undefined) {
+      checkFiniteValues({ train_loss: fit.trainLoss }, { generation: t, source: 'the fit', model: run.resolved.model });
+      row.train_loss = fit.trainLoss;
+    }
     row.seconds = (performance.now() - began) / 1000;
     writeJsonAtomic(join(partial, 'metrics.json'), row);
     if (existsSync(steps.path)) renameSync(steps.path, join(partial, 'steps.jsonl'));
@@ -305,6 +311,7 @@ export class RetrainingEngine {
       let values;
       try {
         values = await codec.decode(batch);
+        checkSampleChunk(codec.discrete ? await batch.data() : values, { generation: ctx.generation, from: writer.written, dims: codec.dims, model: run.resolved.model });
       } finally {
         batch.dispose();
       }

@@ -36,6 +36,7 @@ export const ddpmModelPlugin = diffusionModelPlugin({
       ctx.addIssue({ code: 'custom', path: ['steps'], message: `expected at most ${o.timesteps} DDIM steps (the timesteps; the default is 100); lower steps or use sampler: ancestral` });
     }
   }),
+  unstableOptions: ['betaEnd', 'betaStart', 'guidance'],
   objective: (o, data) =>
     new DdpmObjective({
       timesteps: o.timesteps,

@@ -44,12 +44,15 @@ export function diffusionModelPlugin<O extends DiffusionOptions>(definition: {
   id: string;
   description: string;
   options: z.ZodType<O>;
+  /** See ModelPlugin.unstableOptions; `lr` follows them. */
+  unstableOptions: readonly string[];
   objective: (options: O, data: DataInfo) => Objective;
 }): ModelPlugin<O> {
   return {
     id: definition.id,
     description: definition.description,
     options: definition.options,
+    unstableOptions: [...definition.unstableOptions, 'lr'],
     create: (options, env) => createDiffusionModel(options, env.data, env.rng, definition.objective),
     load: (dir, options, env) => restored(createDiffusionModel(options, env.data, env.rng, definition.objective), dir),
   };

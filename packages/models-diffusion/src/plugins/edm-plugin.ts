@@ -27,6 +27,7 @@ export type EdmOptions = z.output<typeof edmOptions>;
 export const edmModelPlugin = diffusionModelPlugin({
   id: 'edm',
   description: 'EDM (Karras et al. 2022): preconditioned denoiser, log-normal noise levels, Heun sampler with rho-spaced steps; MLP or U-Net',
+  unstableOptions: ['sigmaMax', 'guidance'],
   options: edmOptions.refine((o) => o.sigmaMax > o.sigmaMin, { message: 'sigmaMax must be larger than sigmaMin', path: ['sigmaMax'] }),
   objective: (o) => new EdmObjective({ sigmaData: o.sigmaData, pMean: o.pMean, pStd: o.pStd, sigmaMin: o.sigmaMin, sigmaMax: o.sigmaMax, rho: o.rho, steps: o.steps, sampler: o.sampler }),
 });

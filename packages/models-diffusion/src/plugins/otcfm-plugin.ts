@@ -31,6 +31,7 @@ export const otcfmModelPlugin = diffusionModelPlugin({
   id: 'otcfm',
   description: 'OT-CFM (Tong et al. 2024): flow matching with exact minibatch optimal-transport pairs, dopri5/Euler/Heun ODE sampling; MLP or U-Net',
   options: otcfmOptions,
+  unstableOptions: ['guidance', 'sigma'],
   objective: (o, data) =>
     new OtcfmObjective({
       sigma: o.sigma,
