@@ -33,6 +33,8 @@ export { dropout } from './layers/dropout.ts';
 export { silu, relu, tanh, activation, activationNames } from './layers/activations.ts';
 export type { ActivationName } from './layers/activations.ts';
 export { Mlp } from './layers/mlp.ts';
+export { affineCouplingTransform } from './layers/affine-coupling-op.ts';
+export type { CouplingParts } from './layers/affine-coupling-op.ts';
 export type { MlpOptions } from './layers/mlp.ts';
 
 export { Adam, adamOptions } from './optim/adam.ts';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Module } from '@ouroboros/nn';
+import { affineCouplingTransform, type CouplingParts, type Module } from '@ouroboros/nn';
 import { checkFeatures } from './shape-checks.ts';
 import { FlowLayer, type FlowResult } from './flow-layer.ts';
 
@@ -46,14 +46,20 @@ export class AffineCoupling extends FlowLayer {
     return [tf.tanh(raw), shift];
   }
 
+  /** The moving part's place on the last axis. */
+  private moving(): CouplingParts {
+    return this.kept === 'first' ? { movingStart: this.split, movingSize: this.features - this.split } : { movingStart: 0, movingSize: this.split };
+  }
+
   // y_moving = x_moving ⊙ exp(s) + t,  log |det J| = Σ s
   forward(x: tf.Tensor): FlowResult {
     checkFeatures('AffineCoupling', x, this.features);
     return tf.tidy(() => {
-      const { kept, moving } = this.parts(x);
-      const [s, t] = this.scaleShift(kept);
-      const y = this.join(kept, moving.mul(tf.exp(s)).add(t));
-      return { y, logDet: s.reshape([x.shape[0]!, -1]).sum(1) as tf.Tensor1D };
+      const { movingStart, movingSize } = this.moving();
+      const [keptStart, keptSize] = movingStart === 0 ? [movingSize, this.features - movingSize] : [0, movingStart];
+      const begin = x.shape.map((_, axis) => (axis === x.rank - 1 ? keptStart : 0));
+      const size = x.shape.map((d, axis) => (axis === x.rank - 1 ? keptSize : d));
+      return affineCouplingTransform(x, this.net.apply(tf.slice(x, begin, size)), { movingStart, movingSize });
     });
   }
 

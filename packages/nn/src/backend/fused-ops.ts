@@ -19,3 +19,6 @@ export function fusedOr<T extends tf.Tensor | tf.Tensor[]>(kernelName: string, i
   if (!tf.getKernel(kernelName, tf.getBackend())) return composed();
   return tf.engine().runKernel(kernelName, inputs, attrs) as unknown as T;
 }
+/** An affine coupling's transform of x by its net's output, and its gradient (the wasm training kernels register them). */
+export const AFFINE_COUPLING = 'OuroborosAffineCoupling';
+export const AFFINE_COUPLING_GRAD = 'OuroborosAffineCouplingGrad';

@@ -5,7 +5,8 @@ import { createBatchMatMulKernel } from './batch-mat-mul.ts';
 import { createConv2DBackpropFilterKernel } from './conv2d-backprop-filter.ts';
 import { createConv2DBackpropInputKernel } from './conv2d-backprop-input.ts';
 import { createConcatKernel, createIdentityKernel, createSliceKernel, createSplitVKernel } from './copy-kernels.ts';
-import { ADAM_UPDATE, SUM_OF_SQUARES } from '../fused-ops.ts';
+import { ADAM_UPDATE, AFFINE_COUPLING, AFFINE_COUPLING_GRAD, SUM_OF_SQUARES } from '../fused-ops.ts';
+import { affineCouplingGradKernel, affineCouplingKernel } from './affine-coupling-kernels.ts';
 import { adamUpdateKernel, sumOfSquaresKernel } from './optimizer-kernels.ts';
 import { createTrigKernel } from './trig-kernels.ts';
 import { WasmOps } from './wasm-ops.ts';
@@ -29,7 +30,7 @@ function requireStock(kernelName: string): KernelFunc {
  * `Conv2DBackpropFilter` kernels with ones that run on the fast XNNPACK matMul and conv2d,
  * so conv nets can train on wasm and matMul gradients stay fast, and its `Slice`, `SplitV`,
  * `Concat` (copies by runs), `Identity` (shares memory), `Sin` and `Cos` with cheaper ones, and adds the fused
- * optimizer kernels of fused-ops.ts (one pass instead of a dozen kernels). Idempotent; touches only
+ * optimizer and affine-coupling kernels of fused-ops.ts (one pass instead of a dozen kernels). Idempotent; touches only
  * the 'wasm' entries of the kernel registry. Needs '@tensorflow/tfjs-backend-wasm' imported;
  * works before or after `tf.setBackend('wasm')`.
  */
@@ -53,6 +54,8 @@ export function registerWasmTrainingKernels(): void {
   wasmTrainingLayer.install(tf.Cos, createTrigKernel(Math.cos, requireStock(tf.Cos)));
   wasmTrainingLayer.install(ADAM_UPDATE, adamUpdateKernel);
   wasmTrainingLayer.install(SUM_OF_SQUARES, sumOfSquaresKernel);
+  wasmTrainingLayer.install(AFFINE_COUPLING, affineCouplingKernel);
+  wasmTrainingLayer.install(AFFINE_COUPLING_GRAD, affineCouplingGradKernel);
 }
 
 /** Puts the stock wasm kernels back (and removes the added ones); a no-op when not registered. */
