@@ -174,12 +174,16 @@ export class RetrainingEngine {
     } finally {
       model?.dispose();
       for (const { extractor } of parts.extractors) extractor.dispose?.();
+      let unwritten: unknown = null;
       try {
         files.writeSummary({ name: config.name, runId, exitCode, generations: config.generations, backend, ...(failure ? { error: failure } : {}) });
       } catch (error) {
-        parts.trackers.note(String((error as Error).message));
+        // It fails a run that had succeeded; an earlier failure or a stop keeps its own error and exit code.
+        if (exitCode === 0) unwritten = error;
+        else parts.trackers.note(String((error as Error).message));
       }
-      await parts.trackers.finish(exitCode);
+      await parts.trackers.finish(unwritten ? 1 : exitCode);
+      if (unwritten) throw unwritten;
     }
   }
 
