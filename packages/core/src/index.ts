@@ -50,6 +50,7 @@ export type { TrainingSegment, TrainingSetComposition } from './store/training-s
 export { readTrainingSetManifest, writeTrainingSetManifest } from './store/training-set-manifest.ts';
 export type { TrainingSetManifest } from './store/training-set-manifest.ts';
 export { writeFileAtomic, writeJsonAtomic } from './store/atomic-write.ts';
+export { createFolder, virtualFilesystem, whyNoFolder } from './store/create-folder.ts';
 export { readJsonFile } from './store/read-json-file.ts';
 export { writeChunks } from './store/write-chunks.ts';
 

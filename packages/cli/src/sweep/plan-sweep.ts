@@ -1,4 +1,4 @@
-import { applySetOverride, cellId, ConfigError, expandSweep, writeJsonAtomic, type ExperimentConfig } from '@ouroboros/core';
+import { applySetOverride, cellId, ConfigError, createFolder, expandSweep, whyNoFolder, writeJsonAtomic, type ExperimentConfig } from '@ouroboros/core';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { checkSetSyntax, readConfigPath, resolveForRun } from '../config-loading.ts';
@@ -97,9 +97,9 @@ export function writePlan(dir: string, planned: PlannedSweep, previous: SweepFil
 export function prepareSweepDir(dir: string, name: string): SweepFile | null {
   if (!existsSync(dir)) {
     try {
-      mkdirSync(dir, { recursive: true });
+      createFolder(dir);
     } catch (error) {
-      throw new ConfigError(`--out ${dir}: cannot create the sweep folder (${(error as Error).message.split('\n')[0]})`);
+      throw new ConfigError(`--out ${dir}: cannot create the sweep folder: ${whyNoFolder(error)}`);
     }
     return null;
   }

@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { ConfigError } from '../config/config-error.ts';
+import { createFolder, whyNoFolder } from '../store/create-folder.ts';
 
 /**
  * Makes sure `dir` can hold a run before anything is written: a folder that exists must be a
@@ -15,22 +16,8 @@ export function prepareRunDir(dir: string, markerPath: string): void {
     return;
   }
   try {
-    mkdirSync(dir, { recursive: true });
+    createFolder(dir);
   } catch (error) {
-    throw new ConfigError(`--out ${dir}: cannot create the run folder: ${reason(error)}`);
+    throw new ConfigError(`--out ${dir}: cannot create the run folder: ${whyNoFolder(error)}`);
   }
-}
-
-/** The system's reason in words a user acts on. */
-export function reason(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  const words: Record<string, string> = {
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EROFS: 'read-only filesystem',
-    ENOTDIR: 'a part of the path is a file, not a folder',
-    ENOSPC: 'no space left on the device',
-    EEXIST: 'a file is in the way',
-  };
-  return code && words[code] ? `${words[code]} (${code})` : String(error instanceof Error ? error.message : error).split('\n')[0]!;
 }
