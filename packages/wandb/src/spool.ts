@@ -80,7 +80,7 @@ interface SpoolState {
 }
 
 export const SPOOL_DIR = 'wandb';
-const JOURNAL = 'spool.jsonl';
+export const SPOOL_JOURNAL = 'spool.jsonl';
 const STATE = 'state.json';
 const LOCK = 'sender.lock';
 
@@ -127,7 +127,7 @@ export class Spool {
   }
 
   static exists(runDir: string): boolean {
-    return existsSync(join(runDir, SPOOL_DIR, JOURNAL));
+    return existsSync(join(runDir, SPOOL_DIR, SPOOL_JOURNAL));
   }
 
   /**
@@ -146,7 +146,7 @@ export class Spool {
         throw new Error(`${statePath}: not valid JSON (${(error as Error).message.split('\n')[0]}); expected the W&B spool state`);
       }
     }
-    const journal = join(spool.dir, JOURNAL);
+    const journal = join(spool.dir, SPOOL_JOURNAL);
     if (!existsSync(journal)) return spool;
     let text = readFileSync(journal, 'utf8');
     const end = text.lastIndexOf('\n') + 1;
@@ -170,7 +170,7 @@ export class Spool {
 
   /** Writes a record at the end of the journal (synchronously: it is on disk when this returns). */
   append(record: SpoolRecord): void {
-    appendFileSync(join(this.dir, JOURNAL), `${wandbJson(record)}\n`);
+    appendFileSync(join(this.dir, SPOOL_JOURNAL), `${wandbJson(record)}\n`);
     this.track(record);
   }
 

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { resolveConfig, sampleSize, type FitReport, type ModelPlugin, type RunContext, type TrainBudget, type TrainingSet } from '@ouroboros/core';
 import { cpuTensorBackend, DiagonalGaussianModel, diagonalGaussianModelPlugin, engineScope, normalDatasetPlugin, readHistory, RecordingTracker, tempDir } from '@ouroboros/core/testing';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { wandbPackage } from './register.ts';
 import { wandbRunId } from './run-id.ts';
@@ -86,6 +86,28 @@ describe('the wandb tracker in a real run', () => {
     expectMirrored(dir);
     const spool = Spool.open(dir);
     expect([spool.pending.length, spool.acked]).toEqual([0, spool.records]);
+  });
+
+  it('goes on when the disk fills under the spool: one line says so, the run finishes, the W&B run keeps what was spooled, the sender lock is released', async () => {
+    const dir = join(tmp.dir, 'full-disk');
+    const filler = new RecordingTracker();
+    // Generation 1's row (written at the end of the engine's tick, after every tracker saw it) and all after it go to a journal that cannot grow.
+    filler.log = (_row, generation) => {
+      if (generation !== 1) return;
+      unlinkSync(join(dir, 'wandb', 'spool.jsonl'));
+      symlinkSync('/dev/full', join(dir, 'wandb', 'spool.jsonl'));
+    };
+    const result = await engine.run(config({ flushInterval: 0.02 }), dir, { extraTrackers: [filler] });
+    expect(result.history.map((row) => row.generation)).toEqual([0, 1, 2, 3]);
+    expect(JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8'))).toMatchObject({ status: 'finished', exitCode: 0 });
+    expect(existsSync(join(dir, 'wandb', 'sender.lock'))).toBe(false);
+    expect(existsSync(join(dir, 'run.lock'))).toBe(false);
+    const said = vi.mocked(process.stderr.write).mock.calls.map(([text]) => String(text)).filter((text) => text.includes('spool.jsonl'));
+    expect(said).toEqual([
+      `wandb: ${join(dir, 'wandb', 'spool.jsonl')}: cannot write (ENOSPC): ENOSPC: no space left on device, write; W&B mirroring of this run stops here, the run goes on (what was spooled before stays for 'ouro wandb sync ${dir}')\n`,
+    ]);
+    const rows = standIn.history(wandbRunId(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).runId));
+    expect(rows.filter((row) => row['train/step'] === undefined).map((row) => row.generation)).toEqual([0]);
   });
 
   it('finishes promptly while the server hangs, and ouro wandb sync delivers everything once it is back', async () => {

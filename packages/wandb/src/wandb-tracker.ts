@@ -6,7 +6,7 @@ import { imageFile } from './image-file.ts';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.ts';
 import { wandbRunId } from './run-id.ts';
 import type { WandbSettings } from './settings.ts';
-import { Spool, SPOOL_DIR, type RunDescription, type SpoolFile, type SpoolRecord } from './spool.ts';
+import { Spool, SPOOL_DIR, SPOOL_JOURNAL, type RunDescription, type SpoolFile, type SpoolRecord } from './spool.ts';
 import { SpoolSender } from './spool-sender.ts';
 import { StepClock } from './step-clock.ts';
 import { WandbApi } from './wandb-api.ts';
@@ -56,6 +56,8 @@ export class WandbTracker implements Tracker {
   private sessionStart = 0;
   private runtimeBase = 0;
   private lastTrainRowAt = -Infinity;
+  /** Set once a write to the spool failed (a full disk): from then on nothing more is spooled. */
+  private unwritable = false;
 
   constructor(
     private readonly settings: WandbSettings,
@@ -78,7 +80,8 @@ export class WandbTracker implements Tracker {
     this.spool = spool;
     this.sessionStart = this.now();
     const description = this.describe(run, recorded);
-    spool.append({ kind: 'start', run: description, baseUrl: this.settings.baseUrl });
+    this.append({ kind: 'start', run: description, baseUrl: this.settings.baseUrl });
+    if (this.unwritable) return;
     const name = description.name;
     const resumed = run.startGeneration > 0 ? `, resuming at generation ${run.startGeneration}` : '';
     this.output(`run ${run.name} (cell ${run.runId}): generations 0..${run.generations} on ${run.backend}${resumed}`);
@@ -131,8 +134,10 @@ export class WandbTracker implements Tracker {
       return this.say(`image '${key}' of generation ${generation} not logged: ${(error as Error).message}`);
     }
     const path = join(this.spool.dir, value.path);
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, png);
+    if (!this.spooling(path, () => {
+      mkdirSync(dirname(path), { recursive: true });
+      writeFileSync(path, png);
+    })) return;
     const file = { name: value.path, source: `${SPOOL_DIR}/${value.path}` };
     if (own) {
       own.row[key] = value;
@@ -154,7 +159,7 @@ export class WandbTracker implements Tracker {
     this.closeRow();
     if (this.timings.uploadCheckpoint && exitCode === 0) this.spoolCheckpoint(this.run.generations);
     this.output(exitCode === 0 ? 'finished' : `stopped with exit code ${exitCode}`);
-    spool.append({ kind: 'finish', exitCode });
+    this.append({ kind: 'finish', exitCode });
     this.spool = null;
     try {
       if (!this.sender) return;
@@ -230,7 +235,25 @@ export class WandbTracker implements Tracker {
   }
 
   private append(record: SpoolRecord): void {
-    this.spool?.append(record);
+    const spool = this.spool;
+    if (spool) this.spooling(join(spool.dir, SPOOL_JOURNAL), () => spool.append(record));
+  }
+
+  /**
+   * Runs a write to the spool; the first that fails (ENOSPC, EIO) is said in one line and ends
+   * spooling for this run, which goes on: what was spooled before stays for the sender and sync.
+   */
+  private spooling(path: string, write: () => void): boolean {
+    if (this.unwritable) return false;
+    try {
+      write();
+      return true;
+    } catch (error) {
+      this.unwritable = true;
+      const code = (error as NodeJS.ErrnoException).code;
+      this.say(`${path}: cannot write${code ? ` (${code})` : ''}: ${String((error as Error).message).split('\n')[0]}; W&B mirroring of this run stops here, the run goes on (what was spooled before stays for 'ouro wandb sync ${this.run?.dir ?? ''}')`);
+      return false;
+    }
   }
 
   /** `_runtime` (seconds since the run's first start, over all sessions) and `_timestamp` (unix seconds). */
