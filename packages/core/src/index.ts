@@ -53,6 +53,8 @@ export { writeFileAtomic, writeJsonAtomic } from './store/atomic-write.ts';
 export { createFolder, virtualFilesystem, whyNoFolder } from './store/create-folder.ts';
 export { readJsonFile } from './store/read-json-file.ts';
 export { writeChunks } from './store/write-chunks.ts';
+export { checkpointStore, DamagedCheckpoint } from './store/checkpoint-store.ts';
+export { removeInside, LinkRefused } from './store/remove-inside.ts';
 
 export * from './linalg/index.ts';
 

@@ -23,6 +23,7 @@ import { FeatureCache } from './feature-cache.ts';
 import { checkFiniteValues, checkSampleChunk } from './finite-values.ts';
 import { writeChecksums } from './generation-checksums.ts';
 import { prepareRunDir } from './out-dir.ts';
+import { discardDamagedCheckpoints } from './run-checkpoints.ts';
 import { RunLock } from './run-lock.ts';
 import { verifyRun } from './verify-run.ts';
 import { guardRunFolder } from './folder-guard.ts';
@@ -105,10 +106,9 @@ export class RetrainingEngine {
     try {
       const identity = { runId, name: config.name, user: resolved.user, plugins: pluginVersions(resolved), generations: config.generations };
       const committed = guardRunFolder(folder, files, identity, { resume: options.resume ?? false, overwrite: options.overwrite ?? false });
-      if (committed.length > 0) {
-        const problems = verifyRun(runDir);
-        if (problems.length > 0) throw new Error(`${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : ''}; run 'ouro verify ${runDir}' for the list`);
-      }
+      // Damaged checkpoints are not fatal: each generation discards its own and computes them again.
+      const problems = verifyRun(runDir, { checkpoints: false });
+      if (problems.length > 0) throw new Error(`${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : ''}; run 'ouro verify ${runDir}' for the list`);
       return await this.runIn(resolved, folder, files, parts, committed, dataCache, runId, options);
     } finally {
       lock.release();
@@ -220,6 +220,7 @@ export class RetrainingEngine {
     const work = folder.checkpointDir(t);
     mkdirSync(partial, { recursive: true });
     mkdirSync(work, { recursive: true });
+    discardDamagedCheckpoints(folder.root, work, t, (line) => parts.trackers.note(line));
     const steps = new StepLog(join(work, 'steps.jsonl'));
     const ctx = (phase: string): RunContext =>
       runContext({

@@ -2,14 +2,16 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SampleStore } from '../store/sample-store.ts';
 import { verifyChecksums } from './generation-checksums.ts';
+import { damagedCheckpoints } from './run-checkpoints.ts';
 import { RunFolder } from './run-folder.ts';
 
 /**
- * Every problem with a run folder's committed data, one line each naming the file: each
+ * Every problem with a run folder's data, one line each naming the file: each committed
  * generation's files against its checksums.json, every sample store (real splits, samples,
- * features) against the checksums in its samples.json. Empty when the run is intact.
+ * features) against the checksums in its samples.json, and (unless `checkpoints: false`) every
+ * mid-fit checkpoint against the checksums in its latest.json. Empty when the run is intact.
  */
-export function verifyRun(dir: string): string[] {
+export function verifyRun(dir: string, options: { checkpoints?: boolean } = {}): string[] {
   const folder = new RunFolder(dir);
   const problems: string[] = [];
   let committed: number[] = [];
@@ -32,6 +34,10 @@ export function verifyRun(dir: string): string[] {
     } catch (error) {
       problems.push((error as Error).message);
     }
+  }
+  const checkpoints = join(dir, 'checkpoints');
+  if (options.checkpoints !== false && existsSync(checkpoints)) {
+    for (const name of readdirSync(checkpoints).sort()) for (const { problems: found } of damagedCheckpoints(join(checkpoints, name))) problems.push(...found);
   }
   return problems;
 }

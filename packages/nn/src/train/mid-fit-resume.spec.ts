@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { resolveConfig, RunInterrupted } from '@ouroboros/core';
+import { resolveConfig, RunInterrupted, verifyRun } from '@ouroboros/core';
 import { engineScope, normalDatasetPlugin, readHistory, RecordingTracker, tempDir, withoutSeconds } from '@ouroboros/core/testing';
 import { tensorBackend } from '../backend/select-backend.ts';
 import { mlpGaussianModelPlugin } from '../testing/mlp-gaussian-model.ts';
@@ -41,7 +41,7 @@ describe('a run stopped in the middle of a generation', () => {
     expect(error).toBeInstanceOf(RunInterrupted);
     expect((error as RunInterrupted).exitCode).toBe(143);
     const latest = JSON.parse(readFileSync(join(dir, 'checkpoints', 'gen-001', 'fit', 'latest.json'), 'utf8'));
-    expect(latest).toMatchObject({ fitStep: 7, totalSteps: 12 });
+    expect(latest).toMatchObject({ position: { fitStep: 7, totalSteps: 12 } });
 
     const recorder = new RecordingTracker();
     const resumed = await engine.run(config, dir, { resume: true, extraTrackers: [recorder] });
@@ -53,5 +53,36 @@ describe('a run stopped in the middle of a generation', () => {
       expect(bytes(dir, file).equals(bytes(whole, file)), file).toBe(true);
     }
     expect(existsSync(join(dir, 'checkpoints'))).toBe(false);
+  });
+
+  it('never trains on a damaged checkpoint: verify names the file, resume discards it with a note and fits again to the same numbers', async () => {
+    const whole = join(root.dir, 'whole-for-damage');
+    const wholeResult = await engine.run(config, whole);
+    for (const [name, file] of [
+      ['state', `fit/state-7/${TRAINING_STATE_FILE}`],
+      ['latest', 'fit/latest.json'],
+    ]) {
+      const dir = join(root.dir, `damaged-${name}`);
+      const controller = new AbortController();
+      const stopper = new RecordingTracker();
+      stopper.logSteps = (generation, step) => {
+        if (generation === 1 && step === 6) controller.abort('SIGTERM');
+      };
+      await engine.run(config, dir, { signal: controller.signal, extraTrackers: [stopper] }).catch(() => {});
+      const path = join(dir, 'checkpoints', 'gen-001', file!);
+      const bytes = readFileSync(path);
+      // One flipped bit: a weight's low mantissa bit, or the first decimal of a recent loss in latest.json (still valid JSON).
+      const at = name === 'latest' ? bytes.indexOf('.', bytes.indexOf('"recentLosses"')) + 1 : bytes.length - 1;
+      bytes[at]! ^= 1;
+      writeFileSync(path, bytes);
+      expect(verifyRun(dir)).toEqual([expect.stringContaining(name === 'latest' ? `${path}: sha256 differs` : `${path}: sha256 differs from ${join(dir, 'checkpoints', 'gen-001', 'fit', 'latest.json')}`)]);
+
+      const recorder = new RecordingTracker();
+      const resumed = await engine.run(config, dir, { resume: true, extraTrackers: [recorder] });
+      expect(recorder.notes).toContainEqual(expect.stringMatching(/generation 1's checkpoint fit is discarded and computed again \(the same numbers, more time\)$/));
+      expect(recorder.steps.filter((s) => s.generation === 1).map((s) => s.step)[0]).toBe(0);
+      expect(withoutSeconds(resumed.history)).toEqual(withoutSeconds(wholeResult.history));
+      expect(readFileSync(join(dir, 'gen-001/steps.jsonl')).equals(readFileSync(join(whole, 'gen-001/steps.jsonl')))).toBe(true);
+    }
   });
 });
