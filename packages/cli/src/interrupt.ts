@@ -1,9 +1,12 @@
+import { onNpxParentExit } from './parent-exit.ts';
+
 const EXIT_CODES: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
 
 /**
  * The first Ctrl-C (SIGINT) or SIGTERM (a job scheduler's stop) aborts the returned signal, with the
  * signal's name as reason: the run stops at the next safe point (committed generations and the
- * current fit's last checkpoint stay) and exits 130 or 143. A second one exits at once.
+ * current fit's last checkpoint stay) and exits 130 or 143. A second one exits at once. Under `npx`,
+ * the end of npx's shell counts as a SIGTERM (npm passes a SIGTERM on to that shell only).
  */
 export function stopOnSignals(stderr: NodeJS.WritableStream): { signal: AbortSignal; release: () => void } {
   const controller = new AbortController();
@@ -16,5 +19,16 @@ export function stopOnSignals(stderr: NodeJS.WritableStream): { signal: AbortSig
     process.on(name, handler);
     return [name, handler] as const;
   });
-  return { signal: controller.signal, release: () => handlers.forEach(([name, handler]) => process.off(name, handler)) };
+  const unwatch = onNpxParentExit(() => {
+    if (controller.signal.aborted) return;
+    stderr.write('\nthe npx process that started ouro ended: stopping at the next safe point as on SIGTERM\n');
+    controller.abort('SIGTERM');
+  });
+  return {
+    signal: controller.signal,
+    release: () => {
+      unwatch();
+      handlers.forEach(([name, handler]) => process.off(name, handler));
+    },
+  };
 }

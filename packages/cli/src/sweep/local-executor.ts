@@ -2,6 +2,7 @@ import { formatDuration } from '@ouroboros/core';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { onNpxParentExit } from '../parent-exit.ts';
 import { describeValues } from './axis-label.ts';
 import { cellState } from './cell-state.ts';
 import { writeSweep, type SweepFile, type SweepFileCell } from './sweep-file.ts';
@@ -16,6 +17,8 @@ export interface LocalOptions {
   readonly cores?: number;
   /** The `ouro` bin each worker runs (`ouro run --sweep DIR --cell K`). */
   readonly bin: string;
+  /** Workers load the plugin code the cells name (`--allow-plugins`): the user ran this sweep's config. */
+  readonly allowPlugins?: boolean;
   readonly stderr: NodeJS.WritableStream;
 }
 
@@ -67,6 +70,9 @@ export async function runLocally(dir: string, sweep: SweepFile, options: LocalOp
   };
   const handlers = (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, () => onSignal(signal)] as const);
   for (const [signal, handler] of handlers) process.on(signal, handler);
+  const unwatch = onNpxParentExit(() => {
+    if (!stoppedBy) onSignal('SIGTERM');
+  });
 
   let finished = 0;
   const failed: SweepFileCell[] = [];
@@ -81,7 +87,7 @@ export async function runLocally(dir: string, sweep: SweepFile, options: LocalOp
       cell.status = 'running';
       writeSweep(dir, sweep);
       const began = Date.now();
-      const { code, lastError } = await runWorker(options.bin, dir, cell, threads, running, (line, shown) => {
+      const { code, lastError } = await runWorker(options.bin, Boolean(options.allowPlugins), dir, cell, threads, running, (line, shown) => {
         appendFileSync(log, `${line}\n`);
         if (shown) stderr.write(`${label(cell!)} ${line}\n`);
       });
@@ -107,6 +113,7 @@ export async function runLocally(dir: string, sweep: SweepFile, options: LocalOp
   try {
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
+    unwatch();
     for (const [signal, handler] of handlers) process.off(signal, handler);
   }
   return { finished, skipped, failed, interrupted, notStarted: queue.length, ...(stoppedBy ? { stoppedBy } : {}) };
@@ -119,6 +126,7 @@ export async function runLocally(dir: string, sweep: SweepFile, options: LocalOp
  */
 function runWorker(
   bin: string,
+  allowPlugins: boolean,
   dir: string,
   cell: SweepFileCell,
   threads: WorkerThreads,
@@ -126,7 +134,7 @@ function runWorker(
   line: (text: string, shown: boolean) => void,
 ): Promise<{ code: number; lastError?: string }> {
   return new Promise((done) => {
-    const args = [bin, 'run', '--sweep', dir, '--cell', String(cell.index), ...threads.args];
+    const args = [bin, 'run', '--sweep', dir, '--cell', String(cell.index), ...threads.args, ...(allowPlugins ? ['--allow-plugins'] : [])];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, ...threads.env } });
     running.add(child);
     let lastError: string | undefined;
