@@ -22,6 +22,7 @@ export interface RunIdentity {
  */
 export function guardRunFolder(folder: RunFolder, files: RunFiles, identity: RunIdentity, mode: { resume: boolean; overwrite: boolean }): number[] {
   const { resume } = mode;
+  folder.refuseLinks();
   let marker = files.readMarker();
   if (marker && mode.overwrite) {
     overwritable(folder, files);

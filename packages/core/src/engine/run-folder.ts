@@ -1,7 +1,12 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DataSplit } from '../contracts/dataset.ts';
 import type { MetricRow } from '../contracts/tracker.ts';
+import { LinkRefused, removeInside } from '../store/remove-inside.ts';
+
+/** The top-level names of a run folder that ouroboros writes; nothing else in it is ever touched. */
+const OWN_NAMES = ['run.json', 'config.json', 'history.jsonl', 'summary.json', 'real', 'features', 'checkpoints'];
+const isOwnName = (name: string) => OWN_NAMES.includes(name) || /^gen-\d{3,}(\.partial)?$/.test(name);
 
 /**
  * The layout of one run's folder:
@@ -49,9 +54,9 @@ export class RunFolder {
 
   /** Drops generation t's checkpoint folder (and `checkpoints/` once empty): its generation has committed. */
   removeCheckpoint(t: number): void {
-    rmSync(this.checkpointDir(t), { recursive: true, force: true });
+    removeInside(this.root, this.checkpointDir(t));
     const parent = join(this.root, 'checkpoints');
-    if (existsSync(parent) && readdirSync(parent).length === 0) rmSync(parent, { recursive: true, force: true });
+    if (existsSync(parent) && readdirSync(parent).length === 0) removeInside(this.root, parent);
   }
 
   ensure(): void {
@@ -82,9 +87,22 @@ export class RunFolder {
 
   /** Removes every file ouroboros writes in a run folder (and nothing else), for --overwrite. */
   clearRun(): void {
+    for (const name of readdirSync(this.root)) if (isOwnName(name)) removeInside(this.root, join(this.root, name));
+  }
+
+  /**
+   * Refuses a run folder where ouroboros's own entries, or anything in the folders it deletes from
+   * (checkpoints, half-written generations, features), is a link: ouroboros writes and deletes only
+   * inside the run folder, and a link could lead it to another folder's files.
+   */
+  refuseLinks(): void {
+    if (!existsSync(this.root)) return;
     for (const name of readdirSync(this.root)) {
-      const ours = ['run.json', 'config.json', 'history.jsonl', 'summary.json', 'real', 'features', 'checkpoints'].includes(name) || /^gen-\d{3,}(\.partial)?$/.test(name);
-      if (ours) rmSync(join(this.root, name), { recursive: true, force: true });
+      if (!isOwnName(name)) continue;
+      const path = join(this.root, name);
+      const deep = name === 'checkpoints' || name === 'features' || name.endsWith('.partial');
+      if (lstatSync(path).isSymbolicLink()) throw new LinkRefused(path);
+      if (deep && lstatSync(path).isDirectory()) refuseLinksBelow(path);
     }
   }
 
@@ -105,12 +123,21 @@ export class RunFolder {
   removeLeftovers(next: number): void {
     if (!existsSync(this.root)) return;
     for (const name of readdirSync(this.root)) {
-      if (/^gen-\d{3,}\.partial$/.test(name)) rmSync(join(this.root, name), { recursive: true, force: true });
+      if (/^gen-\d{3,}\.partial$/.test(name)) removeInside(this.root, join(this.root, name));
     }
     const checkpoints = join(this.root, 'checkpoints');
     if (!existsSync(checkpoints)) return;
     for (const name of readdirSync(checkpoints)) {
-      if (name !== this.generationName(next)) rmSync(join(checkpoints, name), { recursive: true, force: true });
+      if (name !== this.generationName(next)) removeInside(this.root, join(checkpoints, name));
     }
+  }
+}
+
+function refuseLinksBelow(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    const stats = lstatSync(path);
+    if (stats.isSymbolicLink()) throw new LinkRefused(path);
+    if (stats.isDirectory()) refuseLinksBelow(path);
   }
 }
