@@ -6,11 +6,19 @@ import { ModelPlugin, PluginRegistry, Rng, SampleStore, TrainingSet, type DataIn
 import { tempDir, testContext } from '@ouroboros/core/testing';
 import { selectBackend } from '@ouroboros/nn';
 import { describeModelConformance } from '@ouroboros/nn/testing';
-import { gaussianKl, logisticLogDensity } from './elbo.ts';
+import { gaussianKl, gaussianLogDensity, logisticLogDensity } from './elbo.ts';
 import { ConvVaeNetwork, upsample2x } from './vae-networks.ts';
 import { VaeModel } from './vae-model.ts';
 import { vaeModelPlugin, vaeOptions } from './vae-plugin.ts';
 import { vaeModelsPackage } from './register.ts';
+
+/** A VaeModel whose parameters a test can set: with layers = 0 encoder and decoder are single linear maps. */
+class SettableVae extends VaeModel {
+  set(values: Record<string, number[]>): void {
+    const params = new Map(this.net.namedParameters());
+    for (const [name, value] of Object.entries(values)) params.get(name)!.assign(tf.tensor(value, params.get(name)!.shape));
+  }
+}
 
 const temp = tempDir('vae-model-');
 const moonsInfo: DataInfo = { kind: 'vector', dtype: 'float32', sampleShape: [2], trainCount: 1000, testCount: 0 };
@@ -55,6 +63,48 @@ describe('vae model', () => {
     const density = logisticLogDensity(tf.tensor2d([[x]]), tf.tensor2d([[m]]), tf.tensor1d([Math.log(s)]));
     expect(density.dataSync()[0]).toBeCloseTo(Math.log(Math.exp(-u) / (s * (1 + Math.exp(-u)) ** 2)), 5);
     tf.dispose([kl, density]);
+  });
+
+  it('computes the Gaussian log-density -(1/2)((x - m)^2 / s^2 + 2 log s + log 2 pi) summed over a row, as written out by hand', () => {
+    const density = gaussianLogDensity(tf.tensor2d([[0.3, -1]]), tf.tensor2d([[-0.2, 0.5]]), tf.tensor1d([Math.log(0.5), Math.log(3)]));
+    const logNormal = (x: number, m: number, s: number) => -0.5 * (((x - m) / s) ** 2 + 2 * Math.log(s) + Math.log(2 * Math.PI));
+    expect(density.dataSync()[0]).toBeCloseTo(logNormal(0.3, -0.2, 0.5) + logNormal(-1, 0.5, 3), 5);
+    density.dispose();
+  });
+
+  it('has the one-draw ELBO log N(x; z, s^2) - KL(N(mu, sigma^2) || N(0, I)), z = mu + sigma eps, for a linear encoder and the identity decoder (float64 by hand)', async () => {
+    // mu = x A + a, log sigma^2 = x B + b (encoder [2 -> 4] with weight [A | B], bias [a | b]); decode(z) = z; log s = (log 0.5, log 1.5)
+    const model = new SettableVae(moonsInfo, { latent: 2, hidden: 8, layers: 0, channels: 1, downsample: 0, elboSamples: 3 }, vaeOptions.parse({ ema: null }), Rng.from(1));
+    const [A, B, a, b] = [[0.5, -0.2, 0.1, 0.8], [0.3, 0, -0.4, 0.2], [0.1, -0.3], [-0.5, 0.4]];
+    const encoderWeight = [A[0]!, A[1]!, B[0]!, B[1]!, A[2]!, A[3]!, B[2]!, B[3]!];
+    const logScale = [Math.log(0.5), Math.log(1.5)];
+    model.set({ 'encoder.layers.0.weight': encoderWeight, 'encoder.layers.0.bias': [...a, ...b], 'decoder.layers.0.weight': [1, 0, 0, 1], 'decoder.layers.0.bias': [0, 0], log_scale: logScale });
+    const rows = [[0.7, -0.4], [-1.2, 0.9], [0.05, 2]];
+    const oneDraw = (x: number[], eps: ArrayLike<number>) => {
+      let elbo = 0;
+      for (let j = 0; j < 2; j++) {
+        const mu = x[0]! * A[j]! + x[1]! * A[2 + j]! + a[j]!;
+        const logVar = x[0]! * B[j]! + x[1]! * B[2 + j]! + b[j]!;
+        const z = mu + Math.exp(logVar / 2) * eps[j]!;
+        const s = Math.exp(logScale[j]!);
+        elbo += -0.5 * (((x[j]! - z) / s) ** 2 + 2 * Math.log(s) + Math.log(2 * Math.PI)) - 0.5 * (mu * mu + Math.exp(logVar) - 1 - logVar);
+      }
+      return elbo;
+    };
+    const x = tf.tensor2d(rows);
+    const ctx = testContext(7);
+    const got = await model.logLikelihood(x, ctx);
+    const want = rows.map(() => 0);
+    for (let k = 0; k < 3; k++) {
+      const eps = ctx.rng.fork('elbo', k).normals(rows.length * 2);
+      rows.forEach((row, i) => (want[i]! += oneDraw(row, eps.subarray(2 * i, 2 * i + 2)) / 3));
+    }
+    rows.forEach((_, i) => expect(got[i]).toBeCloseTo(want[i]!, 4));
+    const loss = tf.tidy(() => model.loss({ x }, Rng.from(9)).dataSync()[0]!);
+    const eps = Rng.from(9).normals(rows.length * 2);
+    expect(loss).toBeCloseTo(-rows.reduce((sum, row, i) => sum + oneDraw(row, eps.subarray(2 * i, 2 * i + 2)), 0) / rows.length, 4);
+    x.dispose();
+    model.dispose();
   });
 
   it('upsamples by repeating each pixel 2x2, and its conv net maps images to latents and back to the image shape', () => {
