@@ -22,7 +22,7 @@ export const wandbOptions = z.strictObject({
   jobType: z.string().min(1).optional(),
   /** Id of a W&B sweep to attach the run to (see registerGridSweep); default $WANDB_SWEEP_ID. */
   sweep: z.string().min(1).optional(),
-  /** Send the training scalars of every k-th optimizer step (steps 0, k, 2k, ... of each generation). */
+  /** At most one row of training scalars per k optimizer steps of a generation (the first the fit logs in each stride of k; step 0 always). */
   stepEvery: z.int().min(1).default(10),
   /** At most one training-step row per this many seconds (0: no time limit, the rows then do not depend on speed). */
   stepInterval: z.number().min(0).default(1),

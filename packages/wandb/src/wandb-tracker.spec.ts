@@ -164,6 +164,28 @@ describe('wandb tracker: the protocol', () => {
     ]);
   });
 
+  it('sends one training row per stride of stepEvery steps whatever steps the fit logs (every logEvery-th from 0, or off the stride), restored across a resume', async () => {
+    const { tracker } = makeTracker({ timings: { stepEvery: 10 } });
+    const dir = newDir();
+    const run = runInfo(dir, { generations: 1 });
+    await tracker.start(run);
+    for (const s of [0, 25, 50, 75, 99]) tracker.logSteps(0, s, { loss: s });
+    tracker.log({ generation: 0 }, 0);
+    for (const s of [9, 19, 21, 29]) tracker.logSteps(1, s, { loss: s });
+    await tracker.finish(130);
+    // The fit of generation 1 resumes from its checkpoint at step 20 and reports 20, 29, 39 again.
+    const resumed = makeTracker({ timings: { stepEvery: 10 } });
+    await resumed.tracker.start({ ...run, startGeneration: 1 });
+    for (const s of [20, 29, 39]) resumed.tracker.logSteps(1, s, { loss: s });
+    resumed.tracker.log({ generation: 1 }, 1);
+    await resumed.tracker.finish(0);
+    const rows = standIn.history(wandbRunId(run.runId)).map((r) => [r.generation, r['train/step'] ?? 'row', r._step]);
+    expect(rows).toEqual([
+      [0, 0, 0], [0, 25, 25], [0, 50, 50], [0, 75, 75], [0, 99, 99], [0, 'row', 100],
+      [1, 9, 110], [1, 19, 120], [1, 21, 122], [1, 39, 140], [1, 'row', 141],
+    ]);
+  });
+
   it('sends a heartbeat when idle, and says once that the run was stopped in the UI', async () => {
     standIn.stopRequested = true;
     const { tracker, logs } = makeTracker({ timings: { heartbeatMs: 60 } });

@@ -56,6 +56,8 @@ export class WandbTracker implements Tracker {
   private sessionStart = 0;
   private runtimeBase = 0;
   private lastTrainRowAt = -Infinity;
+  /** generation -> the last training step sent as a row (restored from the journal). */
+  private readonly lastTrainRow = new Map<number, number>();
   /** Set once a write to the spool failed (a full disk): from then on nothing more is spooled. */
   private unwritable = false;
 
@@ -74,6 +76,7 @@ export class WandbTracker implements Tracker {
     let recorded: RunDescription | undefined;
     const spool = Spool.open(run.dir, (record) => {
       this.clock.restore(record);
+      if (record.kind === 'history' && record.role === 'train') this.lastTrainRow.set(record.generation, Number(record.row['train/step']));
       if (record.kind === 'history') this.runtimeBase = Math.max(this.runtimeBase, Number(record.row._runtime ?? 0));
       if (record.kind === 'start') recorded ??= record.run;
     });
@@ -112,10 +115,11 @@ export class WandbTracker implements Tracker {
     if (!this.spool) return;
     this.closeRow();
     const wandbStep = this.clock.trainStep(generation, step);
-    if (wandbStep === null || step % this.timings.stepEvery !== 0) return;
+    if (wandbStep === null || !nextStride(step, this.lastTrainRow.get(generation) ?? -1, this.timings.stepEvery)) return;
     const now = this.now();
     if (step !== 0 && now - this.lastTrainRowAt < this.timings.stepIntervalMs) return;
     this.lastTrainRowAt = now;
+    this.lastTrainRow.set(generation, step);
     this.clock.take(wandbStep);
     const row: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(scalars)) row[`train/${key}`] = value;
@@ -261,6 +265,15 @@ export class WandbTracker implements Tracker {
     const now = this.now();
     return { _runtime: this.runtimeBase + (now - this.sessionStart) / 1000, _timestamp: now / 1000 };
   }
+}
+
+/**
+ * Whether training step `step` starts a new stride of `every` steps after the last one sent
+ * (floor(step / every) > floor(last / every)): at most one row per stride, whatever steps the fit
+ * reports (every step, or every logEvery-th from 0).
+ */
+export function nextStride(step: number, last: number, every: number): boolean {
+  return Math.floor(step / every) > Math.floor(last / every);
 }
 
 /** W&B's config form: every top-level key wrapped as {"value": ...}. */

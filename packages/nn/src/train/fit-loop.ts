@@ -9,7 +9,7 @@ const RECENT_LOSSES = 50;
 /**
  * The one training loop. Step k of a fit reads mini-batch k (see MiniBatches) and draws its noise
  * from `ctx.rng.fork('step', k)`, so nothing depends on the steps before it but the model state.
- * It checks `ctx.signal` before every step, logs scalars every `logEvery` steps, saves the complete
+ * It checks `ctx.signal` before every step, logs scalars of steps 0, logEvery, 2 logEvery, ... and the last, saves the complete
  * state to `ctx.checkpointDir` every `budget.checkpointEvery` steps or minutes and when stopped, and
  * continues from the latest checkpoint there when one exists: a fit stopped and resumed ends bit for
  * bit where an uninterrupted one does.
@@ -44,7 +44,7 @@ export async function fitLoop(model: TrainedModel, train: TrainingSet, budget: T
     if (!Number.isFinite(stats.loss)) throw new Error(`training diverged: loss = ${stats.loss} at step ${fitStep} (model step ${model.step}); lower lr or set gradClip`);
     recentLosses = [...recentLosses.slice(-(RECENT_LOSSES - 1)), stats.loss];
     fitStep++;
-    if (fitStep % model.training.logEvery === 0 || fitStep === totalSteps) ctx.log({ ...stats }, fitStep - 1);
+    if ((fitStep - 1) % model.training.logEvery === 0 || fitStep === totalSteps) ctx.log({ ...stats }, fitStep - 1);
     ctx.progress(fitStep / totalSteps, `step ${fitStep}/${totalSteps} loss ${stats.loss.toPrecision(4)}`);
     const dueBySteps = every.steps !== undefined && fitStep % every.steps === 0;
     const dueByTime = every.minutes !== undefined && performance.now() - lastSave >= every.minutes * 60_000;

@@ -19,7 +19,7 @@ export const trainingOptionsShape = {
   ema: z.number().min(0).lt(1).nullable().default(null),
   /** Samples per step when the config's `train.batchSize` does not say. */
   batchSize: z.int().positive().default(256),
-  /** Per-step scalars go to the trackers and steps.jsonl every this many steps (and on the last). */
+  /** Per-step scalars of steps 0, logEvery, 2 logEvery, ... and the last go to the trackers and steps.jsonl. */
   logEvery: z.int().positive().default(10),
 };
 
