@@ -61,6 +61,9 @@ print(repr(float(((m1 - m2) ** 2).sum() + np.trace(s1) + np.trace(s2) - 2 * np.t
     // The order of files does not matter, and a set against itself is 0.
     const same = JSON.parse((await ouro('fid', folderA, folderA, '--extractor', 'pixels', '--json', '--backend', 'wasm')).stdout) as { fd: number };
     expect(Math.abs(same.fd)).toBeLessThan(1e-9);
+    // printed as a distance: never below 0 (rounding of equal moments can give -1e-13)
+    const printed = (await ouro('fid', folderA, folderA, '--extractor', 'pixels', '--backend', 'wasm')).stdout;
+    expect(printed).toMatch(/^FD \(pixels features\): \d/);
   });
 
   it.skipIf(!findPython([]))('reads zips and JPEGs: a zip of the same PNGs gives the same value as the folder', async () => {

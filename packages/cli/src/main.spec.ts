@@ -153,6 +153,10 @@ describe('ouro plugins', () => {
     const text = await ouro('plugins');
     expect(text.stdout).toMatch(/constant-lambda .*\n\s+lambda: number >= 0 \(required\)/);
     expect(text.stdout).toMatch(/kde .*\n\s+bandwidth: "scott"\|"silverman" \| number > 0, default "scott"\n/);
+    // nested options listed under their object, and every heading a word
+    expect(text.stdout).toMatch(/\n(\s+)unet: object, default \{\}, with:\n\1  channels: integer > 0, default \d+\n/);
+    expect(text.stdout).toMatch(/^feature extractors:$/m);
+    expect(text.stdout).not.toMatch(/ss:$/m);
     expect(ids.model).toEqual(['ddpm', 'edm', 'gaussian', 'glow', 'gmm', 'kde', 'otcfm', 'realnvp', 'vae']);
   });
 });

@@ -92,8 +92,8 @@ describe('ouro sweep on the local executor', () => {
   it('runs every cell in its own process, reports the failed one without stopping the others, and exits 1', () => {
     expect(first.code, first.stderr).toBe(1);
     expect(first.stderr).toMatch(/^sweep tiny-sweep: 7 cells, 7 to run in 2 worker processes -> /);
-    expect(first.stderr).toMatch(/\[cell 3\/7 schedule\.lambda=1 seed=0\] gen 3\/3 trace_ratio=/);
-    expect(first.stderr).toMatch(/\[cell 7\/7 sampling\.count=5 schedule\.lambda=1 seed=0\] FAILED \(exit code 1\) after .*: sampling\.count = 5: the schedule draws 20 samples per generation; expected at least 20; log: /);
+    expect(first.stderr).toMatch(/\[cell 2 of 0\.\.6 schedule\.lambda=1 seed=0\] gen 3\/3 trace_ratio=/);
+    expect(first.stderr).toMatch(/\[cell 6 of 0\.\.6 sampling\.count=5 schedule\.lambda=1 seed=0\] FAILED \(exit code 1\) after .*: sampling\.count = 5: the schedule draws 20 samples per generation; expected at least 20; log: /);
     expect(first.stderr).toMatch(/sweep tiny-sweep: 6 of 7 cells finished, 1 failed \(cell 6 sampling\.count=5 schedule\.lambda=1 seed=0\)/);
     expect(sweep.cells.map((c) => c.status)).toEqual(['finished', 'finished', 'finished', 'finished', 'finished', 'finished', 'failed']);
     for (const cell of sweep.cells.slice(0, 6)) expect(readHistory(join(out, cell.id)).map((r) => r.generation)).toEqual([0, 1, 2, 3]);
@@ -187,7 +187,11 @@ describe('ouro sweep on the local executor', () => {
       const shown = (await page.evaluate(`({
         charts: [...document.querySelectorAll('figure.chart')].map((f) => ({ metric: f.getAttribute('data-metric'), width: f.querySelector('svg')?.getBoundingClientRect().width ?? 0, paths: f.querySelectorAll('svg path').length })),
         images: [...document.querySelectorAll('img')].map((img) => img.complete && img.naturalWidth > 0),
-      })`)) as { charts: Array<{ metric: string; width: number; paths: number }>; images: boolean[] };
+        imageWidths: [...document.querySelectorAll('.samples img')].map((img) => img.getBoundingClientRect().width),
+        imageLinks: [...document.querySelectorAll('.samples a')].map((a) => a.getAttribute('href')),
+        caption: document.querySelector('.samples caption')?.textContent ?? '',
+        findings: [...document.querySelectorAll('p.findings')].map((p) => p.textContent),
+      })`)) as { charts: Array<{ metric: string; width: number; paths: number }>; images: boolean[]; imageWidths: number[]; imageLinks: string[]; caption: string; findings: string[] };
       expect(errors).toEqual([]);
       expect(requests.filter((url) => !url.startsWith('file:') && !url.startsWith('data:'))).toEqual([]);
       expect(shown.charts.map((c) => c.metric)).toEqual(['trace_ratio', 'fd', 'train_loss']);
@@ -195,8 +199,15 @@ describe('ouro sweep on the local executor', () => {
         expect(chart.width).toBeGreaterThan(200);
         expect(chart.paths).toBeGreaterThan(6);
       }
+      // every figure at one width, whatever its axis labels
+      expect(new Set(shown.charts.map((c) => Math.round(c.width))).size).toBe(1);
       expect(shown.images).toHaveLength(24);
       expect(shown.images.every(Boolean)).toBe(true);
+      expect(Math.min(...shown.imageWidths)).toBeGreaterThanOrEqual(200);
+      // each picture opens its own file, which exists beside the page
+      expect(shown.imageLinks.every((href) => existsSync(join(out, decodeURI(href)))) && shown.imageLinks.length === 24).toBe(true);
+      expect(shown.caption).toMatch(/at generation 0 the real images are on the left/);
+      expect(shown.findings.length).toBeGreaterThan(0);
     } finally {
       await browser.close();
     }

@@ -75,7 +75,8 @@ export async function fidCommand(args: FidArgs, stdout: NodeJS.WritableStream, s
     if (a.mean.length !== b.mean.length) throw new Error(`fid: ${args.extractor} features of ${a.mean.length} and ${b.mean.length} values (images of different sizes); expected one feature size`);
     const fd = frechetDistance(a.mean, a.covariance, b.mean, b.covariance, a.mean.length);
     if (args.json) stdout.write(`${JSON.stringify({ fd, extractor: args.extractor, n_a: a.count, n_b: b.count })}\n`);
-    else stdout.write(`${args.extractor === 'inception-v3' ? 'FID' : `FD (${args.extractor} features)`}: ${fd}\n`);
+    // a distance, so a negative value is rounding of identical moments (--json keeps it as computed)
+    else stdout.write(`${args.extractor === 'inception-v3' ? 'FID' : `FD (${args.extractor} features)`}: ${Math.max(0, fd)}\n`);
     return 0;
   } finally {
     for (const extractor of extractors.values()) extractor.dispose?.();

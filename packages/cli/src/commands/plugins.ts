@@ -29,17 +29,39 @@ export const plugins: CommandRun = async (_positionals, values, { stdout }) => {
     return 0;
   }
   for (const { kind, plugins } of listing) {
-    stdout.write(`${kind}s:\n`);
+    stdout.write(`${headings[kind] ?? `${kind}s`}:\n`);
     for (const plugin of plugins) {
       stdout.write(`  ${plugin.id.padEnd(18)} ${plugin.description}\n`);
-      for (const [name, schema] of Object.entries(plugin.options.properties ?? {})) {
-        const required = plugin.options.required?.includes(name) && schema.default === undefined;
-        stdout.write(`  ${''.padEnd(18)}   ${name}: ${describeOption(schema)}${required ? ' (required)' : ''}\n`);
-      }
+      for (const line of optionLines(plugin.options, `  ${''.padEnd(18)}   `)) stdout.write(`${line}\n`);
     }
   }
   return 0;
 };
+
+/** Plural headings that are not the kind with an s. */
+const headings: Record<string, string> = { features: 'feature extractors' };
+
+/** `name: type, default …` per option, and an object's own options indented under it. */
+function optionLines(schema: JsonSchema, indent: string): string[] {
+  return Object.entries(schema.properties ?? {}).flatMap(([name, option]) => {
+    const required = schema.required?.includes(name) && option.default === undefined;
+    const nested = objectOf(option);
+    const head = `${indent}${name}: ${nested ? describeObject(option) : describeOption(option)}${required ? ' (required)' : ''}`;
+    return nested ? [head, ...optionLines(nested, `${indent}  `)] : [head];
+  });
+}
+
+/** The object schema inside an option (itself, or one alternative of a nullable one), if it has properties. */
+function objectOf(schema: JsonSchema): JsonSchema | null {
+  if (schema.properties) return schema;
+  return schema.anyOf?.find((alternative) => alternative.properties) ?? null;
+}
+
+/** `object | null, default {…}` for an option whose fields are listed below it. */
+function describeObject(schema: JsonSchema): string {
+  const types = schema.anyOf ? schema.anyOf.map((a) => (a.properties ? 'object' : describeOption(a))).join(' | ') : 'object';
+  return `${types}${schema.default === undefined ? '' : `, default ${JSON.stringify(schema.default)}`}, with:`;
+}
 
 function optionsSchema(plugin: AnyPluginDefinition): JsonSchema {
   return z.toJSONSchema(plugin.options as z.ZodType, { io: 'input', unrepresentable: 'any' }) as JsonSchema;

@@ -91,34 +91,48 @@ export interface CurvePoint {
   readonly generation: number;
   readonly mean: number;
   readonly std: number;
+  /** The smallest and largest value over the seeds: a band that never leaves the metric's range. */
   readonly lo: number;
   readonly hi: number;
   readonly n: number;
 }
 
-/** Every group's curve of `metric`: mean +- std over its cells at each generation they have it. */
+/** One cell's own value of a metric at one generation (the thin per-seed lines). */
+export interface SeedPoint {
+  readonly line: string;
+  readonly panel: string;
+  readonly cell: string;
+  readonly generation: number;
+  readonly value: number;
+}
+
+/** Every cell's finite values of `metric`, by generation. */
+export function seedPoints(groups: readonly CellGroup[], metric: string): SeedPoint[] {
+  return groups.flatMap((group) =>
+    group.cells.flatMap(({ cell, rows }) =>
+      rows.filter((row) => row[metric] !== undefined && Number.isFinite(row[metric])).map((row) => ({ line: group.line, panel: group.panel, cell: cell.id, generation: row.generation!, value: row[metric]! })),
+    ),
+  );
+}
+
+/** Every group's curve of `metric`: mean, std and min-max over its cells at each generation they have it. */
 export function curve(groups: readonly CellGroup[], metric: string): CurvePoint[] {
   const points: CurvePoint[] = [];
   for (const group of groups) {
     const byGeneration = new Map<number, number[]>();
-    for (const { rows } of group.cells) {
-      for (const row of rows) {
-        const value = row[metric];
-        if (value === undefined || !Number.isFinite(value)) continue;
-        byGeneration.set(row.generation!, [...(byGeneration.get(row.generation!) ?? []), value]);
-      }
-    }
+    for (const { generation, value } of seedPoints([group], metric)) byGeneration.set(generation, [...(byGeneration.get(generation) ?? []), value]);
     for (const [generation, values] of [...byGeneration].sort(([a], [b]) => a - b)) {
       const { mean, std } = meanStd(values);
-      points.push({ line: group.line, panel: group.panel, generation, mean, std, lo: mean - std, hi: mean + std, n: values.length });
+      points.push({ line: group.line, panel: group.panel, generation, mean, std, lo: Math.min(...values), hi: Math.max(...values), n: values.length });
     }
   }
   return points;
 }
 
-/** A group's final value of a metric: each cell's last row that has it, mean +- std over cells. */
-export function finalValue(group: CellGroup, metric: string): { mean: number; std: number; n: number; generations: number[] } | null {
+/** A group's final value of a metric: each cell's last row that has it; mean, std and min-max over cells. */
+export function finalValue(group: CellGroup, metric: string): { mean: number; std: number; min: number; max: number; n: number; generations: number[] } | null {
   const finals = group.cells.map(({ rows }) => [...rows].reverse().find((row) => row[metric] !== undefined && Number.isFinite(row[metric]))).filter((row) => row !== undefined);
   if (finals.length === 0) return null;
-  return { ...meanStd(finals.map((row) => row[metric]!)), n: finals.length, generations: [...new Set(finals.map((row) => row.generation!))] };
+  const values = finals.map((row) => row[metric]!);
+  return { ...meanStd(values), min: Math.min(...values), max: Math.max(...values), n: finals.length, generations: [...new Set(finals.map((row) => row.generation!))] };
 }

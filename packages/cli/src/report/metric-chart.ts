@@ -1,4 +1,4 @@
-import type { CurvePoint } from './cell-groups.ts';
+import type { CurvePoint, SeedPoint } from './cell-groups.ts';
 
 /** What a chart needs besides its points. */
 export interface ChartLayout {
@@ -13,12 +13,17 @@ export interface ChartLayout {
 
 const palette = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
 
+/** Each figure's plot area; every figure is drawn at one width on the page (report-page.ts). */
+const PLOT = { width: 360, height: 230 };
+const PANEL_PLOT = { width: 280, height: 210 };
+
 /**
- * The Vega-Lite spec of one metric against generation, as the paper draws it: one line per group
- * (mean over seeds, with points) over a band of +- one standard deviation, coloured by the `by`
- * axis, one panel per combination of the other matrix axes.
+ * The Vega-Lite spec of one metric against generation, as the paper draws it: per group of seeds
+ * its mean (bold line with points), each seed's own curve (thin) and the band between the smallest
+ * and largest seed (never outside the values the metric took), coloured by the `by` axis, one panel
+ * per combination of the other matrix axes.
  */
-export function chartSpec(points: readonly CurvePoint[], layout: ChartLayout): Record<string, unknown> {
+export function chartSpec(points: readonly CurvePoint[], seeds: readonly SeedPoint[], layout: ChartLayout): Record<string, unknown> {
   const x = { field: 'generation', type: 'quantitative', title: 'generation', axis: { tickMinStep: 1, format: 'd' } };
   const color = {
     field: 'line',
@@ -26,23 +31,26 @@ export function chartSpec(points: readonly CurvePoint[], layout: ChartLayout): R
     title: layout.lineTitle,
     scale: { domain: layout.lines, range: layout.lines.map((_, i) => palette[i % palette.length]) },
   };
+  const y = (field: string) => ({ field, type: 'quantitative', title: layout.metric, scale: { zero: false } });
+  const only = (kind: string) => [{ filter: `datum.kind === '${kind}'` }];
   const layer = [
-    { mark: { type: 'area', fillOpacity: 0.18 }, encoding: { x, y: { field: 'lo', type: 'quantitative', title: layout.metric, scale: { zero: false } }, y2: { field: 'hi' }, color } },
-    { mark: { type: 'line', point: { size: 24 }, strokeWidth: 2 }, encoding: { x, y: { field: 'mean', type: 'quantitative', title: layout.metric, scale: { zero: false } }, color: { ...color, legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 } } } },
+    { transform: only('summary'), mark: { type: 'area', fillOpacity: 0.15 }, encoding: { x, y: y('lo'), y2: { field: 'hi' }, color } },
+    { transform: only('seed'), mark: { type: 'line', strokeWidth: 1, opacity: 0.45 }, encoding: { x, y: y('value'), color, detail: { field: 'cell' } } },
+    { transform: only('summary'), mark: { type: 'line', point: { size: 24 }, strokeWidth: 2.5 }, encoding: { x, y: y('mean'), color: { ...color, legend: { symbolType: 'stroke', symbolStrokeWidth: 3, symbolOpacity: 1 } } } },
   ];
   const panelled = layout.panels.length > 1 || (layout.panels.length === 1 && layout.panels[0] !== '');
   const common = {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: layout.metric, subtitle: 'mean ± 1 std over seeds', anchor: 'start' },
-    data: { values: points },
+    title: { text: layout.metric, subtitle: 'mean over seeds (bold), each seed (thin), band from the lowest to the highest seed', anchor: 'start' },
+    data: { values: [...points.map((p) => ({ ...p, kind: 'summary' })), ...seeds.map((p) => ({ ...p, kind: 'seed' }))] },
     config: { font: 'sans-serif', view: { stroke: '#ddd' }, legend: { orient: 'right', labelLimit: 320 } },
     background: 'white',
   };
-  if (!panelled) return { ...common, width: 380, height: 240, layer };
+  if (!panelled) return { ...common, ...PLOT, layer };
   return {
     ...common,
     facet: { column: { field: 'panel', type: 'nominal', title: null, sort: layout.panels } },
-    spec: { width: 300, height: 220, layer },
+    spec: { ...PANEL_PLOT, layer },
     resolve: { scale: { y: 'independent' } },
   };
 }

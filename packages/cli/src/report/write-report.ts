@@ -1,10 +1,11 @@
 import { RunFolder, writeFileAtomic } from '@ouroboros/core';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describeValues } from '../sweep/axis-label.ts';
 import type { CellStatus } from '../sweep/sweep-file.ts';
 import { UsageError } from '../usage-error.ts';
-import { curve, defaultAxis, finalValue, groupCells, metricNames, type CellGroup } from './cell-groups.ts';
+import { curve, defaultAxis, finalValue, groupCells, metricNames, seedPoints, type CellGroup } from './cell-groups.ts';
+import { describeShifts, generationZeroShifts } from './generation-zero-shifts.ts';
 import { chartSpec, renderSvg } from './metric-chart.ts';
 import { reportHtml, type PageChart, type PageTable } from './report-page.ts';
 import { readSweepResults, type CellResult } from './sweep-results.ts';
@@ -37,8 +38,12 @@ export async function writeReport(dir: string, options: ReportOptions): Promise<
   const figures = join(dir, 'report');
   mkdirSync(figures, { recursive: true });
   const charts: PageChart[] = [];
+  const findings: string[] = [];
   for (const metric of metrics) {
-    const spec = chartSpec(curve(groups, metric), { metric, lineTitle: grouping.by ?? 'cells', lines, panels });
+    const points = curve(groups, metric);
+    const finding = describeShifts(metric, generationZeroShifts(points), number);
+    if (finding) findings.push(finding);
+    const spec = chartSpec(points, seedPoints(groups, metric), { metric, lineTitle: grouping.by ?? 'cells', lines, panels });
     const svg = await renderSvg(spec);
     const file = join('report', `${metric.replace(/[^A-Za-z0-9._-]/g, '_')}.svg`);
     writeFileAtomic(join(dir, file), svg);
@@ -49,14 +54,15 @@ export async function writeReport(dir: string, options: ReportOptions): Promise<
   for (const { state } of cells) statuses[state.status] = (statuses[state.status] ?? 0) + 1;
   const summary = [
     `${cells.length} cells: ${Object.entries(statuses).map(([s, n]) => `${n} ${s}`).join(', ')}. Config: ${sweep.source}${sweep.sets.length ? ` with --set ${sweep.sets.join(' --set ')}` : ''}.`,
-    `One line per group of cells that differ only in seed (mean ± 1 standard deviation over its seeds), coloured by ${grouping.by ?? 'cell'}${grouping.panelAxes.length ? `, one panel per ${grouping.panelAxes.join(' × ')}` : ''}. Written ${new Date().toISOString()}.`,
+    `One line per group of cells that differ only in seed (their mean, each seed's own curve, and the band from the lowest to the highest seed), coloured by ${grouping.by ?? 'cell'}${grouping.panelAxes.length ? `, one panel per ${grouping.panelAxes.join(' × ')}` : ''}. Written ${new Date().toISOString()}.`,
   ];
   const page = reportHtml({
     title: `Sweep ${sweep.name}`,
     summary,
+    findings,
     charts,
     finals: finalsTable(groups, metrics, grouping.by, panels.length > 1 || panels[0] !== ''),
-    samples: sampleGrid(groups),
+    samples: sampleGrid(groups, dir),
     cells: cellsTable(cells),
     statuses,
   });
@@ -73,7 +79,7 @@ function ordered(labels: readonly string[]): string[] {
 }
 
 function finalsTable(groups: readonly CellGroup[], metrics: readonly string[], by: string | null, panelled: boolean): PageTable {
-  const head = [...(panelled ? ['panel'] : []), by ?? 'cells', 'cells finished', 'generation', ...metrics.map((m) => `${m} (mean ± std)`)];
+  const head = [...(panelled ? ['panel'] : []), by ?? 'cells', 'cells finished', 'generation', ...metrics.map((m) => `${m}: mean (lowest–highest seed)`)];
   const rows = groups.map((group) => {
     const finals = metrics.map((m) => finalValue(group, m));
     const generations = [...new Set(finals.flatMap((f) => f?.generations ?? []))].sort((a, b) => a - b);
@@ -83,13 +89,13 @@ function finalsTable(groups: readonly CellGroup[], metrics: readonly string[], b
       group.line,
       `${finished}/${group.cells.length}`,
       generations.length ? (generations.length === 1 ? `${generations[0]}` : `${generations[0]}–${generations.at(-1)}`) : '–',
-      ...finals.map((f) => (f ? `${number(f.mean)} ± ${number(f.std)}${f.n < group.cells.length ? ` (n=${f.n})` : ''}` : '–')),
+      ...finals.map((f) => (f ? `${number(f.mean)}${f.n > 1 ? ` (${number(f.min)}–${number(f.max)})` : ''}${f.n < group.cells.length ? ` n=${f.n}` : ''}` : '–')),
     ];
   });
   return { head, rows };
 }
 
-function sampleGrid(groups: readonly CellGroup[]) {
+function sampleGrid(groups: readonly CellGroup[], sweepDir: string) {
   const cells = groups.flatMap((g) => g.cells.map((cell) => ({ group: g, cell })));
   const last = Math.max(0, ...cells.map(({ cell }) => (Number.isInteger(cell.generations) ? cell.generations : 0)));
   const generations = columns(last);
@@ -97,10 +103,10 @@ function sampleGrid(groups: readonly CellGroup[]) {
     const folder = new RunFolder(cell.dir);
     const seed = cell.cell.values.seed ?? cell.config.seed;
     return {
-      label: `${group.line}${group.panel ? ` | ${group.panel}` : ''}${seed !== undefined ? ` | seed ${String(seed)}` : ''}`,
+      label: `cell ${cell.cell.index}: ${group.line}${group.panel ? ` | ${group.panel}` : ''}${seed !== undefined ? ` | seed ${String(seed)}` : ''}`,
       images: generations.map((t) => {
         const png = join(folder.generationDir(t), 'samples.png');
-        return existsSync(png) ? new Uint8Array(readFileSync(png)) : null;
+        return existsSync(png) ? { png: new Uint8Array(readFileSync(png)), href: relative(sweepDir, png).split('\\').join('/') } : null;
       }),
     };
   });

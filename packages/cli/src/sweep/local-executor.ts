@@ -46,7 +46,8 @@ export interface LocalResult {
 export async function runLocally(dir: string, sweep: SweepFile, options: LocalOptions): Promise<LocalResult> {
   const { stderr } = options;
   const total = sweep.cells.length;
-  const label = (cell: SweepFileCell) => `[cell ${cell.index + 1}/${total} ${describeValues(cell.values)}]`;
+  // cells are numbered from 0 everywhere: here, in sweep status, --cell K and the report
+  const label = (cell: SweepFileCell) => `[cell ${cell.index} of 0..${total - 1} ${describeValues(cell.values)}]`;
   const todo: SweepFileCell[] = [];
   let skipped = 0;
   for (const cell of sweep.cells) {
