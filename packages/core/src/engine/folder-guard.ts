@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { canonicalJson } from '../config/cell-id.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { withoutExecutionSettings } from '../config/execution-settings.ts';
-import type { RunFiles, RunMarker } from './run-files.ts';
+import { sealMarker, type RunFiles, type RunMarker } from './run-files.ts';
 import type { RunFolder } from './run-folder.ts';
 
 /** What a run or resume must match in a folder that already holds a run. */
@@ -38,6 +38,8 @@ export function guardRunFolder(folder: RunFolder, files: RunFiles, identity: Run
     files.writeMarker(newMarker(identity));
     return [];
   }
+  const edited = files.markerProblem(marker);
+  if (edited) throw new ConfigError(edited);
   // Execution settings (threads) may differ from one process of a run to the next.
   const difference = firstDifference(withoutExecutionSettings(marker.config), withoutExecutionSettings(identity.user));
   if (difference) {
@@ -77,7 +79,7 @@ function overwritable(folder: RunFolder, files: RunFiles): void {
 }
 
 function newMarker(identity: RunIdentity): RunMarker {
-  return {
+  return sealMarker({
     format: 'ouroboros.run',
     version: 2,
     runId: identity.runId,
@@ -85,7 +87,7 @@ function newMarker(identity: RunIdentity): RunMarker {
     createdAt: new Date().toISOString(),
     plugins: identity.plugins,
     config: identity.user,
-  };
+  });
 }
 
 /** The first path (dotted) at which two JSON values differ, or null when they are equal. */

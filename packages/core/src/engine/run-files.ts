@@ -1,7 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { ActiveBackend } from '../contracts/tensor-backend.ts';
 import type { MetricRow } from '../contracts/tracker.ts';
+import { canonicalJson } from '../config/cell-id.ts';
+import { withoutExecutionSettings } from '../config/execution-settings.ts';
 import { appendText, writeFileAtomic, writeJsonAtomic } from '../store/atomic-write.ts';
+import { sha256Of } from '../store/file-checksums.ts';
 import type { RunFolder } from './run-folder.ts';
 
 /** `run.json`: what makes a folder an ouroboros run and what a later `run` or `resume` must match. */
@@ -16,6 +19,13 @@ export interface RunMarker {
   readonly plugins: Record<string, number>;
   /** The config as the user wrote it (after --set), paths absolute: the run's identity. */
   readonly config: Record<string, unknown>;
+  /** sha256 of the canonical JSON of every other field: an edit of run.json is refused (absent in runs of older versions). */
+  readonly sha256?: string;
+}
+
+/** The marker with its sha256 over every other field. */
+export function sealMarker(marker: Omit<RunMarker, 'sha256'>): RunMarker {
+  return { ...marker, sha256: sha256Of(canonicalJson(marker)) };
 }
 
 export type RunStatus = 'running' | 'finished' | 'interrupted' | 'failed';
@@ -49,6 +59,20 @@ export class RunFiles {
       throw new Error(`${path}: format ${JSON.stringify(marker.format)} version ${JSON.stringify(marker.version)}; expected ouroboros.run version 2`);
     }
     return marker;
+  }
+
+  /**
+   * Why run.json cannot be trusted, or null: its sha256 differs from its content (it was edited).
+   * The line names the first config field whose value differs from config.json, which holds the
+   * config the last process ran with.
+   */
+  markerProblem(marker: RunMarker): string | null {
+    const { sha256, ...content } = marker;
+    if (sha256 === undefined || sha256Of(canonicalJson(content)) === sha256) return null;
+    const path = this.folder.markerPath;
+    const edited = editedField(withoutExecutionSettings(marker.config), withoutExecutionSettings(readJsonOrNull(this.folder.configPath)));
+    const what = edited ? `config field ${edited.path} reads ${JSON.stringify(edited.now)} but the run was made with ${JSON.stringify(edited.was)} (config.json)` : 'changed since ouro wrote it (its sha256 differs)';
+    return `${path}: ${what}; a run's config, seed and id cannot change after it starts: restore run.json, or start a new run with another --out`;
   }
 
   /** What summary.json says of the last process that ran here, if anything. */
@@ -100,4 +124,27 @@ export class RunFiles {
       finishedAt: new Date().toISOString(),
     });
   }
+}
+
+function readJsonOrNull(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** The first leaf of `user` (dotted path) whose value differs from the same path in `resolved`, where `resolved` has one. */
+function editedField(user: unknown, resolved: unknown, path = ''): { path: string; now: unknown; was: unknown } | null {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
+  if (!isObject(user)) {
+    if (isObject(resolved) || resolved === undefined) return null;
+    return canonicalJson(user) === canonicalJson(resolved) ? null : { path, now: user, was: resolved };
+  }
+  if (!isObject(resolved)) return null;
+  for (const key of Object.keys(user).sort()) {
+    const found = editedField(user[key], resolved[key], path ? `${path}.${key}` : key);
+    if (found) return found;
+  }
+  return null;
 }

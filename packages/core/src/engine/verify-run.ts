@@ -3,10 +3,12 @@ import { join } from 'node:path';
 import { SampleStore } from '../store/sample-store.ts';
 import { verifyChecksums } from './generation-checksums.ts';
 import { damagedCheckpoints } from './run-checkpoints.ts';
+import { RunFiles } from './run-files.ts';
 import { RunFolder } from './run-folder.ts';
 
 /**
- * Every problem with a run folder's data, one line each naming the file: each committed
+ * Every problem with a run folder's data, one line each naming the file: run.json against its
+ * sha256, each committed
  * generation's files against its checksums.json, every sample store (real splits, samples,
  * features) against the checksums in its samples.json, and (unless `checkpoints: false`) every
  * mid-fit checkpoint against the checksums in its latest.json. Empty when the run is intact.
@@ -17,6 +19,14 @@ export function verifyRun(dir: string, options: { checkpoints?: boolean } = {}):
   let committed: number[] = [];
   try {
     committed = folder.committedGenerations();
+  } catch (error) {
+    problems.push((error as Error).message);
+  }
+  const files = new RunFiles(folder);
+  try {
+    const marker = files.readMarker();
+    const edited = marker && files.markerProblem(marker);
+    if (edited) problems.push(edited);
   } catch (error) {
     problems.push((error as Error).message);
   }
