@@ -156,6 +156,8 @@ describe('ouro plugins', () => {
     // nested options listed under their object, and every heading a word
     expect(text.stdout).toMatch(/\n(\s+)unet: object, default \{\}, with:\n\1  channels: integer > 0, default \d+\n/);
     expect(text.stdout).toMatch(/^feature extractors:$/m);
+    // each option's own documentation under it
+    expect(text.stdout).toMatch(/\n(\s+)couplings: integer >= 1, default 8\n\1    Affine coupling layers; their masks alternate/);
     expect(text.stdout).not.toMatch(/ss:$/m);
     expect(ids.model).toEqual(['ddpm', 'edm', 'gaussian', 'glow', 'gmm', 'kde', 'otcfm', 'realnvp', 'vae']);
   });

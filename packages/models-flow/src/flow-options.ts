@@ -6,10 +6,8 @@ import type { FlowModel, FlowSampling } from './flow-model.ts';
 /** The options every flow plugin's schema spreads in: training (lr, warm-up, clipping, EMA, batch) and sampling. */
 export const flowOptionsShape = {
   ...trainingOptionsShape,
-  /** Multiplies the standard deviation of the base noise when sampling (1: the model's distribution; < 1: Glow's reduced temperature). */
-  temperature: z.number().positive().default(1),
-  /** Samples per batch when sampling and when evaluating log-likelihoods. */
-  evalBatchSize: z.int().positive().default(1024),
+  temperature: z.number().positive().default(1).describe("Multiplies the standard deviation of the base noise when sampling (1: the model's distribution; < 1: Glow's reduced temperature)."),
+  evalBatchSize: z.int().positive().default(1024).describe('Samples per batch when sampling and when evaluating log-likelihoods.'),
 };
 
 /** The training and sampling parts of a flow plugin's parsed options. */

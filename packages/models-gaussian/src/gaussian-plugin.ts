@@ -3,8 +3,7 @@ import type { ModelPlugin } from '@ouroboros/core';
 import { GaussianModel } from './gaussian-model.ts';
 
 export const gaussianOptions = z.strictObject({
-  /** Added to the diagonal of the fitted covariance; > 0 keeps it invertible when n <= d. */
-  ridge: z.number().min(0).default(0),
+  ridge: z.number().min(0).default(0).describe('Added to the diagonal of the fitted covariance; > 0 keeps it invertible when n <= d.'),
 });
 export type GaussianOptions = z.infer<typeof gaussianOptions>;
 

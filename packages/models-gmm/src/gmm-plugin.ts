@@ -3,14 +3,10 @@ import type { ModelPlugin } from '@ouroboros/core';
 import { GmmModel } from './gmm-model.ts';
 
 export const gmmOptions = z.strictObject({
-  /** Mixture components k. */
-  components: z.int().positive().default(8),
-  /** Most EM iterations per fit. */
-  maxIterations: z.int().positive().default(200),
-  /** Stop EM when the mean log-likelihood per sample gains less than this in one iteration. */
-  tolerance: z.number().positive().default(1e-6),
-  /** Added to every covariance's diagonal (model space); keeps components invertible (scikit-learn's reg_covar). */
-  ridge: z.number().min(0).default(1e-6),
+  components: z.int().positive().default(8).describe('Mixture components k.'),
+  maxIterations: z.int().positive().default(200).describe('Most EM iterations per fit.'),
+  tolerance: z.number().positive().default(1e-6).describe('Stop EM when the mean log-likelihood per sample gains less than this in one iteration.'),
+  ridge: z.number().min(0).default(1e-6).describe("Added to every covariance's diagonal (model space); keeps components invertible (scikit-learn's reg_covar)."),
 });
 export type GmmOptions = z.infer<typeof gmmOptions>;
 

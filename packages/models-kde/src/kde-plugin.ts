@@ -3,11 +3,7 @@ import type { ModelPlugin } from '@ouroboros/core';
 import { KdeModel } from './kde-model.ts';
 
 export const kdeOptions = z.strictObject({
-  /**
-   * Kernel width: 'scott' (h_j = n^{-1/(d+4)} sigma_j), 'silverman' (h_j = (4/(d+2))^{1/(d+4)} n^{-1/(d+4)} sigma_j),
-   * both recomputed from each generation's training data, or a fixed h > 0 in model space.
-   */
-  bandwidth: z.union([z.enum(['scott', 'silverman']), z.number().positive()]).default('scott'),
+  bandwidth: z.union([z.enum(['scott', 'silverman']), z.number().positive()]).default('scott').describe("Kernel width: 'scott' (h_j = n^{-1/(d+4)} sigma_j), 'silverman' (h_j = (4/(d+2))^{1/(d+4)} n^{-1/(d+4)} sigma_j), both recomputed from each generation's training data, or a fixed h > 0 in model space."),
 });
 export type KdeOptions = z.infer<typeof kdeOptions>;
 

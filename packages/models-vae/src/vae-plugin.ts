@@ -5,18 +5,12 @@ import { VaeModel, type VaeSettings } from './vae-model.ts';
 
 export const vaeOptions = z.strictObject({
   ...trainingOptionsShape,
-  /** Latent dimensions. */
-  latent: z.int().positive().default(8),
-  /** Width of the encoder's and decoder's hidden layers (vectors). */
-  hidden: z.int().positive().default(128),
-  /** Hidden layers of the encoder and of the decoder (vectors). */
-  layers: z.int().positive().default(2),
-  /** Channels of the first convolution (images), doubled at every downsampling. */
-  channels: z.int().positive().default(32),
-  /** Stride-2 downsamplings of the conv encoder (images); 2^downsample must divide the height and width. */
-  downsample: z.int().min(0).default(2),
-  /** Reparametrised draws averaged in the ELBO that logLikelihood (the nll metric) reports. */
-  elboSamples: z.int().positive().default(4),
+  latent: z.int().positive().default(8).describe('Latent dimensions.'),
+  hidden: z.int().positive().default(128).describe("Width of the encoder's and decoder's hidden layers (vectors)."),
+  layers: z.int().positive().default(2).describe('Hidden layers of the encoder and of the decoder (vectors).'),
+  channels: z.int().positive().default(32).describe('Channels of the first convolution (images), doubled at every downsampling.'),
+  downsample: z.int().min(0).default(2).describe('Stride-2 downsamplings of the conv encoder (images); 2^downsample must divide the height and width.'),
+  elboSamples: z.int().positive().default(4).describe('Reparametrised draws averaged in the ELBO that logLikelihood (the nll metric) reports.'),
 });
 export type VaeOptions = z.infer<typeof vaeOptions>;
 

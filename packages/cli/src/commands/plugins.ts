@@ -5,6 +5,7 @@ import { buildContainer } from '../composition-root.ts';
 
 interface JsonSchema {
   type?: string | string[];
+  description?: string;
   properties?: Record<string, JsonSchema>;
   required?: string[];
   default?: unknown;
@@ -47,7 +48,9 @@ function optionLines(schema: JsonSchema, indent: string): string[] {
     const required = schema.required?.includes(name) && option.default === undefined;
     const nested = objectOf(option);
     const head = `${indent}${name}: ${nested ? describeObject(option) : describeOption(option)}${required ? ' (required)' : ''}`;
-    return nested ? [head, ...optionLines(nested, `${indent}  `)] : [head];
+    const doc = option.description ?? option.anyOf?.find((a) => a.description)?.description;
+    const lines = doc ? [head, `${indent}    ${doc}`] : [head];
+    return nested ? [...lines, ...optionLines(nested, `${indent}  `)] : lines;
   });
 }
 

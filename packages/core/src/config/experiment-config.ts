@@ -7,8 +7,7 @@ export type PluginEntry = z.infer<typeof pluginEntry>;
 /** The model entry: a plugin entry plus `init`, a checkpoint generation 0 starts from. */
 const modelEntry = z.looseObject({
   id: z.string().min(1),
-  /** Folder of a saved model (`gen-XXX/model` of another run, say); relative to the config file. */
-  init: z.string().min(1).optional(),
+  init: z.string().min(1).optional().describe('Folder of a saved model (`gen-XXX/model` of another run, say); relative to the config file.'),
 });
 
 export const metricReferences = ['test', 'train'] as const;
@@ -16,12 +15,9 @@ export const metricReferences = ['test', 'train'] as const;
 /** A metric entry: a plugin entry plus the settings the engine applies to every metric. */
 const metricEntry = z.looseObject({
   id: z.string().min(1),
-  /** Evaluate every k-th generation (and always the last). */
-  every: z.int().min(1).default(1),
-  /** The real split compared against: held-out `test` data or the training set D (the paper's FID). */
-  reference: z.enum(metricReferences).default('test'),
-  /** Feature extractor id; default `identity` for vectors, `pixels` for images. */
-  features: z.string().min(1).optional(),
+  every: z.int().min(1).default(1).describe('Evaluate every k-th generation (and always the last).'),
+  reference: z.enum(metricReferences).default('test').describe("The real split compared against: held-out `test` data or the training set D (the paper's FID)."),
+  features: z.string().min(1).optional().describe('Feature extractor id; default `identity` for vectors, `pixels` for images.'),
 });
 export type MetricEntry = z.infer<typeof metricEntry>;
 
@@ -47,15 +43,13 @@ export const experimentConfigSchema = z.strictObject({
     .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a name of letters, digits, ".", "_" and "-" that starts with a letter or digit')
     .default('experiment'),
   seed: z.int().min(0).default(0),
-  /** Retraining generations after generation 0. */
-  generations: z.int().min(0),
+  generations: z.int().min(0).describe('Retraining generations after generation 0.'),
   dataset: pluginEntry,
   model: modelEntry,
   schedule: pluginEntry,
   train: z
     .strictObject({
-      /** Warm start generation t from model t-1 (the paper fine-tunes) or train from scratch. */
-      warmStart: z.boolean().default(true),
+      warmStart: z.boolean().default(true).describe('Warm start generation t from model t-1 (the paper fine-tunes) or train from scratch.'),
       ...budget.shape,
       /** Generation 0's budget (the paper trains it long), over the fields above. */
       initial: budget.optional(),
@@ -69,18 +63,14 @@ export const experimentConfigSchema = z.strictObject({
     .prefault({}),
   sampling: z
     .strictObject({
-      /** Samples drawn per generation; default |D| or what the schedule needs, whichever is more. */
-      count: z.int().positive().optional(),
+      count: z.int().positive().optional().describe('Samples drawn per generation; default |D| or what the schedule needs, whichever is more.'),
     })
     .prefault({}),
-  /** Feature extractors with options (weights files, say), named by metrics' `features`. */
-  features: z.array(pluginEntry).default([]),
+  features: z.array(pluginEntry).default([]).describe("Feature extractors with options (weights files, say), named by metrics' `features`."),
   metrics: z.array(metricEntry).prefault([{ id: 'fd' }]),
   trackers: z.array(pluginEntry).default([{ id: 'console' }]),
-  /** Third-party packages exporting an OuroborosPlugin, by name or path (relative to the config file). */
-  plugins: z.array(z.string().min(1)).default([]),
+  plugins: z.array(z.string().min(1)).default([]).describe('Third-party packages exporting an OuroborosPlugin, by name or path (relative to the config file).'),
   backend: z.enum(backendNames).default('auto'),
-  /** Threads the native libraries compute on (default: every core); an execution setting, not part of the cell id. */
-  threads: z.int().positive().optional(),
+  threads: z.int().positive().optional().describe('Threads the native libraries compute on (default: every core); an execution setting, not part of the cell id.'),
 });
 export type ExperimentConfig = z.infer<typeof experimentConfigSchema>;

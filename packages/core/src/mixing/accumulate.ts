@@ -4,8 +4,7 @@ import { TrainingSet, type TrainingSegment } from '../store/training-set.ts';
 import { syntheticCount } from './synthetic-segment.ts';
 
 const options = z.strictObject({
-  /** Each generation k < t contributes round(lambda * |D|) of its samples. */
-  lambda: z.number().min(0).default(1),
+  lambda: z.number().min(0).default(1).describe('Each generation k < t contributes round(lambda * |D|) of its samples.'),
 });
 
 /**

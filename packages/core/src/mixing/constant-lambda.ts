@@ -3,8 +3,7 @@ import type { SchedulePlugin } from '../contracts/schedule.ts';
 import { mixWithNewest, syntheticCount } from './synthetic-segment.ts';
 
 const options = z.strictObject({
-  /** Synthetic-to-real ratio: round(lambda * |D|) samples of model t-1 join all of D. */
-  lambda: z.number().min(0),
+  lambda: z.number().min(0).describe('Synthetic-to-real ratio: round(lambda * |D|) samples of model t-1 join all of D.'),
 });
 
 /** Bertrand et al. 2024: D plus round(lambda*|D|) fresh samples of model t-1, replaced each generation. */

@@ -16,8 +16,7 @@ const cifar10Options = z.strictObject({
   path: pathOption(),
   ...officialSplitShape,
   ...subsetShape,
-  /** Side of the images: 32 as stored, or 16 or 8 by area averaging (for CPU-scale runs). */
-  resolution: z.literal([32, 16, 8]).default(32),
+  resolution: z.literal([32, 16, 8]).default(32).describe('Side of the images: 32 as stored, or 16 or 8 by area averaging (for CPU-scale runs).'),
 });
 
 export type Cifar10Options = z.output<typeof cifar10Options>;

@@ -15,21 +15,17 @@ const MAX_DEFAULT_TEST = 1000;
 const folderShape = {
   /** A folder of PNG/JPEG images (searched recursively) or a zip of them (EDM's dataset_tool layout). */
   path: pathOption(),
-  /** Side of the square images: each is center-cropped to a square and resized with Lanczos-3. */
-  resolution: z.int().min(4).max(4096).default(DEFAULT_RESOLUTION),
-  /** Images held out as the test split (chosen by name, the same for every seed); default a tenth, at most 1000. */
-  test: z.int().min(0).optional(),
+  resolution: z.int().min(4).max(4096).default(DEFAULT_RESOLUTION).describe('Side of the square images: each is center-cropped to a square and resized with Lanczos-3.'),
+  test: z.int().min(0).optional().describe('Images held out as the test split (chosen by name, the same for every seed); default a tenth, at most 1000.'),
   limit: subsetShape.limit,
   testLimit: subsetShape.testLimit,
-  /** A file that is not a readable image of at least `resolution` pixels: stop with its name, or leave it out with a note. */
-  onBadImage: z.enum(['fail', 'skip']).default('fail'),
+  onBadImage: z.enum(['fail', 'skip']).default('fail').describe('A file that is not a readable image of at least `resolution` pixels: stop with its name, or leave it out with a note.'),
 };
 
 const imageFolderOptions = z.strictObject({
   ...folderShape,
   classes: subsetShape.classes,
-  /** auto: EDM's dataset.json when present; dataset-json; folders: the first folder of each path is the class; none. */
-  labels: z.enum(labelSources).default('auto'),
+  labels: z.enum(labelSources).default('auto').describe("auto: EDM's dataset.json when present; dataset-json; folders: the first folder of each path is the class; none."),
 });
 
 const ffhqOptions = z.strictObject(folderShape);

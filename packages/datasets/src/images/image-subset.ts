@@ -3,18 +3,14 @@ import { z } from 'zod';
 
 /** Zod field `split`, for datasets that come with an official train/test split. */
 export const officialSplitShape = {
-  /** The official split that becomes the training set D; the other one is the held-out test split. */
-  split: z.enum(['train', 'test']).default('train'),
+  split: z.enum(['train', 'test']).default('train').describe('The official split that becomes the training set D; the other one is the held-out test split.'),
 };
 
 /** Zod fields `classes`, `limit` and `testLimit`, spread into each image dataset's options schema. */
 export const subsetShape = {
-  /** Keep only these classes (names or label numbers); labels become 0..k-1 in the dataset's class order. */
-  classes: z.array(z.union([z.string().min(1), z.int().min(0)])).min(1).optional(),
-  /** At most this many training images, drawn without replacement from the run's seed. */
-  limit: z.int().positive().optional(),
-  /** At most this many test images, drawn the same way. */
-  testLimit: z.int().positive().optional(),
+  classes: z.array(z.union([z.string().min(1), z.int().min(0)])).min(1).optional().describe("Keep only these classes (names or label numbers); labels become 0..k-1 in the dataset's class order."),
+  limit: z.int().positive().optional().describe("At most this many training images, drawn without replacement from the run's seed."),
+  testLimit: z.int().positive().optional().describe('At most this many test images, drawn the same way.'),
 };
 
 /** Which rows of a split a run uses: the kept classes (sorted label numbers) and the size limits. */

@@ -16,8 +16,7 @@ const idxOptions = z.strictObject({
   path: pathOption(),
   ...officialSplitShape,
   ...subsetShape,
-  /** 28 as stored, or 32 with 2 black pixels on every side (the usual input of multi-scale flows). */
-  resolution: z.literal([28, 32]).default(28),
+  resolution: z.literal([28, 32]).default(28).describe('28 as stored, or 32 with 2 black pixels on every side (the usual input of multi-scale flows).'),
 });
 
 export type IdxDatasetOptions = z.output<typeof idxOptions>;

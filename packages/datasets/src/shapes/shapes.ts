@@ -20,12 +20,9 @@ const MIN_RADIUS = 0.25;
 const MAX_RADIUS = 0.45;
 
 const shapesOptions = z.strictObject({
-  /** Image side in pixels. */
-  resolution: z.literal([16, 32]).default(32),
-  /** Number of training images. */
-  train: z.int().positive().default(10_000),
-  /** Number of held-out test images. */
-  test: z.int().positive().default(2000),
+  resolution: z.literal([16, 32]).default(32).describe('Image side in pixels.'),
+  train: z.int().positive().default(10_000).describe('Number of training images.'),
+  test: z.int().positive().default(2000).describe('Number of held-out test images.'),
 });
 
 export type ShapesOptions = z.output<typeof shapesOptions>;

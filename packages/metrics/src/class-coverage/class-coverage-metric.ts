@@ -3,8 +3,7 @@ import { ConfigError, type MetricPlugin, type SampleStore } from '@ouroboros/cor
 import { argmax } from '../features/classifier/trained-classifier.ts';
 
 export const classCoverageOptions = z.strictObject({
-  /** A class counts as covered when its share of the generated samples is at least this fraction of its share of the real ones. */
-  minShare: z.number().min(0).max(1).default(0.1),
+  minShare: z.number().min(0).max(1).default(0.1).describe('A class counts as covered when its share of the generated samples is at least this fraction of its share of the real ones.'),
 });
 export type ClassCoverageOptions = z.infer<typeof classCoverageOptions>;
 

@@ -4,16 +4,8 @@ import { frechetDistance } from './frechet-distance.ts';
 import { storeMoments } from './store-moments.ts';
 
 export const fdOptions = z.strictObject({
-  /** Use at most this many samples of each set, drawn without replacement with the run's rng. */
-  maxSamples: z.int().positive().optional(),
-  /**
-   * `float64`: exact streamed moments (float64 WebAssembly kernels; the engine's, cached in the run
-   * folder, for the reference).
-   * `float32-blocks`: covariances as float32 matMuls of 512-row blocks added in float64, several
-   * times faster on wasm for wide features but about 1e-7 relative error per entry, which a singular
-   * covariance (fewer samples than dimensions, collapsed samples) turns into a visibly wrong distance.
-   */
-  covariance: z.enum(['float64', 'float32-blocks']).default('float64'),
+  maxSamples: z.int().positive().optional().describe("Use at most this many samples of each set, drawn without replacement with the run's rng."),
+  covariance: z.enum(['float64', 'float32-blocks']).default('float64').describe("`float64`: exact streamed moments (float64 WebAssembly kernels; the engine's, cached in the run folder, for the reference). `float32-blocks`: covariances as float32 matMuls of 512-row blocks added in float64, several times faster on wasm for wide features but about 1e-7 relative error per entry, which a singular covariance (fewer samples than dimensions, collapsed samples) turns into a visibly wrong distance."),
 });
 export type FdOptions = z.infer<typeof fdOptions>;
 

@@ -5,10 +5,8 @@ import { checkNeighbourPlan, featurePoints, ReferenceRadii } from './feature-poi
 import { densityCoverage } from './prdc.ts';
 
 export const densityCoverageOptions = z.strictObject({
-  /** Neighbours that set each real ball's radius, not counting the sample itself (5 in Naeem et al. 2020). */
-  k: z.int().min(1).default(5),
-  /** Each set is subsampled without replacement to at most this many samples. */
-  maxSamples: z.int().positive().default(10_000),
+  k: z.int().min(1).default(5).describe("Neighbours that set each real ball's radius, not counting the sample itself (5 in Naeem et al. 2020)."),
+  maxSamples: z.int().positive().default(10_000).describe('Each set is subsampled without replacement to at most this many samples.'),
   /** `auto`, `exhaustive` or `pruned`: see NeighbourSearch (the README's metrics section). */
   search: neighbourSearchOption,
 });

@@ -5,10 +5,8 @@ import { checkNeighbourPlan, featurePoints, ReferenceRadii } from './feature-poi
 import { improvedPrecisionRecall } from './prdc.ts';
 
 export const precisionRecallOptions = z.strictObject({
-  /** Neighbours that set each ball's radius, not counting the sample itself (3 in Kynkaanniemi et al. and the paper). */
-  k: z.int().min(1).default(3),
-  /** Each set is subsampled without replacement to at most this many samples. */
-  maxSamples: z.int().positive().default(10_000),
+  k: z.int().min(1).default(3).describe("Neighbours that set each ball's radius, not counting the sample itself (3 in Kynkaanniemi et al. and the paper)."),
+  maxSamples: z.int().positive().default(10_000).describe('Each set is subsampled without replacement to at most this many samples.'),
   /** `auto`, `exhaustive` or `pruned`: see NeighbourSearch (the README's metrics section). */
   search: neighbourSearchOption,
 });

@@ -2,8 +2,7 @@ import { z } from 'zod';
 import { bitsPerDim, dataCodec, type Metric, type MetricPlugin } from '@ouroboros/core';
 
 export const nllOptions = z.strictObject({
-  /** Reference samples per logLikelihood call. */
-  batchSize: z.int().positive().default(1024),
+  batchSize: z.int().positive().default(1024).describe('Reference samples per logLikelihood call.'),
 });
 export type NllOptions = z.infer<typeof nllOptions>;
 

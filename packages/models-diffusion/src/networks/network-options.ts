@@ -5,36 +5,24 @@ import { MlpDenoiser } from './mlp-denoiser.ts';
 import { UNet } from './unet.ts';
 
 export const mlpOptions = z.strictObject({
-  /** Width of every hidden layer. */
-  hidden: z.int().positive().default(256),
-  /** Hidden layers (SiLU after each). */
-  layers: z.int().positive().default(3),
-  /** Sinusoidal embedding features of the noise level / time. */
-  timeEmbedding: z.int().min(2).default(64),
+  hidden: z.int().positive().default(256).describe('Width of every hidden layer.'),
+  layers: z.int().positive().default(3).describe('Hidden layers (SiLU after each).'),
+  timeEmbedding: z.int().min(2).default(64).describe('Sinusoidal embedding features of the noise level / time.'),
 });
 
 export const unetOptions = z.strictObject({
-  /** Base channels ch (128 in DDPM's CIFAR-10 net). */
-  channels: z.int().positive().default(64),
-  /** Channel multiplier per resolution level; the image halves between levels ([1, 2, 2, 2] for CIFAR-10). */
-  channelMult: z.array(z.int().positive()).min(1).default([1, 2, 2]),
-  /** Res blocks per level (2 in DDPM). */
-  resBlocks: z.int().positive().default(2),
-  /** Feature-map heights with self-attention after their res blocks ([16] in DDPM at 32x32). */
-  attentionResolutions: z.array(z.int().positive()).default([16]),
-  /** Dropout in every res block while training (0.1 in DDPM's CIFAR-10 net). */
-  dropout: z.number().min(0).lt(1).default(0.1),
-  /** GroupNorm groups; must divide every block's channels (32 in DDPM). */
-  groups: z.int().positive().default(32),
-  /** Self-attention heads. */
-  heads: z.int().positive().default(1),
-  /** `ddpm`: Ho et al.'s skips from every block; `compact`: one skip per level (the benchmark's network). */
-  layout: z.enum(['ddpm', 'compact']).default('ddpm'),
+  channels: z.int().positive().default(64).describe("Base channels ch (128 in DDPM's CIFAR-10 net)."),
+  channelMult: z.array(z.int().positive()).min(1).default([1, 2, 2]).describe('Channel multiplier per resolution level; the image halves between levels ([1, 2, 2, 2] for CIFAR-10).'),
+  resBlocks: z.int().positive().default(2).describe('Res blocks per level (2 in DDPM).'),
+  attentionResolutions: z.array(z.int().positive()).default([16]).describe('Feature-map heights with self-attention after their res blocks ([16] in DDPM at 32x32).'),
+  dropout: z.number().min(0).lt(1).default(0.1).describe("Dropout in every res block while training (0.1 in DDPM's CIFAR-10 net)."),
+  groups: z.int().positive().default(32).describe("GroupNorm groups; must divide every block's channels (32 in DDPM)."),
+  heads: z.int().positive().default(1).describe('Self-attention heads.'),
+  layout: z.enum(['ddpm', 'compact']).default('ddpm').describe("`ddpm`: Ho et al.'s skips from every block; `compact`: one skip per level (the benchmark's network)."),
 });
 
 export const networkOptionsShape = {
-  /** The denoiser: `mlp` (vectors; any data, flattened), `unet` (images), `auto`: mlp for vectors, unet for images. */
-  network: z.enum(['auto', 'mlp', 'unet']).default('auto'),
+  network: z.enum(['auto', 'mlp', 'unet']).default('auto').describe('The denoiser: `mlp` (vectors; any data, flattened), `unet` (images), `auto`: mlp for vectors, unet for images.'),
   /** Options of the MLP denoiser. */
   mlp: mlpOptions.prefault({}),
   /** Options of the U-Net denoiser. */

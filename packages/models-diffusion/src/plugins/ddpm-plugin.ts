@@ -4,26 +4,16 @@ import { diffusionModelPlugin, diffusionOptionsShape } from './diffusion-plugin.
 
 export const ddpmOptions = z.strictObject({
   ...diffusionOptionsShape,
-  /** Diffusion steps T. */
-  timesteps: z.int().min(2).default(1000),
-  /** β schedule: `linear` (Ho et al.) or `cosine` (Nichol & Dhariwal 2021). */
-  schedule: z.enum(['linear', 'cosine']).default('linear'),
-  /** β of the first step (linear schedule). */
-  betaStart: z.number().positive().lt(1).default(1e-4),
-  /** β of the last step (linear schedule). */
-  betaEnd: z.number().positive().lt(1).default(0.02),
-  /** Reverse-process variance: `large` β_t (Ho et al.'s CIFAR-10 choice) or `small` β̃_t. */
-  variance: z.enum(['large', 'small']).default('large'),
-  /** `ddim` (Song et al. 2021; the paper samples DDPM with 100 DDIM steps) or `ancestral` (all T steps). */
-  sampler: z.enum(['ddim', 'ancestral']).default('ddim'),
-  /** DDIM steps, evenly spaced over the T timesteps. */
-  steps: z.int().positive().default(100),
-  /** DDIM η: 0 deterministic, 1 DDPM-like noise. */
-  eta: z.number().min(0).default(0),
-  /** Clip x̂_0 to [-1, 1] while sampling and in the bound (default: on for images, off for vectors). */
-  clipDenoised: z.boolean().optional(),
-  /** Terms of the variational bound evaluated by the likelihood: null for all T, k for an unbiased stratified estimate with k network calls. */
-  boundTimesteps: z.int().positive().nullable().default(null),
+  timesteps: z.int().min(2).default(1000).describe('Diffusion steps T.'),
+  schedule: z.enum(['linear', 'cosine']).default('linear').describe('β schedule: `linear` (Ho et al.) or `cosine` (Nichol & Dhariwal 2021).'),
+  betaStart: z.number().positive().lt(1).default(1e-4).describe('β of the first step (linear schedule).'),
+  betaEnd: z.number().positive().lt(1).default(0.02).describe('β of the last step (linear schedule).'),
+  variance: z.enum(['large', 'small']).default('large').describe("Reverse-process variance: `large` β_t (Ho et al.'s CIFAR-10 choice) or `small` β̃_t."),
+  sampler: z.enum(['ddim', 'ancestral']).default('ddim').describe('`ddim` (Song et al. 2021; the paper samples DDPM with 100 DDIM steps) or `ancestral` (all T steps).'),
+  steps: z.int().positive().default(100).describe('DDIM steps, evenly spaced over the T timesteps.'),
+  eta: z.number().min(0).default(0).describe('DDIM η: 0 deterministic, 1 DDPM-like noise.'),
+  clipDenoised: z.boolean().optional().describe('Clip x̂_0 to [-1, 1] while sampling and in the bound (default: on for images, off for vectors).'),
+  boundTimesteps: z.int().positive().nullable().default(null).describe('Terms of the variational bound evaluated by the likelihood: null for all T, k for an unbiased stratified estimate with k network calls.'),
 });
 export type DdpmOptions = z.output<typeof ddpmOptions>;
 

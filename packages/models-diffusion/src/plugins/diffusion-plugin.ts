@@ -8,22 +8,13 @@ import type { Objective } from '../objectives/objective.ts';
 /** The options every diffusion family shares: optimisation, network, class conditioning, sampling batch. */
 export const diffusionOptionsShape = {
   ...trainingOptionsShape,
-  /**
-   * Decay of the EMA of the weights that sampling uses (null: none). 0.999 (half-life 693 steps) suits
-   * runs of a few thousand steps; the paper's CIFAR-10 runs use 0.9999 over hundreds of thousands.
-   */
-  ema: z.number().min(0).lt(1).nullable().default(0.999),
-  /** Clip the global gradient norm to this value (null: no clipping); 1 in DDPM and OT-CFM. */
-  gradClip: z.number().positive().nullable().default(1),
+  ema: z.number().min(0).lt(1).nullable().default(0.999).describe("Decay of the EMA of the weights that sampling uses (null: none). 0.999 (half-life 693 steps) suits runs of a few thousand steps; the paper's CIFAR-10 runs use 0.9999 over hundreds of thousands."),
+  gradClip: z.number().positive().nullable().default(1).describe('Clip the global gradient norm to this value (null: no clipping); 1 in DDPM and OT-CFM.'),
   ...networkOptionsShape,
-  /** Train and sample class-conditionally when the dataset has labels. */
-  classConditional: z.boolean().default(true),
-  /** Probability of training a row with the null label, so one net is also the unconditional model (0.1). */
-  labelDropout: z.number().min(0).lt(1).default(0.1),
-  /** Classifier-free guidance scale s: F(x, ∅) + s (F(x, y) − F(x, ∅)); 1 is plain conditional sampling, 0 unconditional. */
-  guidance: z.number().min(0).default(1),
-  /** Samples drawn per sampler batch. */
-  sampleBatch: z.int().positive().default(500),
+  classConditional: z.boolean().default(true).describe('Train and sample class-conditionally when the dataset has labels.'),
+  labelDropout: z.number().min(0).lt(1).default(0.1).describe('Probability of training a row with the null label, so one net is also the unconditional model (0.1).'),
+  guidance: z.number().min(0).default(1).describe('Classifier-free guidance scale s: F(x, ∅) + s (F(x, y) − F(x, ∅)); 1 is plain conditional sampling, 0 unconditional.'),
+  sampleBatch: z.int().positive().default(500).describe('Samples drawn per sampler batch.'),
 };
 
 export type DiffusionOptions = z.output<z.ZodObject<typeof diffusionOptionsShape>>;

@@ -4,22 +4,14 @@ import { diffusionModelPlugin, diffusionOptionsShape } from './diffusion-plugin.
 
 export const edmOptions = z.strictObject({
   ...diffusionOptionsShape,
-  /** σ_data: the data's standard deviation the preconditioning assumes (0.5 for images in [-1, 1]). */
-  sigmaData: z.number().positive().default(0.5),
-  /** Mean of ln σ while training. */
-  pMean: z.number().default(-1.2),
-  /** Standard deviation of ln σ while training. */
-  pStd: z.number().positive().default(1.2),
-  /** Smallest noise level of the sampler. */
-  sigmaMin: z.number().positive().default(0.002),
-  /** Largest noise level of the sampler (the start). */
-  sigmaMax: z.number().positive().default(80),
-  /** ρ of the noise-level spacing. */
-  rho: z.number().positive().default(7),
-  /** Noise levels (18 for CIFAR-10: 35 network calls with Heun; 40 for FFHQ 64). */
-  steps: z.int().positive().default(18),
-  /** `heun` (EDM's 2nd-order deterministic sampler) or `euler`. */
-  sampler: z.enum(['heun', 'euler']).default('heun'),
+  sigmaData: z.number().positive().default(0.5).describe("σ_data: the data's standard deviation the preconditioning assumes (0.5 for images in [-1, 1])."),
+  pMean: z.number().default(-1.2).describe('Mean of ln σ while training.'),
+  pStd: z.number().positive().default(1.2).describe('Standard deviation of ln σ while training.'),
+  sigmaMin: z.number().positive().default(0.002).describe('Smallest noise level of the sampler.'),
+  sigmaMax: z.number().positive().default(80).describe('Largest noise level of the sampler (the start).'),
+  rho: z.number().positive().default(7).describe('ρ of the noise-level spacing.'),
+  steps: z.int().positive().default(18).describe('Noise levels (18 for CIFAR-10: 35 network calls with Heun; 40 for FFHQ 64).'),
+  sampler: z.enum(['heun', 'euler']).default('heun').describe("`heun` (EDM's 2nd-order deterministic sampler) or `euler`."),
 });
 export type EdmOptions = z.output<typeof edmOptions>;
 

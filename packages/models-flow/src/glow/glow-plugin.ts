@@ -6,16 +6,11 @@ import { GlowModel } from './glow-model.ts';
 
 export const glowOptions = z.strictObject({
   ...flowOptionsShape,
-  /** Scales of the multi-scale architecture; each squeezes (halves height and width), so both must be divisible by 2^levels. */
-  levels: z.int().min(1).default(3),
-  /** Flow steps (actnorm, invertible 1x1 convolution, affine coupling) per level. */
-  steps: z.int().min(1).default(8),
-  /** Channels of the hidden layers of each coupling's conv net. */
-  hidden: z.int().min(1).default(64),
-  /** Samples per batch when sampling and when evaluating log-likelihoods. */
-  evalBatchSize: z.int().positive().default(256),
-  /** Samples per step when the config's `train.batchSize` does not say. */
-  batchSize: z.int().positive().default(64),
+  levels: z.int().min(1).default(3).describe('Scales of the multi-scale architecture; each squeezes (halves height and width), so both must be divisible by 2^levels.'),
+  steps: z.int().min(1).default(8).describe('Flow steps (actnorm, invertible 1x1 convolution, affine coupling) per level.'),
+  hidden: z.int().min(1).default(64).describe("Channels of the hidden layers of each coupling's conv net."),
+  evalBatchSize: z.int().positive().default(256).describe('Samples per batch when sampling and when evaluating log-likelihoods.'),
+  batchSize: z.int().positive().default(64).describe("Samples per step when the config's `train.batchSize` does not say."),
 });
 export type GlowOptions = z.infer<typeof glowOptions>;
 

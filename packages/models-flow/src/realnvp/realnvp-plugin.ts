@@ -7,16 +7,11 @@ import { RealNvpModel } from './realnvp-model.ts';
 
 export const realNvpOptions = z.strictObject({
   ...flowOptionsShape,
-  /** Affine coupling layers; their masks alternate between the first half of the coordinates and the rest. */
-  couplings: z.int().min(1).default(8),
-  /** Width of the hidden layers of each coupling's MLP. */
-  hidden: z.int().min(1).default(256),
-  /** Hidden layers of each coupling's MLP (2: kept -> hidden -> hidden -> 2·moving). */
-  depth: z.int().min(1).default(2),
-  /** An actnorm (per-coordinate affine, data-dependent initialisation) before each coupling. */
-  actnorm: z.boolean().default(false),
-  /** Activation between the MLP layers. */
-  activation: z.enum(activationNames).default('relu'),
+  couplings: z.int().min(1).default(8).describe('Affine coupling layers; their masks alternate between the first half of the coordinates and the rest.'),
+  hidden: z.int().min(1).default(256).describe("Width of the hidden layers of each coupling's MLP."),
+  depth: z.int().min(1).default(2).describe("Hidden layers of each coupling's MLP (2: kept -> hidden -> hidden -> 2·moving)."),
+  actnorm: z.boolean().default(false).describe('An actnorm (per-coordinate affine, data-dependent initialisation) before each coupling.'),
+  activation: z.enum(activationNames).default('relu').describe('Activation between the MLP layers.'),
 });
 export type RealNvpOptions = z.infer<typeof realNvpOptions>;
 

@@ -7,14 +7,10 @@ import { ADAM_UPDATE, fusedOr } from '../backend/fused-ops.ts';
 import type { AdamUpdateAttrs } from '../backend/wasm-kernels/optimizer-kernels.ts';
 
 export const adamOptions = z.strictObject({
-  /** Default learning rate; `step` can override it per update (for a schedule). */
-  lr: z.number().min(0).default(1e-3),
-  /** Decay rates of the first and second moment estimates. */
-  betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).default([0.9, 0.999]),
-  /** Added to the root of the second moment, for numerical stability. */
-  eps: z.number().min(0).default(1e-8),
-  /** Decoupled weight decay (AdamW, Loshchilov & Hutter 2019): param *= 1 - lr·weightDecay before each update. */
-  weightDecay: z.number().min(0).default(0),
+  lr: z.number().min(0).default(1e-3).describe('Default learning rate; `step` can override it per update (for a schedule).'),
+  betas: z.tuple([z.number().min(0).lt(1), z.number().min(0).lt(1)]).default([0.9, 0.999]).describe('Decay rates of the first and second moment estimates.'),
+  eps: z.number().min(0).default(1e-8).describe('Added to the root of the second moment, for numerical stability.'),
+  weightDecay: z.number().min(0).default(0).describe('Decoupled weight decay (AdamW, Loshchilov & Hutter 2019): param *= 1 - lr·weightDecay before each update.'),
 });
 export type AdamOptions = z.output<typeof adamOptions>;
 

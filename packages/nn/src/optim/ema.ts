@@ -5,13 +5,8 @@ import { parseOptions } from './parse-options.ts';
 import { ownedVariable } from './owned-variable.ts';
 
 export const emaOptions = z.strictObject({
-  /** β: shadow ← β·shadow + (1 − β)·param per update; the half-life is ln ½ / ln β updates (0.999: 693). */
-  decay: z.number().min(0).max(1).default(0.999),
-  /**
-   * EDM's ema_rampup_ratio (Karras et al. 2022; 0.05 there): when set, the half-life after k updates is
-   * capped at ratio·k, so the average forgets its random start quickly. Null: the constant β throughout.
-   */
-  rampupRatio: z.number().positive().nullable().default(null),
+  decay: z.number().min(0).max(1).default(0.999).describe('β: shadow ← β·shadow + (1 − β)·param per update; the half-life is ln ½ / ln β updates (0.999: 693).'),
+  rampupRatio: z.number().positive().nullable().default(null).describe("EDM's ema_rampup_ratio (Karras et al. 2022; 0.05 there): when set, the half-life after k updates is capped at ratio·k, so the average forgets its random start quickly. Null: the constant β throughout."),
 });
 export type EmaOptions = z.output<typeof emaOptions>;
 

@@ -3,16 +3,11 @@ import { parseOptions } from './parse-options.ts';
 
 export const lrScheduleOptions = z
   .strictObject({
-    /** The peak learning rate, reached at the end of the warm-up. */
-    lr: z.number().min(0),
-    /** Updates over which the rate ramps linearly up to `lr` (0: none). */
-    warmupSteps: z.number().int().min(0).default(0),
-    /** After the warm-up: hold `lr`, or follow a half cosine down to `minLr` at update `totalSteps`. */
-    decay: z.enum(['constant', 'cosine']).default('constant'),
-    /** The number of updates of the whole fit; needed by the cosine decay. */
-    totalSteps: z.number().int().positive().optional(),
-    /** The floor of the cosine decay. */
-    minLr: z.number().min(0).default(0),
+    lr: z.number().min(0).describe('The peak learning rate, reached at the end of the warm-up.'),
+    warmupSteps: z.number().int().min(0).default(0).describe('Updates over which the rate ramps linearly up to `lr` (0: none).'),
+    decay: z.enum(['constant', 'cosine']).default('constant').describe('After the warm-up: hold `lr`, or follow a half cosine down to `minLr` at update `totalSteps`.'),
+    totalSteps: z.number().int().positive().optional().describe('The number of updates of the whole fit; needed by the cosine decay.'),
+    minLr: z.number().min(0).default(0).describe('The floor of the cosine decay.'),
   })
   .refine((o) => o.decay !== 'cosine' || (o.totalSteps !== undefined && o.totalSteps > o.warmupSteps), {
     path: ['totalSteps'],

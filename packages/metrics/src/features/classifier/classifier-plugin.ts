@@ -3,17 +3,12 @@ import type { FeatureExtractor, FeatureExtractorPlugin } from '@ouroboros/core';
 import { trainedClassifier, type TrainedClassifier } from './trained-classifier.ts';
 
 export const classifierOptions = z.strictObject({
-  /** Channels of the first convolution (the others have 2x and 4x). */
-  width: z.int().positive().default(32),
-  /** Size of the penultimate layer: the length of `classifier`'s feature vectors. */
-  featureDim: z.int().positive().default(128),
-  /** Passes over the (at most maxTrain) training samples. */
-  epochs: z.number().positive().default(3),
+  width: z.int().positive().default(32).describe('Channels of the first convolution (the others have 2x and 4x).'),
+  featureDim: z.int().positive().default(128).describe("Size of the penultimate layer: the length of `classifier`'s feature vectors."),
+  epochs: z.number().positive().default(3).describe('Passes over the (at most maxTrain) training samples.'),
   batchSize: z.int().positive().default(64),
-  /** Adam's learning rate. */
-  learningRate: z.number().positive().default(1e-3),
-  /** Train on at most this many samples of the training split, drawn with the experiment seed. */
-  maxTrain: z.int().positive().default(20_000),
+  learningRate: z.number().positive().default(1e-3).describe("Adam's learning rate."),
+  maxTrain: z.int().positive().default(20_000).describe('Train on at most this many samples of the training split, drawn with the experiment seed.'),
 });
 export type ClassifierOptions = z.infer<typeof classifierOptions>;
 

@@ -12,8 +12,7 @@ export const inceptionOptions = z.strictObject({
    * format), or a safetensors file with the same tensor names. Read once per process, on first use.
    */
   weights: pathOption(),
-  /** Images per forward pass: about 40 MB of activations each at 299 x 299. */
-  batchSize: z.int().positive().default(16),
+  batchSize: z.int().positive().default(16).describe('Images per forward pass: about 40 MB of activations each at 299 x 299.'),
 });
 export type InceptionOptions = z.infer<typeof inceptionOptions>;
 
