@@ -81,13 +81,13 @@ describe('EDM', () => {
 describe('OT-CFM loss', () => {
   const settings: OtcfmSettings = { sigma: 0, coupling: 'exact-ot', sampler: 'euler', steps: 10, rtol: 1e-5, atol: 1e-5, clip: false, likelihood: 'none', probes: 1 };
 
-  /** mean ‖x_1 − x_0 − F(t x_1 + (1 − t) x_0, t)‖² over rows paired by `sourceOf`. */
-  function cfmLoss(x0: Float64Array, t: Float64Array, sourceOf: number[]): number {
+  /** mean ‖x_1 − x_0 − F(t x_1 + (1 − t) x_0 + σ ε, t)‖² over rows paired by `sourceOf`. */
+  function cfmLoss(x0: Float64Array, t: Float64Array, sourceOf: number[], sigma = 0, eps?: Float64Array): number {
     let sum = 0;
     for (let j = 0; j < rows; j++) {
       for (let k = 0; k < 2; k++) {
         const [a, b] = [x0[2 * sourceOf[j]! + k]!, x0Values[2 * j + k]!];
-        sum += (b - a - F(t[j]! * b + (1 - t[j]!) * a, t[j]!)) ** 2;
+        sum += (b - a - F(t[j]! * b + (1 - t[j]!) * a + sigma * (eps?.[2 * j + k] ?? 0), t[j]!)) ** 2;
       }
     }
     return sum / (rows * 2);
@@ -117,6 +117,21 @@ describe('OT-CFM loss', () => {
       const x0 = draw(rng.fork('x_0'));
       const pairing = coupling === 'exact-ot' ? bruteForcePairing(x0) : [0, 1, 2, 3, 4, 5];
       expect(got).toBeCloseTo(cfmLoss(x0, t, pairing), 4);
+    }
+    x1.dispose();
+  });
+
+  it('at σ > 0 widens the path to x_t = t x_1 + (1 − t) x_0 + σ ε, ε ~ N(0, I), and keeps the target u_t = x_1 − x_0', () => {
+    const x1 = tf.tensor2d(x0Values, [rows, 2]);
+    for (const coupling of ['exact-ot', 'independent'] as const) {
+      const rng = Rng.from(7);
+      const got = lossOf(() => new OtcfmObjective({ ...settings, sigma: 0.3, coupling }).loss(net, x1, rng));
+      const x0 = draw(rng.fork('x_0'));
+      const pairing = coupling === 'exact-ot' ? bruteForcePairing(x0) : [0, 1, 2, 3, 4, 5];
+      const t = rng.fork('t').uniforms(rows);
+      const eps = draw(rng.fork('path'));
+      expect(got).toBeCloseTo(cfmLoss(x0, t, pairing, 0.3, eps), 4);
+      expect(Math.abs(got - cfmLoss(x0, t, pairing)), 'σ changes the loss').toBeGreaterThan(1e-3);
     }
     x1.dispose();
   });

@@ -1,0 +1,109 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Rng, type DataInfo } from '@ouroboros/core';
+import { testContext } from '@ouroboros/core/testing';
+import { selectBackend, trainingOptions } from '@ouroboros/nn';
+import { DiffusionModel } from './diffusion-model.ts';
+import { DenoiserNetwork } from './networks/denoiser-network.ts';
+import type { ConditionedNetwork, Objective } from './objectives/objective.ts';
+
+/**
+ * Classifier-free guidance and label dropout on a stand-in network whose output says which label it
+ * saw, F(x, c, y) = x (y + 1) + c, and a stand-in objective whose "sampler" is one call F(x_s, 0.25)
+ * on fixed inputs and whose "loss" records the labels the network was given.
+ */
+beforeAll(async () => {
+  await selectBackend('wasm');
+});
+
+const CLASSES = 3;
+const data: DataInfo = { kind: 'vector', dtype: 'float32', sampleShape: [2], trainCount: 8, testCount: 0, classes: CLASSES };
+const F = (x: number, c: number, y: number) => x * (y + 1) + c;
+const sampleInput = (rows: number) => Float32Array.from({ length: rows * 2 }, (_, i) => 0.5 + 0.25 * i);
+
+class LabelledStandIn extends DenoiserNetwork {
+  readonly classes = CLASSES;
+  readonly architecture = {};
+  seen: number[][] = [];
+  constructor() {
+    super();
+    this.param('unused', tf.zeros([1]));
+  }
+  apply(x: tf.Tensor, c: tf.Tensor1D, labels: tf.Tensor1D | null): tf.Tensor {
+    const y = labels ? Array.from(labels.dataSync()) : Array<number>(x.shape[0]!).fill(CLASSES);
+    this.seen.push(y);
+    return tf.tidy(() => tf.add(tf.mul(x, tf.reshape(tf.tensor1d(y.map((v) => v + 1)), [-1, 1])), tf.reshape(c, [-1, 1])));
+  }
+}
+
+class OneCallObjective implements Objective {
+  readonly family = 'stand-in';
+  readonly architecture = {};
+  loss(net: ConditionedNetwork, x0: tf.Tensor): tf.Scalar {
+    return tf.tidy(() => tf.mean(net(x0, tf.zeros([x0.shape[0]!]) as tf.Tensor1D)) as tf.Scalar);
+  }
+  sample(net: ConditionedNetwork, shape: number[]): tf.Tensor {
+    return tf.tidy(() => net(tf.tensor(sampleInput(shape[0]!), shape), tf.fill([shape[0]!], 0.25) as tf.Tensor1D));
+  }
+}
+
+function model(guidance: number, labelDropout = 0.5): { model: DiffusionModel; network: LabelledStandIn } {
+  const network = new LabelledStandIn();
+  return { model: new DiffusionModel(data, new OneCallObjective(), network, trainingOptions.parse({}), { labelDropout, guidance }, 2), network };
+}
+
+async function sampled(m: DiffusionModel, n: number, labels?: Int32Array): Promise<number[]> {
+  const out: number[] = [];
+  for await (const batch of m.sample(n, testContext(0), labels ? { labels } : {})) {
+    out.push(...(await batch.data()));
+    batch.dispose();
+  }
+  return out;
+}
+
+describe('classifier-free guidance', () => {
+  const labels = Int32Array.of(0, 2, 1);
+
+  it('samples with F(x, ∅) + s (F(x, y) − F(x, ∅)) for s = 0, 2.5 and 7', async () => {
+    const x = sampleInput(2);
+    for (const s of [0, 2.5, 7]) {
+      const { model: m, network } = model(s);
+      const got = await sampled(m, 3, labels);
+      // batches of 2 rows: rows 0-1, then row 2 (x of its batch restarts)
+      const want = [0, 1, 2].flatMap((row) => [0, 1].map((k) => {
+        const xk = x[2 * (row % 2) + k]!;
+        return F(xk, 0.25, CLASSES) + s * (F(xk, 0.25, labels[row]!) - F(xk, 0.25, CLASSES));
+      }));
+      got.forEach((g, i) => expect(g).toBeCloseTo(want[i]!, 4));
+      expect(network.seen[0]).toEqual([0, 2, CLASSES, CLASSES]);
+      m.dispose();
+    }
+  });
+
+  it('is plain conditional sampling F(x, y) at s = 1, and the null label without labels or for the likelihood', async () => {
+    const x = sampleInput(2);
+    const { model: m } = model(1);
+    expect(await sampled(m, 2, labels.subarray(0, 2))).toEqual([F(x[0]!, 0.25, 0), F(x[1]!, 0.25, 0), F(x[2]!, 0.25, 2), F(x[3]!, 0.25, 2)].map(Math.fround));
+    m.dispose();
+    const { model: guided } = model(4);
+    expect(await sampled(guided, 2)).toEqual(Array.from(x, (v) => Math.fround(F(v, 0.25, CLASSES))));
+    guided.dispose();
+  });
+});
+
+describe('label dropout while training', () => {
+  it('replaces exactly the labels whose draw of the step rng is below labelDropout by the null label', () => {
+    const labels = Int32Array.of(0, 1, 2, 0, 1, 2, 0, 1);
+    for (const p of [0, 0.5, 1]) {
+      const { model: m, network } = model(1, p);
+      const x = tf.zeros([labels.length, 2]);
+      const y = tf.tensor1d(labels, 'int32');
+      tf.dispose(m.loss({ x, labels: y }, Rng.from(8)));
+      const draws = Rng.from(8).fork('label-dropout');
+      expect(network.seen[0]).toEqual(Array.from(labels, (label) => (draws.uniform() < p ? CLASSES : label)));
+      if (p === 0.5) expect(new Set(network.seen[0]).size).toBe(CLASSES + 1);
+      tf.dispose([x, y]);
+      m.dispose();
+    }
+  });
+});
