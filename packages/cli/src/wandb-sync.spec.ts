@@ -31,7 +31,7 @@ describe('ouro wandb sync', () => {
     const sync = await ouro('wandb', 'sync', dir);
     expect(sync.code, sync.stderr).toBe(0);
     expect(sync.stdout).toMatch(/uploaded \d+ W&B records/);
-    const name = wandbRunId(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).runId);
+    const name = wandbRunId(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')));
     const rows = standIn.history(name);
     expect(rows.map((r) => r.fd)).toEqual(readHistory(dir).map((r) => r.fd));
     for (const row of rows) expect(standIn.run(name).files.get(row.samples.path)).toEqual(readFileSync(join(dir, `gen-00${row.generation}`, 'samples.png')));

@@ -1,5 +1,5 @@
 import { writeFileAtomic } from '@ouroboros/core';
-import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, truncateSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseWandbJson, wandbJson } from './wandb-json.ts';
 
@@ -36,7 +36,8 @@ export type RowRole = 'generation' | 'train' | 'media';
  * the run already had rows there.
  */
 export type SpoolRecord =
-  | { readonly kind: 'start'; readonly run: RunDescription; readonly baseUrl: string }
+  /** `createdAt`: run.json's, of the folder's run that wrote it (absent in journals of older versions). */
+  | { readonly kind: 'start'; readonly run: RunDescription; readonly baseUrl: string; readonly createdAt?: string }
   | { readonly kind: 'history'; readonly role: RowRole; readonly generation: number; readonly step: number; readonly row: Record<string, unknown>; readonly files?: readonly SpoolFile[] }
   | { readonly kind: 'output'; readonly line: string }
   | { readonly kind: 'files'; readonly files: readonly SpoolFile[] }
@@ -208,6 +209,12 @@ export class Spool {
       }
     }
     return false;
+  }
+
+  /** Deletes the whole journal (records, state, media, this process's lock): the folder's run it mirrored was replaced. */
+  discard(): void {
+    this.lockHeld = false;
+    rmSync(this.dir, { recursive: true, force: true });
   }
 
   unlock(): void {

@@ -48,7 +48,7 @@ describe('W&B grid sweeps', () => {
         const run = runInfo(join(tmp.dir, `cell-${i}`), { runId: `cell00000${i}`, group: 'lambda-sweep', generations: 0, config: { ...cell } });
         await driveGenerations(tracker, run);
         await tracker.finish(0);
-        expect(standIn.run(wandbRunId(run.runId))).toMatchObject({ sweep: id, groupName: 'lambda-sweep', complete: true });
+        expect(standIn.run(wandbRunId(run))).toMatchObject({ sweep: id, groupName: 'lambda-sweep', complete: true });
       }
       expect(standIn.requestsTo('graphql', 'UpsertBucket').every((r) => r.json.variables.sweep === id)).toBe(true);
     } finally {

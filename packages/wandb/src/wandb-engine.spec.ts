@@ -1,8 +1,9 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { resolveConfig, sampleSize, type FitReport, type ModelPlugin, type RunContext, type TrainBudget, type TrainingSet } from '@ouroboros/core';
+import { resolveConfig, sampleSize, type FitReport, type MetricPlugin, type ModelPlugin, type RunContext, type TrainBudget, type TrainingSet } from '@ouroboros/core';
 import { cpuTensorBackend, DiagonalGaussianModel, diagonalGaussianModelPlugin, engineScope, normalDatasetPlugin, readHistory, RecordingTracker, tempDir } from '@ouroboros/core/testing';
 import { existsSync, readFileSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { wandbPackage } from './register.ts';
 import { wandbRunId } from './run-id.ts';
 import { Spool } from './spool.ts';
@@ -23,14 +24,30 @@ const steppingModel: ModelPlugin<Record<string, never>> = {
   ...diagonalGaussianModelPlugin,
   id: 'test-stepping-gaussian',
   create: (_options, env) => new SteppingGaussian(env.data, new Float64Array(sampleSize(env.data)), new Float64Array(sampleSize(env.data)).fill(1)),
+  load: async (dir, _options, env) => {
+    const saved = JSON.parse(readFileSync(join(dir, 'diagonal-gaussian.json'), 'utf8')) as { mean: number[]; variance: number[] };
+    return new SteppingGaussian(env.data, Float64Array.from(saved.mean), Float64Array.from(saved.variance));
+  },
+};
+/** A metric that fails the run at generation `at`. */
+const failingMetric: MetricPlugin<{ at: number }> = {
+  id: 'test-fails',
+  description: 'test metric: throws at one generation',
+  options: z.strictObject({ at: z.int() }),
+  create: ({ at }) => ({
+    compute: async (_input, ctx) => {
+      if (ctx.generation === at) throw new Error(`test-fails at generation ${at}`);
+      return {};
+    },
+  }),
 };
 
-const { registry, engine } = engineScope({ packages: [wandbPackage], plugins: { model: [steppingModel], dataset: [normalDatasetPlugin] }, backend: cpuTensorBackend });
+const { registry, engine } = engineScope({ packages: [wandbPackage], plugins: { model: [steppingModel], dataset: [normalDatasetPlugin], metric: [failingMetric] }, backend: cpuTensorBackend });
 
 const tmp = tempDir('ouroboros-wandb-engine-');
 afterAll(() => tmp.cleanup());
 
-function config(wandb: Record<string, unknown>) {
+function config(wandb: Record<string, unknown>, more: Record<string, unknown> = {}) {
   return resolveConfig(
     {
       name: 'wandb-e2e',
@@ -42,6 +59,7 @@ function config(wandb: Record<string, unknown>) {
       schedule: { id: 'constant-lambda', lambda: 0.5 },
       metrics: [],
       trackers: [{ id: 'console' }, { id: 'wandb', project: 'e2e', stepInterval: 0, stepEvery: 1, ...wandb }],
+      ...more,
     },
     registry,
   );
@@ -59,10 +77,16 @@ afterEach(async () => {
   await standIn.close();
 });
 
+/** The W&B run id of a run folder, from its run.json. */
+function wandbRunOf(dir: string): string {
+  return wandbRunId(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { runId: string; createdAt: string });
+}
+
 /** The stand-in's rows of a run folder's W&B run checked against the run files: every generation's row and samples.png, and every training step. */
 function expectMirrored(dir: string): void {
-  const runId = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).runId as string;
-  const name = wandbRunId(runId);
+  const marker = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')) as { runId: string; createdAt: string };
+  const runId = marker.runId;
+  const name = wandbRunId(marker);
   const stored = standIn.run(name);
   const rows = standIn.history(name);
   const generationRows = rows.filter((r) => r['train/step'] === undefined);
@@ -106,8 +130,43 @@ describe('the wandb tracker in a real run', () => {
     expect(said).toEqual([
       `wandb: ${join(dir, 'wandb', 'spool.jsonl')}: cannot write (ENOSPC): ENOSPC: no space left on device, write; W&B mirroring of this run stops here, the run goes on (what was spooled before stays for 'ouro wandb sync ${dir}')\n`,
     ]);
-    const rows = standIn.history(wandbRunId(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8')).runId));
+    const rows = standIn.history(wandbRunOf(dir));
     expect(rows.filter((row) => row['train/step'] === undefined).map((row) => row.generation)).toEqual([0]);
+  });
+
+  it('gives two folders of the same config a W&B run each', async () => {
+    const dirs = [join(tmp.dir, 'twin-a'), join(tmp.dir, 'twin-b')];
+    for (const dir of dirs) await engine.run(config({ flushInterval: 0.02 }), dir);
+    expect(JSON.parse(readFileSync(join(dirs[0]!, 'run.json'), 'utf8')).runId).toBe(JSON.parse(readFileSync(join(dirs[1]!, 'run.json'), 'utf8')).runId);
+    expect(new Set(dirs.map(wandbRunOf)).size).toBe(2);
+    for (const dir of dirs) expectMirrored(dir);
+    expect(standIn.runs).toHaveLength(2);
+  });
+
+  it('continues the same W&B run on resume with _step increasing, and gives a run started again with --overwrite a W&B run of its own', async () => {
+    const dir = join(tmp.dir, 'stopped-then-resumed');
+    const controller = new AbortController();
+    const stopper = new RecordingTracker();
+    stopper.logSteps = (generation, step) => {
+      if (generation === 2 && step === 3) controller.abort('SIGTERM');
+    };
+    await expect(engine.run(config({ flushInterval: 0.02 }), dir, { signal: controller.signal, extraTrackers: [stopper] })).rejects.toThrow(/interrupted during generation 2/);
+    await engine.run(config({ flushInterval: 0.02 }), dir, { resume: true });
+    expect(standIn.runs).toHaveLength(1);
+    expectMirrored(dir);
+
+    const failed = join(tmp.dir, 'failed-then-overwritten');
+    await expect(engine.run(config({ flushInterval: 0.02 }, { metrics: [{ id: 'test-fails', at: 1 }] }), failed)).rejects.toThrow('test-fails at generation 1');
+    const before = wandbRunOf(failed);
+    expect([standIn.run(before).complete, standIn.run(before).exitcode]).toEqual([true, 1]);
+    const rowsBefore = standIn.history(before);
+    await engine.run(config({ flushInterval: 0.02 }), failed, { overwrite: true });
+    expect(wandbRunOf(failed)).not.toBe(before);
+    expect(standIn.history(before)).toEqual(rowsBefore);
+    expectMirrored(failed);
+    expect(vi.mocked(process.stderr.write).mock.calls.map(([text]) => String(text))).toContain(
+      `wandb: ${join(failed, 'wandb')}: W&B run ${before} belonged to the run this folder held before --overwrite (0 records of it never sent, dropped); this run gets a W&B run of its own\n`,
+    );
   });
 
   it('finishes promptly while the server hangs, and ouro wandb sync delivers everything once it is back', async () => {

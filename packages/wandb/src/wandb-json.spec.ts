@@ -12,11 +12,16 @@ describe('W&B values', () => {
     expect(parseWandbJson(line)).toEqual(row);
   });
 
-  it('makes 8-character [a-z0-9] run ids, the same for the same cell and different for others', () => {
-    const ids = ['a1b2c3d4e5', 'a1b2c3d4e6', '0000000000'].map(wandbRunId);
+  it('makes 8-character [a-z0-9] run ids, the same for the same run folder and different for another cell, another folder or a run started again', () => {
+    const at = '2026-12-01T10:00:00.000Z';
+    const ids = [
+      { runId: 'a1b2c3d4e5', createdAt: at },
+      { runId: 'a1b2c3d4e6', createdAt: at },
+      { runId: 'a1b2c3d4e5', createdAt: '2026-12-01T10:00:00.001Z' },
+    ].map(wandbRunId);
     for (const id of ids) expect(id).toMatch(/^[a-z0-9]{8}$/);
     expect(new Set(ids).size).toBe(3);
-    expect(wandbRunId('a1b2c3d4e5')).toBe(ids[0]);
+    expect(wandbRunId({ runId: 'a1b2c3d4e5', createdAt: at })).toBe(ids[0]);
   });
 
   it('describes a PNG as an image-file value from its header and sha256', () => {

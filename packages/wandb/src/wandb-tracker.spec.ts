@@ -87,7 +87,7 @@ describe('wandb tracker: the protocol', () => {
     await driveGenerations(tracker, run, { steps: 5 });
     tracker.note('metric nll skipped: no likelihood');
     await tracker.finish(0);
-    const name = wandbRunId(run.runId);
+    const name = wandbRunId(run);
     expect(name).toMatch(/^[a-z0-9]{8}$/);
 
     // Auth on every API request, none on the pre-signed uploads.
@@ -156,7 +156,7 @@ describe('wandb tracker: the protocol', () => {
       tracker.log({ generation: g }, g);
     }
     await tracker.finish(0);
-    const rows = standIn.history(wandbRunId(run.runId)).map((r) => [r.generation, r['train/step'] ?? 'row', r._step]);
+    const rows = standIn.history(wandbRunId(run)).map((r) => [r.generation, r['train/step'] ?? 'row', r._step]);
     // Step 0 of a generation always goes; then even steps at least 1000 ms apart (300 ms per step).
     expect(rows).toEqual([
       [0, 0, 0], [0, 4, 4], [0, 8, 8], [0, 'row', 10],
@@ -179,7 +179,7 @@ describe('wandb tracker: the protocol', () => {
     for (const s of [20, 29, 39]) resumed.tracker.logSteps(1, s, { loss: s });
     resumed.tracker.log({ generation: 1 }, 1);
     await resumed.tracker.finish(0);
-    const rows = standIn.history(wandbRunId(run.runId)).map((r) => [r.generation, r['train/step'] ?? 'row', r._step]);
+    const rows = standIn.history(wandbRunId(run)).map((r) => [r.generation, r['train/step'] ?? 'row', r._step]);
     expect(rows).toEqual([
       [0, 0, 0], [0, 25, 25], [0, 50, 50], [0, 75, 75], [0, 99, 99], [0, 'row', 100],
       [1, 9, 110], [1, 19, 120], [1, 21, 122], [1, 39, 140], [1, 'row', 141],
@@ -206,7 +206,7 @@ describe('wandb tracker: the protocol', () => {
     const run = runInfo(dir, { generations: 1 });
     await driveGenerations(tracker, run);
     await tracker.finish(0);
-    const stored = standIn.run(wandbRunId(run.runId));
+    const stored = standIn.run(wandbRunId(run));
     for (const file of ['model.json', 'weights.safetensors']) {
       expect(stored.files.get(`checkpoint/gen-001/model/${file}`)).toEqual(readFileSync(join(model, file)));
       expect(stored.uploaded.has(`checkpoint/gen-001/model/${file}`)).toBe(true);
@@ -220,7 +220,7 @@ describe('wandb tracker: failures', () => {
     const dir = newDir();
     const run = runInfo(dir, { generations: 6 });
     const { tracker, logs, waits } = makeTracker({ timings: { requestTimeoutMs: 300 } });
-    const name = wandbRunId(run.runId);
+    const name = wandbRunId(run);
     const rowsOnServer = () => standIn.runs.find((r) => r.name === name)?.history.length ?? 0;
     const saw = (kind: RecordedRequest['answered']) => () => standIn.requests.some((r) => r.answered === kind);
     await driveGenerations(tracker, run, {
@@ -272,7 +272,7 @@ describe('wandb tracker: failures', () => {
     expect(logs.some((l) => l.includes(`answered ${status}`) && l.includes(`ouro wandb sync ${dir}`))).toBe(true);
     const result = await syncRun(dir, { environ: { WANDB_API_KEY: KEY, NETRC: noNetrc }, retry: fastRetry(), log: () => {} });
     expect(result.left).toBe(0);
-    expect(standIn.history(wandbRunId(run.runId))).toEqual(expectedRows(1, 2));
+    expect(standIn.history(wandbRunId(run))).toEqual(expectedRows(1, 2));
     expect(standIn.problems).toEqual([]);
   });
 
@@ -283,7 +283,7 @@ describe('wandb tracker: failures', () => {
     await driveGenerations(tracker, run, { steps: 2 });
     await tracker.finish(0);
     expect(standIn.requestsTo('file_stream').filter((r) => r.answered === status)).toHaveLength(2);
-    expect(standIn.history(wandbRunId(run.runId))).toEqual(expectedRows(1, 2));
+    expect(standIn.history(wandbRunId(run))).toEqual(expectedRows(1, 2));
   });
 
   it('retries UpsertBucket answered 409 but not RunResumeStatus answered 409', async () => {
@@ -293,7 +293,7 @@ describe('wandb tracker: failures', () => {
     await driveGenerations(first.tracker, run);
     await first.tracker.finish(0);
     expect(standIn.requestsTo('graphql', 'UpsertBucket').map((r) => r.answered)).toEqual([409, 200]);
-    expect(standIn.history(wandbRunId(run.runId))).toHaveLength(1);
+    expect(standIn.history(wandbRunId(run))).toHaveLength(1);
 
     standIn.failNext('graphql:RunResumeStatus', { kind: 'status', status: 409 });
     const second = makeTracker();
@@ -321,8 +321,8 @@ describe('wandb tracker: failures', () => {
     standIn.up();
     const result = await syncRun(dir, { environ: { WANDB_API_KEY: KEY, NETRC: noNetrc }, retry: fastRetry(), log: () => {} });
     expect(result).toMatchObject({ left: 0 });
-    expect(standIn.history(wandbRunId(run.runId))).toEqual(expectedRows(3, 20));
-    expect(standIn.run(wandbRunId(run.runId)).exitcode).toBe(0);
+    expect(standIn.history(wandbRunId(run))).toEqual(expectedRows(3, 20));
+    expect(standIn.run(wandbRunId(run)).exitcode).toBe(0);
     expect(standIn.problems).toEqual([]);
   });
 });
@@ -351,7 +351,7 @@ describe('wandb tracker: offline, sync and resume', () => {
       expect(result.sent).toBeGreaterThan(15);
       expect(await syncRun(offlineRun.dir, { environ: { WANDB_API_KEY: KEY, NETRC: noNetrc }, log: () => {} })).toEqual({ sent: 0, left: 0 });
 
-      const name = wandbRunId(onlineRun.runId);
+      const name = wandbRunId(onlineRun);
       const a = standIn.run(name);
       const b = other.run(name);
       expect(b.history).toEqual(a.history);
@@ -369,7 +369,7 @@ describe('wandb tracker: offline, sync and resume', () => {
   it('a resumed run continues the same W&B run: offsets, _step, and no step reported twice by a fit resumed from its checkpoint', async () => {
     const dir = newDir();
     const run = runInfo(dir, { generations: 3 });
-    const name = wandbRunId(run.runId);
+    const name = wandbRunId(run);
     const first = makeTracker();
     await driveGenerations(first.tracker, run, { to: 1, steps: 8 });
     for (let s = 0; s < 6; s++) first.tracker.logSteps(2, s, { loss: driverLoss(2, s) });
@@ -403,7 +403,7 @@ describe('wandb tracker: offline, sync and resume', () => {
     tracker.log({ generation: 0, fd: Infinity }, 0);
     await tracker.finish(1);
     expect((await syncRun(dir, { environ: { WANDB_API_KEY: KEY, NETRC: noNetrc }, retry: fastRetry(), log: () => {} })).left).toBe(0);
-    const stored = standIn.run(wandbRunId(run.runId));
+    const stored = standIn.run(wandbRunId(run));
     expect(stored.history[0]).toMatch(/"train\/loss":NaN/);
     expect(stored.history[1]).toMatch(/"fd":Infinity/);
     expect(standIn.history(stored.name).map((r) => [r['train/loss'], r.fd])).toEqual([[Number.NaN, undefined], [undefined, Infinity]]);
@@ -419,8 +419,8 @@ describe('wandb tracker: offline, sync and resume', () => {
     const second = makeTracker({ settings: { project: 'elsewhere' }, env: { WANDB_RUN_ID: 'other123' } });
     await driveGenerations(second.tracker, { ...run, startGeneration: 1 });
     await second.tracker.finish(0);
-    expect(standIn.runs.map((r) => `${r.project}/${r.name}`)).toEqual([`selfconsuming/${wandbRunId(run.runId)}`]);
-    expect(standIn.history(wandbRunId(run.runId))).toEqual(expectedRows(1, 0));
+    expect(standIn.runs.map((r) => `${r.project}/${r.name}`)).toEqual([`selfconsuming/${wandbRunId(run)}`]);
+    expect(standIn.history(wandbRunId(run))).toEqual(expectedRows(1, 0));
     expect(second.logs.some((l) => l.includes('other WANDB_RUN_ID, project or entity settings are ignored'))).toBe(true);
   });
 
@@ -441,12 +441,12 @@ describe('wandb tracker: offline, sync and resume', () => {
     const third = makeTracker();
     await driveGenerations(third.tracker, { ...run, startGeneration: 3 });
     await third.tracker.finish(0);
-    expect(standIn.history(wandbRunId(run.runId))).toEqual(expectedRows(3, 0));
+    expect(standIn.history(wandbRunId(run))).toEqual(expectedRows(3, 0));
   });
 
   it('a fresh run folder whose W&B run already has rows appends after them', async () => {
     const run = runInfo(newDir(), { generations: 1 });
-    const name = wandbRunId(run.runId);
+    const name = wandbRunId(run);
     standIn.seedRun(name, [0, 1, 2, 3, 4].map((i) => ({ old_metric: i, _step: i, _runtime: 10 * i, _timestamp: 1_600_000_000 + i })), { project: 'selfconsuming', output: ['x', 'y'] });
     const { tracker, logs } = makeTracker();
     await driveGenerations(tracker, run, { steps: 2 });

@@ -73,17 +73,28 @@ export class WandbTracker implements Tracker {
   async start(run: RunInfo): Promise<void> {
     if (this.settings.mode === 'disabled') return;
     this.run = run;
+    let records: SpoolRecord[] = [];
+    let spool = Spool.open(run.dir, (record) => records.push(record));
+    const first = records.find((record) => record.kind === 'start');
+    if (first?.createdAt !== undefined && first.createdAt !== run.createdAt) {
+      // The journal of the run this folder held before --overwrite: its W&B run is not this run's.
+      if (!spool.lock()) return this.say(`${spool.dir}: another process is sending the W&B run ${first.run.name} of the run this folder held before (ouro wandb sync?); this run is not mirrored to W&B`);
+      this.say(`${spool.dir}: W&B run ${first.run.name} belonged to the run this folder held before --overwrite (${spool.pending.length} records of it never sent, dropped); this run gets a W&B run of its own`);
+      spool.discard();
+      spool = Spool.open(run.dir);
+      records = [];
+    }
     let recorded: RunDescription | undefined;
-    const spool = Spool.open(run.dir, (record) => {
+    for (const record of records) {
       this.clock.restore(record);
       if (record.kind === 'history' && record.role === 'train') this.lastTrainRow.set(record.generation, Number(record.row['train/step']));
       if (record.kind === 'history') this.runtimeBase = Math.max(this.runtimeBase, Number(record.row._runtime ?? 0));
       if (record.kind === 'start') recorded ??= record.run;
-    });
+    }
     this.spool = spool;
     this.sessionStart = this.now();
     const description = this.describe(run, recorded);
-    this.append({ kind: 'start', run: description, baseUrl: this.settings.baseUrl });
+    this.append({ kind: 'start', run: description, baseUrl: this.settings.baseUrl, createdAt: run.createdAt });
     if (this.unwritable) return;
     const name = description.name;
     const resumed = run.startGeneration > 0 ? `, resuming at generation ${run.startGeneration}` : '';
@@ -183,7 +194,7 @@ export class WandbTracker implements Tracker {
    */
   private describe(run: RunInfo, recorded: RunDescription | undefined): RunDescription {
     const s = this.settings;
-    const name = recorded?.name ?? s.runId ?? wandbRunId(run.runId);
+    const name = recorded?.name ?? s.runId ?? wandbRunId(run);
     const project = recorded?.project ?? s.project;
     const entity = recorded ? recorded.entity : s.entity;
     const elsewhere = recorded !== undefined && ((s.runId !== undefined && s.runId !== name) || project !== s.project || entity !== s.entity);

@@ -7,6 +7,8 @@ export interface RunInfo {
   readonly group?: string;
   readonly name: string;
   readonly dir: string;
+  /** When the folder's run was created (run.json): the same on resume, new for a run started again with --overwrite. */
+  readonly createdAt: string;
   /** The resolved config. */
   readonly config: Record<string, unknown>;
   readonly generations: number;

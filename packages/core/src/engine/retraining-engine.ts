@@ -132,6 +132,7 @@ export class RetrainingEngine {
       ...(options.group !== undefined ? { group: options.group } : {}),
       name: config.name,
       dir: runDir,
+      createdAt: files.readMarker()!.createdAt,
       config: config as unknown as Record<string, unknown>,
       generations: config.generations,
       startGeneration: start,

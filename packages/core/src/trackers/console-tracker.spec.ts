@@ -8,7 +8,7 @@ class Sink {
   }
 }
 
-const run = { runId: 'abc', name: 'demo', dir: 'runs/demo', config: {}, generations: 2, startGeneration: 0, backend: 'wasm' };
+const run = { runId: 'abc', name: 'demo', dir: 'runs/demo', createdAt: '2026-12-01T10:00:00.000Z', config: {}, generations: 2, startGeneration: 0, backend: 'wasm' };
 
 describe('ConsoleTracker', () => {
   it('writes one plain line per generation, with no control characters, when not on a TTY', async () => {

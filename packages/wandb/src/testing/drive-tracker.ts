@@ -9,6 +9,7 @@ export function runInfo(dir: string, overrides: Partial<RunInfo> = {}): RunInfo 
     runId: '3f9c2a71be',
     name: 'collapse',
     dir,
+    createdAt: '2026-12-01T10:00:00.000Z',
     config: { name: 'collapse', seed: 1, generations: 3, schedule: { id: 'constant-lambda', lambda: 0.5 }, model: { id: 'gaussian' } },
     generations: 3,
     startGeneration: 0,
