@@ -2,6 +2,7 @@ import { applySetOverride, cellId, ConfigError, createFolder, expandSweep, whyNo
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { checkSetSyntax, readConfigPath, resolveForRun } from '../config-loading.ts';
+import { configPlugins, type PluginAccess } from '../plugin-loading/plugin-access.ts';
 import { describeValues } from './axis-label.ts';
 import { cellState } from './cell-state.ts';
 import { readSweep, SWEEP_FILE, sweepFilePath, writeSweep, type SweepFile } from './sweep-file.ts';
@@ -30,7 +31,7 @@ export interface PlannedSweep {
  * cell against the plugins, so a bad value in any cell fails before anything runs (the error names
  * the cell). Two cells with the same resolved config are an error.
  */
-export async function planSweep(path: string, sets: readonly string[], note: (message: string) => void = () => {}): Promise<PlannedSweep> {
+export async function planSweep(path: string, sets: readonly string[], note: (message: string) => void = () => {}, access: PluginAccess = configPlugins): Promise<PlannedSweep> {
   checkSetSyntax(sets);
   let raw = readConfigPath(path);
   for (const assignment of sets) raw = applySetOverride(raw, assignment);
@@ -45,7 +46,7 @@ export async function planSweep(path: string, sets: readonly string[], note: (me
   const cells: PlannedCell[] = [];
   const byId = new Map<string, PlannedCell>();
   for (const [index, cell] of plan.cells.entries()) {
-    const { resolved } = await resolveForRun(cell.config, `${path} (cell ${index}: ${describeValues(cell.values)})`, baseDir, [], note);
+    const { resolved } = await resolveForRun(cell.config, `${path} (cell ${index}: ${describeValues(cell.values)})`, baseDir, [], note, access);
     const planned: PlannedCell = { index, id: cellId(resolved.config), values: cell.values, origin: cell.origin, user: resolved.user, config: resolved.config };
     const twin = byId.get(planned.id);
     if (twin) {
@@ -57,6 +58,11 @@ export async function planSweep(path: string, sets: readonly string[], note: (me
     cells.push(planned);
   }
   return { name: cells[0]?.config.name ?? 'experiment', source: resolve(path), sets, axes: plan.axes, cells };
+}
+
+/** Whether any cell names plugin packages or modules (`plugins:`). */
+export function namesPlugins(planned: PlannedSweep): boolean {
+  return planned.cells.some((cell) => Array.isArray(cell.user.plugins) && cell.user.plugins.length > 0);
 }
 
 /**
