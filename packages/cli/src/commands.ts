@@ -36,14 +36,18 @@ export const BACKENDS = 'auto, node-gpu, node, native, wasm, cpu';
 const backendOption: CommandOption = { type: 'string', valueName: 'NAME', description: `tensor backend: ${BACKENDS}` };
 const threadsOption: CommandOption = { type: 'string', valueName: 'N', description: 'threads the native libraries compute on (default: every core, or the config\'s threads)' };
 const jsonOption: CommandOption = { type: 'boolean', description: 'print JSON' };
+const allowPluginsOption: CommandOption = {
+  type: 'boolean',
+  description: "load the plugin code the config names in plugins: (otherwise only packages installed with ouroboros load); only for a config or run folder you trust",
+};
 
 const sweepPlan: Command = {
   name: 'plan',
   summary: 'print the cells of a sweep config without running them',
-  usage: 'sweep plan CONFIG [--set PATH=VALUE]... [--backend NAME] [--json]',
+  usage: 'sweep plan CONFIG [--set PATH=VALUE]... [--backend NAME] [--allow-plugins] [--json]',
   description: 'Expands matrix, include, exclude and seeds, checks every cell\'s config and prints each cell: its index, id (the run folder name) and axis values. Writes nothing.',
   positionals: ['CONFIG'],
-  options: { set: setOption, backend: backendOption, json: jsonOption },
+  options: { set: setOption, backend: backendOption, 'allow-plugins': allowPluginsOption, json: jsonOption },
   example: 'ouro sweep plan examples/two-moons-sweep.yaml',
   load: async () => (await import('./commands/sweep.ts')).sweepPlan,
 };
@@ -63,7 +67,7 @@ export const commands: readonly Command[] = [
   {
     name: 'run',
     summary: 'run an experiment (YAML or JSON config)',
-    usage: 'run CONFIG [--out DIR] [--set PATH=VALUE]... [--backend NAME] [--threads N] [--overwrite] [--dry-run]  |  run --sweep DIR --cell K [--threads N]',
+    usage: 'run CONFIG [--out DIR] [--set PATH=VALUE]... [--backend NAME] [--threads N] [--overwrite] [--dry-run [--allow-plugins]]  |  run --sweep DIR --cell K [--threads N] [--allow-plugins]',
     description:
       'Runs generations 0..G of the config into DIR (default runs/<name>/<cell-id>), checking the whole config first. With --sweep, runs cell K of a planned sweep in DIR/<cell-id> (what each sweep worker and SLURM array task runs): a finished cell is skipped, an interrupted one resumed.',
     positionals: ['CONFIG?'],
@@ -76,6 +80,7 @@ export const commands: readonly Command[] = [
       threads: threadsOption,
       overwrite: { type: 'boolean', description: 'start again in a folder holding a failed or empty run of ouroboros' },
       'dry-run': { type: 'boolean', description: 'print the resolved config and the run folder, and stop' },
+      'allow-plugins': allowPluginsOption,
     },
     example: 'ouro run examples/gaussian-collapse.yaml --out runs/collapse --set schedule.id=constant-lambda --set schedule.lambda=0.5',
     load: async () => (await import('./commands/run.ts')).run,
@@ -83,10 +88,10 @@ export const commands: readonly Command[] = [
   {
     name: 'resume',
     summary: 'continue a run from its last committed generation or mid-fit checkpoint',
-    usage: 'resume DIR [--threads N]',
+    usage: 'resume DIR [--threads N] [--allow-plugins]',
     description: 'Continues the run in DIR with the config it was started with; the result equals an uninterrupted run. --threads may differ from the first run\'s (it is not part of the run\'s identity).',
     positionals: ['DIR'],
-    options: { threads: threadsOption },
+    options: { threads: threadsOption, 'allow-plugins': allowPluginsOption },
     example: 'ouro resume runs/collapse',
     load: async () => (await import('./commands/resume.ts')).resume,
   },

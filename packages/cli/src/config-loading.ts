@@ -1,15 +1,17 @@
-import { applySetOverride, ConfigError, isSweepConfig, PluginRegistry, readConfigFile, resolveConfig, sweepKeys, type PluginKind, type ResolvedExperiment } from '@ouroboros/core';
+import { absolutePath, applySetOverride, ConfigError, isSweepConfig, PluginRegistry, readConfigFile, resolveConfig, sweepKeys, type PluginKind, type ResolvedExperiment } from '@ouroboros/core';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 import { buildContainer } from './composition-root.ts';
+import { configPlugins, type PluginAccess } from './plugin-loading/plugin-access.ts';
 import { UsageError } from './usage-error.ts';
 
 /**
- * Resolves a raw config: applies `--set` overrides, loads the plugin packages it names, then
- * validates it against every plugin's schema, taking relative paths from `baseDir`. Errors are one
- * line prefixed with `source`, or with the `--set` that caused them.
+ * Resolves a raw config: applies `--set` overrides, loads the plugin packages it names (those
+ * `access` lets load), then validates it against every plugin's schema, taking relative paths from
+ * `baseDir` (`~/` from the home folder). Errors are one line prefixed with `source`, or with the
+ * `--set` that caused them.
  */
 export async function resolveForRun(
   raw: Record<string, unknown>,
@@ -17,6 +19,7 @@ export async function resolveForRun(
   baseDir: string,
   sets: readonly string[] = [],
   note: (message: string) => void = () => {},
+  access: PluginAccess = configPlugins,
 ): Promise<{ resolved: ResolvedExperiment; container: DependencyContainer }> {
   checkSetSyntax(sets);
   let container: DependencyContainer | undefined;
@@ -25,8 +28,9 @@ export async function resolveForRun(
     for (const assignment of sets) user = applySetOverride(user, assignment);
     const packages = Array.isArray(user.plugins) ? user.plugins.filter((p): p is string => typeof p === 'string') : [];
     container = await buildContainer(
-      packages.map((p) => (/^\.{1,2}\//.test(p) ? resolve(baseDir, p) : p)),
+      packages.map((p) => (/^(\.{1,2}|~)\//.test(p) ? absolutePath(p, baseDir) : p)),
       baseDir,
+      access,
     );
     const registry = container.resolve(PluginRegistry);
     user = dropOptionsOfReplacedPlugins(user, sets, registry, note);
@@ -58,13 +62,13 @@ export function readConfigPath(path: string): Record<string, unknown> {
 }
 
 /** Reads a config file and resolves it with `--set` overrides; relative paths are taken from its folder. */
-export async function loadConfigForRun(path: string, sets: readonly string[], note?: (message: string) => void): Promise<{ resolved: ResolvedExperiment; container: DependencyContainer }> {
+export async function loadConfigForRun(path: string, sets: readonly string[], note?: (message: string) => void, access: PluginAccess = configPlugins): Promise<{ resolved: ResolvedExperiment; container: DependencyContainer }> {
   const raw = readConfigPath(path);
   if (isSweepConfig(raw)) {
     const keys = sweepKeys.filter((key) => key in raw).join(', ');
     throw new ConfigError(`${path}: is a sweep config (it has ${keys}); expected an experiment config: run its cells with 'ouro sweep ${path}'`);
   }
-  return resolveForRun(raw, path, dirname(resolve(path)), sets, note);
+  return resolveForRun(raw, path, dirname(resolve(path)), sets, note, access);
 }
 
 function fileAloneResolves(raw: Record<string, unknown>, container: DependencyContainer, baseDir: string): boolean {

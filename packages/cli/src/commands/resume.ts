@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import type { CommandRun } from '../commands.ts';
 import { resolveForRun } from '../config-loading.ts';
 import { stopOnSignals } from '../interrupt.ts';
+import { installedPluginsUnless } from '../plugin-loading/plugin-access.ts';
 import { threadsOption, withThreads } from '../threads-option.ts';
 
 /**
@@ -14,7 +15,7 @@ import { threadsOption, withThreads } from '../threads-option.ts';
 export const resume: CommandRun = async ([dir], values, { stdout, stderr }) => {
   const threads = threadsOption(values.threads as string | undefined);
   const marker = readMarker(dir!);
-  const { resolved: configured, container } = await resolveForRun(marker.config, join(dir!, 'run.json'), resolve(dir!));
+  const { resolved: configured, container } = await resolveForRun(marker.config, join(dir!, 'run.json'), resolve(dir!), [], undefined, installedPluginsUnless(values['allow-plugins'], 'ouro resume'));
   const resolved = withThreads(configured, threads);
   const interrupt = stopOnSignals(stderr);
   try {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { backendName } from '../backend-option.ts';
 import type { CommandRun } from '../commands.ts';
 import { loadConfigForRun } from '../config-loading.ts';
+import { configPlugins, installedPluginsUnless } from '../plugin-loading/plugin-access.ts';
 import { stopOnSignals } from '../interrupt.ts';
 import { runSweepCell } from '../sweep/run-cell.ts';
 import { threadsOption, withThreads } from '../threads-option.ts';
@@ -15,12 +16,13 @@ export const run: CommandRun = async ([configPath], values, { stdout, stderr }) 
     if (values.sweep === undefined || values.cell === undefined) throw new UsageError('--sweep DIR and --cell K go together');
     const other = ['out', 'set', 'backend', 'overwrite', 'dry-run'].find((name) => values[name] !== undefined);
     if (configPath !== undefined || other) throw new UsageError(`--sweep runs a cell as planned; it takes no ${configPath !== undefined ? 'CONFIG' : `--${other}`} (plan the sweep again to change a cell)`);
-    return runSweepCell(values.sweep as string, values.cell as string, { stdout, stderr }, threads);
+    return runSweepCell(values.sweep as string, values.cell as string, { stdout, stderr }, threads, installedPluginsUnless(values['allow-plugins'], 'ouro run --sweep'));
   }
   if (configPath === undefined) throw new UsageError("expected 'ouro run CONFIG' or 'ouro run --sweep DIR --cell K', got no CONFIG");
   const backend = backendName(values.backend as string | undefined);
   const sets = [...((values.set as string[] | undefined) ?? []), ...(backend ? [`backend=${backend}`] : [])];
-  const { resolved: configured, container } = await loadConfigForRun(configPath!, sets, (note) => stderr.write(`note: ${note}\n`));
+  const access = values['dry-run'] ? installedPluginsUnless(values['allow-plugins'], 'ouro run --dry-run') : configPlugins;
+  const { resolved: configured, container } = await loadConfigForRun(configPath!, sets, (note) => stderr.write(`note: ${note}\n`), access);
   const resolved = withThreads(configured, threads);
   const dir = (values.out as string | undefined) ?? defaultRunDir(resolved.config);
   if (values['dry-run']) {

@@ -8,7 +8,8 @@ import { writeReport } from '../report/write-report.ts';
 import { describeValues } from '../sweep/axis-label.ts';
 import { cliBin } from '../sweep/cli-bin.ts';
 import { runLocally } from '../sweep/local-executor.ts';
-import { planSweep, prepareSweepDir, writePlan, type PlannedSweep } from '../sweep/plan-sweep.ts';
+import { installedPluginsUnless } from '../plugin-loading/plugin-access.ts';
+import { namesPlugins, planSweep, prepareSweepDir, writePlan, type PlannedSweep } from '../sweep/plan-sweep.ts';
 import { arraySpec, arrayScript, checkDirective, submit, writeArrayScript, type SlurmResources } from '../sweep/slurm-executor.ts';
 import { activeSubmission } from '../sweep/slurm-queue.ts';
 import { readSweep, writeSweep, type SweepFile } from '../sweep/sweep-file.ts';
@@ -40,8 +41,9 @@ export const sweep: CommandRun = async ([configPath], values, { stdout, stderr }
   try {
     refuseWhileQueued(dir, previous);
     const plan = writePlan(dir, planned, previous);
-    if (resources) return submitToSlurm(dir, plan, resources, Boolean(values['no-submit']), { stdout, stderr });
-    result = { plan, ...(await runLocally(dir, plan, { jobs: jobs ?? availableParallelism(), threads, bin: cliBin(), stderr })) };
+    const allowPlugins = namesPlugins(planned);
+    if (resources) return submitToSlurm(dir, plan, resources, allowPlugins, Boolean(values['no-submit']), { stdout, stderr });
+    result = { plan, ...(await runLocally(dir, plan, { jobs: jobs ?? availableParallelism(), threads, bin: cliBin(), allowPlugins, stderr })) };
   } finally {
     lock.release();
   }
@@ -60,7 +62,7 @@ export const sweep: CommandRun = async ([configPath], values, { stdout, stderr }
 
 /** `ouro sweep plan CONFIG`: the cells, checked, without running or writing anything. */
 export const sweepPlan: CommandRun = async ([configPath], values, { stdout, stderr }) => {
-  const planned = await planSweep(configPath!, sets(values), (note) => stderr.write(`note: ${note}\n`));
+  const planned = await planSweep(configPath!, sets(values), (note) => stderr.write(`note: ${note}\n`), installedPluginsUnless(values['allow-plugins'], 'ouro sweep plan'));
   if (values.json) {
     const cells = planned.cells.map(({ index, id, values: v, origin, config }) => ({ index, id, values: v, origin, config }));
     stdout.write(`${JSON.stringify({ name: planned.name, axes: planned.axes, cells }, null, 2)}\n`);
@@ -114,13 +116,13 @@ function refuseWhileQueued(dir: string, previous: SweepFile | null): void {
   }
 }
 
-function submitToSlurm(dir: string, plan: SweepFile, resources: SlurmResources, dryRun: boolean, { stdout, stderr }: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): number {
+function submitToSlurm(dir: string, plan: SweepFile, resources: SlurmResources, allowPlugins: boolean, dryRun: boolean, { stdout, stderr }: { stdout: NodeJS.WritableStream; stderr: NodeJS.WritableStream }): number {
   const indices = plan.cells.filter((cell) => cell.status !== 'finished').map((cell) => cell.index);
   if (indices.length === 0) {
     stderr.write(`sweep ${plan.name}: all ${plan.cells.length} cells are finished; nothing to submit ('ouro report ${dir}' draws them)\n`);
     return 0;
   }
-  const script = writeArrayScript(dir, arrayScript(dir, plan, indices, resources, { node: process.execPath, bin: cliBin() }));
+  const script = writeArrayScript(dir, arrayScript(dir, plan, indices, resources, { node: process.execPath, bin: cliBin(), allowPlugins }));
   if (dryRun) {
     stderr.write(`sweep ${plan.name}: wrote ${script} (${indices.length} of ${plan.cells.length} cells); submit it with:\n`);
     stdout.write(`sbatch --parsable ${script}\n`);

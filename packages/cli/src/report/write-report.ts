@@ -13,6 +13,8 @@ import { readSweepResults, type CellResult } from './sweep-results.ts';
 export interface ReportOptions {
   /** The axis lines are coloured by; default the lambda axis, else the first matrix axis. */
   readonly by?: string;
+  /** Told each problem found in a cell's files (the report is written all the same). */
+  readonly note?: (message: string) => void;
 }
 
 /** Most generations shown as columns of the sample grid (evenly spaced, first and last always). */
@@ -24,6 +26,8 @@ const SAMPLE_COLUMNS = 8;
  */
 export async function writeReport(dir: string, options: ReportOptions): Promise<string> {
   const { sweep, cells } = readSweepResults(dir);
+  const problems = cells.filter((c) => c.problem !== undefined).map((c) => `cell ${c.cell.index} (${c.cell.id}): ${c.problem}`);
+  for (const problem of problems) options.note?.(problem);
   const matrixAxes = [...new Set(sweep.cells.filter((c) => c.origin === 'matrix').flatMap((c) => Object.keys(c.values)))].filter((a) => a !== 'seed');
   if (options.by !== undefined && (options.by === 'seed' || !sweep.axes.includes(options.by))) {
     const axes = sweep.axes.filter((a) => a !== 'seed');
@@ -54,6 +58,7 @@ export async function writeReport(dir: string, options: ReportOptions): Promise<
   for (const { state } of cells) statuses[state.status] = (statuses[state.status] ?? 0) + 1;
   const summary = [
     `${cells.length} cells: ${Object.entries(statuses).map(([s, n]) => `${n} ${s}`).join(', ')}. Config: ${sweep.source}${sweep.sets.length ? ` with --set ${sweep.sets.join(' --set ')}` : ''}.`,
+    ...problems,
     `One line per group of cells that differ only in seed (their mean, each seed's own curve, and the band from the lowest to the highest seed), coloured by ${grouping.by ?? 'cell'}${grouping.panelAxes.length ? `, one panel per ${grouping.panelAxes.join(' × ')}` : ''}. Written ${new Date().toISOString()}.`,
   ];
   const page = reportHtml({
@@ -122,13 +127,13 @@ function columns(last: number): number[] {
 function cellsTable(cells: readonly CellResult[]): PageTable {
   return {
     head: ['cell', 'id', 'values', 'status', 'generations', 'folder'],
-    rows: cells.map(({ cell, state, rows, generations, dir }) => [
+    rows: cells.map(({ cell, state, rows, generations, dir, problem }) => [
       String(cell.index),
       cell.id,
       describeValues(cell.values),
       state.status,
       `${rows.length}/${Number.isInteger(generations) ? generations + 1 : '?'}`,
-      `${dir}${state.error ? ` (${state.error})` : ''}`,
+      `${dir}${state.error ? ` (${state.error})` : ''}${problem ? ` (${problem})` : ''}`,
     ]),
   };
 }

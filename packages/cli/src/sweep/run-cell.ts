@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import type { Streams } from '../commands.ts';
 import { resolveForRun } from '../config-loading.ts';
 import { stopOnSignals } from '../interrupt.ts';
+import type { PluginAccess } from '../plugin-loading/plugin-access.ts';
 import { withThreads } from '../threads-option.ts';
 import { cellState } from './cell-state.ts';
 import { recordSlurmTask } from './slurm-queue.ts';
@@ -14,7 +15,7 @@ import { findCell, readSweep, sweepFilePath } from './sweep-file.ts';
  * from its last committed generation (the engine's resume); the sweep's name is the runs' group.
  * `threads` (the worker's `--threads`) goes over the cell's config; it leaves the cell id as it is.
  */
-export async function runSweepCell(dir: string, key: string, { stdout, stderr }: Streams, threads?: number): Promise<number> {
+export async function runSweepCell(dir: string, key: string, { stdout, stderr }: Streams, threads: number | undefined, access: PluginAccess): Promise<number> {
   const sweep = readSweep(dir);
   const cell = findCell(sweep, key, dir);
   const runDir = join(dir, cell.id);
@@ -25,7 +26,7 @@ export async function runSweepCell(dir: string, key: string, { stdout, stderr }:
     return 0;
   }
   const configPath = join(dir, cell.config);
-  const { resolved: configured, container } = await resolveForRun(readConfigFile(configPath), configPath, dirname(configPath), [], (note) => stderr.write(`note: ${note}\n`));
+  const { resolved: configured, container } = await resolveForRun(readConfigFile(configPath), configPath, dirname(configPath), [], (note) => stderr.write(`note: ${note}\n`), access);
   const resolved = withThreads(configured, threads);
   const id = cellId(resolved.config);
   if (id !== cell.id) {

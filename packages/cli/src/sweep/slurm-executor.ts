@@ -38,9 +38,10 @@ export function arraySpec(indices: readonly number[], parallel?: number): string
  * holds DIR); `exec` makes the worker the task's process, so SLURM's SIGTERM (scancel, the time
  * limit) reaches it and it stops at a safe point, resumable by running the sweep again. Each task
  * computes on SLURM_CPUS_PER_TASK threads (a default its cell's `threads:` replaces), or on the
- * sweep's `--threads`.
+ * sweep's `--threads`. With `allowPlugins` (the sweep's config names plugins, and the user ran it)
+ * each task loads them (`--allow-plugins`).
  */
-export function arrayScript(dir: string, sweep: SweepFile, indices: readonly number[], resources: SlurmResources, paths: { node: string; bin: string }): string {
+export function arrayScript(dir: string, sweep: SweepFile, indices: readonly number[], resources: SlurmResources, paths: { node: string; bin: string; allowPlugins?: boolean }): string {
   const out = resolve(dir);
   for (const [what, path] of [['the sweep folder', out], ['node', paths.node], ['the ouro bin', paths.bin]] as const) {
     if (/\s/.test(path)) throw new Error(`--executor slurm: ${what} ${JSON.stringify(path)} has whitespace, which #SBATCH lines cannot hold; expected a path without spaces`);
@@ -62,7 +63,7 @@ export function arrayScript(dir: string, sweep: SweepFile, indices: readonly num
 # interrupted one resumed). Written by 'ouro sweep --executor slurm'; 'ouro sweep status ${out}' follows it.
 ${directives.map((d) => `#SBATCH ${d}`).join('\n')}
 export OURO_THREADS="\${SLURM_CPUS_PER_TASK:-1}"
-exec ${shellQuote(paths.node)} ${shellQuote(paths.bin)} run --sweep ${shellQuote(out)} --cell "$SLURM_ARRAY_TASK_ID"${resources.threads ? ` --threads ${resources.threads}` : ''}
+exec ${shellQuote(paths.node)} ${shellQuote(paths.bin)} run --sweep ${shellQuote(out)} --cell "$SLURM_ARRAY_TASK_ID"${resources.threads ? ` --threads ${resources.threads}` : ''}${paths.allowPlugins ? ' --allow-plugins' : ''}
 `;
 }
 

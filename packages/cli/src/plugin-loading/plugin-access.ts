@@ -1,0 +1,27 @@
+/**
+ * Whose plugin code a command loads. A config's `plugins:` are arbitrary code: `ouro run CONFIG` and
+ * `ouro sweep CONFIG` load them (running a config means trusting it), while the commands that only
+ * look at a config or continue a run folder, which may have come from someone else (a dry run, a
+ * sweep plan, a resume, a planned sweep's cell), load only packages installed with ouroboros unless
+ * the user passes --allow-plugins.
+ */
+export interface PluginAccess {
+  /** 'config': every plugin the config names; 'installed': only packages installed with ouroboros. */
+  readonly trust: 'config' | 'installed';
+  /** What is loading them, for the refusal: 'ouro resume', 'ouro run --dry-run', ... */
+  readonly command: string;
+}
+
+export const configPlugins: PluginAccess = { trust: 'config', command: 'ouro run' };
+
+/** The access of a command that loads only installed plugins unless `--allow-plugins` was given. */
+export function installedPluginsUnless(allowPlugins: unknown, command: string): PluginAccess {
+  return { trust: allowPlugins === true ? 'config' : 'installed', command };
+}
+
+/** The one-line refusal of a plugin that `access` does not let load. */
+export function refusal(name: string, access: PluginAccess, why: string): Error {
+  return new Error(
+    `plugins: '${name}' ${why}; ${access.command} loads only packages installed with ouroboros (a config or run folder from someone else can name any code): pass --allow-plugins to load it if you trust it`,
+  );
+}
