@@ -6,15 +6,15 @@ export type Versions = Record<string, string>;
 
 /** What a plugin of each kind imports at run time (beyond @ouroboros/core) and in its tests. */
 const needs: Record<ScaffoldKind, { runtime: string[]; test: string[] }> = {
-  model: { runtime: ['@tensorflow/tfjs', 'zod'], test: ['@ouroboros/nn', 'tsyringe'] },
-  dataset: { runtime: ['zod'], test: ['tsyringe'] },
-  metric: { runtime: ['zod'], test: ['tsyringe'] },
+  model: { runtime: ['@tensorflow/tfjs', 'zod'], test: ['@ouroboros/nn', 'reflect-metadata', 'tsyringe'] },
+  dataset: { runtime: ['zod'], test: ['reflect-metadata', 'tsyringe'] },
+  metric: { runtime: ['zod'], test: ['reflect-metadata', 'tsyringe'] },
 };
 
 /** Versions of @ouroboros/core and nn, the libraries core pins, and the root's TypeScript and vitest. */
 export function workspaceVersions(tree: Tree): Versions {
   const read = (path: string) => (tree.exists(path) ? (JSON.parse(tree.read(path, 'utf8')!) as { version?: string; dependencies?: Versions; devDependencies?: Versions }) : {});
-  const core = read('packages/core/package.json');
+  const core = read('packages/core/package.json') as { version?: string; dependencies?: Versions; engines?: Versions };
   const root = read('package.json');
   return {
     '@tensorflow/tfjs': '4.22.0',
@@ -26,6 +26,7 @@ export function workspaceVersions(tree: Tree): Versions {
     ...root.devDependencies,
     '@ouroboros/core': core.version ?? '0.1.0',
     '@ouroboros/nn': read('packages/nn/package.json').version ?? '0.1.0',
+    node: core.engines?.node ?? '>=22.12',
   };
 }
 
@@ -34,9 +35,10 @@ function pick(names: readonly string[], versions: Versions, range = ''): Version
 }
 
 /**
- * A workspace package imports its TypeScript sources directly (`exports: ./src/index.ts`) and pins
- * exact versions; an external one ships `dist/` and takes @ouroboros/core and the libraries whose
- * single instance the host owns (tfjs, zod) as peer dependencies.
+ * A workspace package is built and packed with the others (its sources under the workspace's
+ * `@ouroboros/source` condition, dist/ for everyone else) and pins exact versions; an external one
+ * ships `dist/` and takes @ouroboros/core and the libraries whose single instance the host owns
+ * (tfjs, zod) as peer dependencies.
  */
 export function packageJson(plan: PluginPackagePlan, versions: Versions): Record<string, unknown> {
   const { runtime, test } = needs[plan.kind];
@@ -45,11 +47,12 @@ export function packageJson(plan: PluginPackagePlan, versions: Versions): Record
     return {
       name: plan.packageName,
       version: versions['@ouroboros/core'],
-      private: true,
       type: 'module',
       description,
-      exports: { '.': './src/index.ts' },
-      scripts: { test: 'vitest run' },
+      engines: { node: versions.node },
+      exports: { '.': { '@ouroboros/source': './src/index.ts', types: './dist/index.d.ts', default: './dist/index.js' } },
+      files: ['dist'],
+      scripts: { test: 'vitest run', prepack: `node ${'../'.repeat(plan.directory.split('/').filter(Boolean).length)}tools/packaging/build.mjs --types` },
       dependencies: pick(['@ouroboros/core', ...runtime], versions),
       devDependencies: pick(test, versions),
     };
@@ -60,11 +63,12 @@ export function packageJson(plan: PluginPackagePlan, versions: Versions): Record
     type: 'module',
     description,
     keywords: ['ouroboros-plugin'],
+    engines: { node: versions.node },
     exports: { '.': { types: './dist/index.d.ts', default: './dist/index.js' } },
     files: ['dist'],
     scripts: { build: 'tsc -p tsconfig.build.json', test: 'vitest run' },
     peerDependencies: pick(['@ouroboros/core', ...runtime], versions, '^'),
-    devDependencies: pick([...test, 'typescript', 'vitest'], versions),
+    devDependencies: pick([...test, '@types/node', 'typescript', 'vitest'], versions),
   };
 }
 

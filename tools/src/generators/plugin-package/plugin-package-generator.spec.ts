@@ -45,7 +45,8 @@ describe('generatePluginPackage', () => {
     const dir = 'packages/models-my-flow';
     expect(tree.children(`${dir}/src`).sort()).toEqual(['index.ts', 'my-flow-model.ts', 'my-flow-plugin.spec.ts', 'my-flow-plugin.ts', 'register.ts']);
     const pkg = JSON.parse(tree.read(`${dir}/package.json`, 'utf8')!);
-    expect(pkg).toMatchObject({ name: '@ouroboros/models-my-flow', private: true, exports: { '.': './src/index.ts' } });
+    expect(pkg).toMatchObject({ name: '@ouroboros/models-my-flow', exports: { '.': { '@ouroboros/source': './src/index.ts', default: './dist/index.js' } } });
+    expect(pkg.private).toBeUndefined();
     expect(pkg.dependencies).toEqual({ '@ouroboros/core': '0.1.0', '@tensorflow/tfjs': '4.22.0', zod: '4.6.7' });
     expect(JSON.parse(tree.read(`${dir}/project.json`, 'utf8')!).tags).toEqual(['scope:plugin', 'type:plugin']);
     expect(tree.read(`${dir}/src/register.ts`, 'utf8')).toContain("export const myFlowModelsPackage: PluginPackage = {\n  name: '@ouroboros/models-my-flow',");

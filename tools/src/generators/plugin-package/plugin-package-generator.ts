@@ -56,6 +56,12 @@ export function planPluginPackage(kind: ScaffoldKind, options: PluginPackageOpti
 }
 
 /**
+ * This file's folder: Nx loads generators as CommonJS through swc on Node 20 (`__dirname`), and as
+ * ES modules on Node 22.18+ and 24, which strip TypeScript types themselves (`import.meta.dirname`).
+ */
+const here: string = typeof __dirname === 'string' ? __dirname : import.meta.dirname;
+
+/**
  * Writes a plugin package of `kind`: the shared templates (`plugin-package/files/common`, then
  * `workspace` or `external`), the kind's own (`<kind>-plugin/files`) and its package.json; registers
  * it as a built-in package of the cli (unless external); returns the task that makes it importable
@@ -68,9 +74,9 @@ export function generatePluginPackage(tree: Tree, kind: ScaffoldKind, options: P
   }
   const depth = plan.directory.split('/').filter(Boolean).length;
   const variables: TemplateVariables = { ...plan, ...names(plan.id), offsetFromRoot: '../'.repeat(depth) };
-  generateFiles(tree, join(__dirname, 'files', 'common'), plan.directory, { ...variables });
-  generateFiles(tree, join(__dirname, 'files', plan.external ? 'external' : 'workspace'), plan.directory, { ...variables });
-  generateFiles(tree, join(__dirname, '..', `${kind}-plugin`, 'files'), plan.directory, { ...variables });
+  generateFiles(tree, join(here, 'files', 'common'), plan.directory, { ...variables });
+  generateFiles(tree, join(here, 'files', plan.external ? 'external' : 'workspace'), plan.directory, { ...variables });
+  generateFiles(tree, join(here, '..', `${kind}-plugin`, 'files'), plan.directory, { ...variables });
   writeJson(tree, joinPathFragments(plan.directory, 'package.json'), packageJson(plan, workspaceVersions(tree)));
   if (!plan.external) {
     writeJson(tree, joinPathFragments(plan.directory, 'project.json'), projectJson(plan, variables.offsetFromRoot));
