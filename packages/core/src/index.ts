@@ -55,13 +55,15 @@ export { readJsonFile } from './store/read-json-file.ts';
 export { writeChunks } from './store/write-chunks.ts';
 export { checkpointStore, DamagedCheckpoint } from './store/checkpoint-store.ts';
 export { removeInside, LinkRefused } from './store/remove-inside.ts';
+export { publishCacheEntry, removeAbandonedScratch, scratchFor } from './store/cache-entry.ts';
+export { writeChecksums, verifyChecksums } from './engine/generation-checksums.ts';
 
 export * from './linalg/index.ts';
 
 export { corePackage } from './register.ts';
 export { RetrainingEngine, budgetFor } from './engine/retraining-engine.ts';
 export type { RunOptions, RunResult } from './engine/retraining-engine.ts';
-export { RunInterrupted, yieldToEventLoop } from './engine/run-interrupted.ts';
+export { RunInterrupted, stopPoint, yieldToEventLoop } from './engine/run-interrupted.ts';
 export { RunFolder } from './engine/run-folder.ts';
 export { RunLock } from './engine/run-lock.ts';
 export type { LockHolder } from './engine/run-lock.ts';

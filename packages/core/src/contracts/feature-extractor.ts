@@ -35,4 +35,6 @@ export interface FeatureExtractorData {
   readonly cacheDir: string;
   /** The experiment seed, for extractors cached by dataset and seed. */
   readonly seed: number;
+  /** A line for the run's log (a damaged cache entry rebuilt, say). */
+  readonly note: (line: string) => void;
 }

@@ -144,7 +144,7 @@ export class RetrainingEngine {
     let failure: string | undefined;
     try {
       const layout = { ...parts.dataset.info, labelled: parts.dataset.info.classes !== undefined };
-      const split = (s: DataSplit) => writeSharedSplit(folder.realDir(s), join(dataCache, 'splits'), layout, parts.dataset.split(s, root.fork('dataset', s)));
+      const split = (s: DataSplit) => writeSharedSplit(folder.realDir(s), join(dataCache, 'splits'), layout, parts.dataset.split(s, root.fork('dataset', s)), (line) => parts.trackers.note(line));
       const real = { train: await split('train'), test: await split('test') };
       const run: RunState = {
         config,
@@ -152,7 +152,7 @@ export class RetrainingEngine {
         folder,
         files,
         parts,
-        features: new FeatureCache(folder, { train: real.train, cacheDir: join(dataCache, 'features'), seed: config.seed }),
+        features: new FeatureCache(folder, { train: real.train, cacheDir: join(dataCache, 'features'), seed: config.seed, note: (line) => parts.trackers.note(line) }),
         root,
         real,
         synthetic: committed.map((t) => SampleStore.open(join(folder.generationDir(t), 'samples'))),

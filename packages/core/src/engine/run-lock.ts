@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../config/config-error.ts';
 import { writeAll, writingTo } from '../store/atomic-write.ts';
+import { processIsRunning } from '../store/process-running.ts';
 
 const LOCK_FILE = 'run.lock';
 /** How long a lock file without a readable holder is taken to be still being written by a live process. */
@@ -178,13 +179,7 @@ function isOurs(text: string): boolean {
 /** A holder on this host that is not running any more, or from before the last reboot. Holders on other hosts are never stale. */
 function isStale(holder: LockHolder): boolean {
   if (holder.host !== hostname()) return false;
-  if (holder.bootId !== bootId()) return true;
-  try {
-    process.kill(holder.pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
-  }
+  return holder.bootId !== bootId() || !processIsRunning(holder.pid);
 }
 
 function bootId(): string {

@@ -1,6 +1,6 @@
-import { SampleStore, writeChunks, writeJsonAtomic, type SampleChunk } from '@ouroboros/core';
-import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { publishCacheEntry, removeAbandonedScratch, SampleStore, scratchFor, verifyChecksums, writeChecksums, writeChunks, writeJsonAtomic, type SampleChunk } from '@ouroboros/core';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { BadImage, decodeSquare } from './decode-image.ts';
 import type { ImageFiles } from './image-files.ts';
@@ -48,12 +48,15 @@ const NOTE_EVERY_MS = 30_000;
  * The decoded images of `files`, from the cache when an earlier run made them: the cache folder is
  * `<cacheDir>/images/<sha256 of source, file sizes and times, resolution>/`, written into a
  * scratch folder and renamed into place when complete, so a crash or a concurrent run never leaves
- * a partial cache. A bad file fails the whole decode (`fail`) or is left out with a note (`skip`).
+ * a partial cache. Its checksums.json (size and sha256 of every file) is checked on every use: a
+ * damaged entry is decoded again, with a note. A bad file fails the whole decode (`fail`) or is left out with a note (`skip`).
  */
 export async function decodedImages(request: DecodeRequest): Promise<DecodedImages> {
   const key = createHash('sha256').update(JSON.stringify({ version: CACHE_VERSION, fingerprint: request.files.fingerprint, resolution: request.resolution })).digest('hex').slice(0, 32);
   const dir = join(request.cacheDir, 'images', key);
-  if (!existsSync(join(dir, 'images.json'))) await decodeInto(dir, request);
+  const damage = existsSync(join(dir, 'images.json')) ? verifyChecksums(dir) : null;
+  if (damage?.length) request.note(`${damage[0]}: the decoded-image cache entry cannot be trusted; decoding the images again`);
+  if (damage === null || damage.length > 0) await decodeInto(dir, request);
   const index = JSON.parse(readFileSync(join(dir, 'images.json'), 'utf8')) as CacheIndex;
   reportSkipped(index.skipped, request);
   return { store: SampleStore.open(join(dir, 'samples')), rowOf: new Map(index.names.map((name, row) => [name, row])), skipped: index.skipped };
@@ -73,7 +76,8 @@ function reportSkipped(skipped: readonly SkippedImage[], request: DecodeRequest)
 async function decodeInto(dir: string, request: DecodeRequest): Promise<void> {
   const { files, resolution } = request;
   mkdirSync(join(request.cacheDir, 'images'), { recursive: true });
-  const scratch = `${dir}.incoming-${process.pid}-${randomBytes(4).toString('hex')}`;
+  removeAbandonedScratch(join(request.cacheDir, 'images'));
+  const scratch = scratchFor(dir);
   const began = performance.now();
   request.note(`${request.dataset}: decoding ${files.names.length} images from ${files.source} at ${resolution}x${resolution} into ${dir} (once; later runs read the cache)`);
   const names: string[] = [];
@@ -122,10 +126,8 @@ async function decodeInto(dir: string, request: DecodeRequest): Promise<void> {
     await writeChunks(join(scratch, 'samples'), { dtype: 'uint8', sampleShape: [resolution, resolution, 3], labelled: false }, chunks());
     skipped.sort((a, b) => (a.name < b.name ? -1 : 1));
     writeJsonAtomic(join(scratch, 'images.json'), { format: 'ouroboros.decoded-images', version: CACHE_VERSION, source: files.source, resolution, names, skipped } satisfies CacheIndex);
-    if (!existsSync(join(dir, 'images.json'))) {
-      rmSync(dir, { recursive: true, force: true });
-      renameSync(scratch, dir);
-    }
+    writeChecksums(scratch);
+    publishCacheEntry(scratch, dir, (entry) => verifyChecksums(entry).length === 0);
     request.note(`${request.dataset}: decoded ${names.length} images in ${((performance.now() - began) / 1000).toFixed(1)} s`);
   } finally {
     reader.close();

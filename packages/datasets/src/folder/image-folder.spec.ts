@@ -117,6 +117,24 @@ describe('image-folder', () => {
     expect(readdirSync(join(cacheDir, 'images'))).toHaveLength(3);
   });
 
+  it('checks the cache entry on every use: a flipped byte is decoded again with a note, never used', async () => {
+    const cacheDir = join(tmp.dir, 'cache-flipped');
+    const notes: string[] = [];
+    const first = await everything({ path: edm, test: 3 }, notes, cacheDir);
+    const [entry] = readdirSync(join(cacheDir, 'images'));
+    const chunk = join(cacheDir, 'images', entry!, 'samples', 'chunk-00000.bin');
+    const bytes = readFileSync(chunk);
+    bytes[5]! ^= 1;
+    writeFileSync(chunk, bytes);
+    const again = await everything({ path: edm, test: 3 }, notes, cacheDir);
+    expect(again.train).toEqual(first.train);
+    expect(again.test).toEqual(first.test);
+    expect(notes).toContain(`${chunk}: sha256 differs from checksums.json; the file is damaged: the decoded-image cache entry cannot be trusted; decoding the images again`);
+    expect(notes.filter((n) => n.includes('decoding 10 images'))).toHaveLength(2);
+    expect(readdirSync(join(cacheDir, 'images'))).toEqual([entry]);
+    expect(readFileSync(chunk)[5]).toBe(bytes[5]! ^ 1);
+  });
+
   it('is ffhq with labels off and resolution 64 by default', () => {
     expect(ffhqDataset.options.parse({ path: '/x' })).toEqual({ path: '/x', resolution: 64, onBadImage: 'fail' });
     expect(() => ffhqDataset.options.parse({ path: '/x', labels: 'folders' })).toThrow();

@@ -31,8 +31,8 @@ function classifierPlugin(id: string, output: 'features' | 'logits', description
       return {
         dim: output === 'features' ? options.featureDim : data.classes.length,
         batchSize: 512,
-        async prepare({ train, cacheDir, seed }, ctx) {
-          classifier = await trainedClassifier({ train, data, cacheDir, seed }, options, ctx);
+        async prepare({ train, cacheDir, seed, note }, ctx) {
+          classifier = await trainedClassifier({ train, data, cacheDir, seed, note }, options, ctx);
         },
         async extract(samples) {
           if (!classifier) throw new Error(`${id}: features asked for before prepare; the classifier is trained on the run's training split first`);

@@ -1,7 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng, SampleStore, type DataInfo, type FeatureExtractor, type SampleChunk } from '@ouroboros/core';
+import { Rng, SampleStore, verifyChecksums, type DataInfo, type FeatureExtractor, type SampleChunk } from '@ouroboros/core';
 import { tempDir, testContext, tinyImagesDatasetPlugin } from '@ouroboros/core/testing';
 import { selectBackend } from '@ouroboros/nn';
 import { classifierFeaturesPlugin, classifierLogitsPlugin, classifierOptions } from './classifier-plugin.ts';
@@ -28,6 +28,8 @@ describe('classifier features', () => {
   const progress: string[] = [];
   const ctx = testContext(0, 0, { progress: (_, detail) => progress.push(detail) });
   const cacheDir = join(temp.dir, 'cache');
+  const notes: string[] = [];
+  const note = (line: string) => notes.push(line);
 
   beforeAll(async () => {
     await selectBackend('wasm');
@@ -37,7 +39,7 @@ describe('classifier features', () => {
 
   async function prepared(plugin: typeof classifierFeaturesPlugin, seed = 0): Promise<FeatureExtractor> {
     const extractor = plugin.create(options, { data });
-    await extractor.prepare!({ train, cacheDir, seed }, ctx);
+    await extractor.prepare!({ train, cacheDir, seed, note }, ctx);
     return extractor;
   }
 
@@ -72,10 +74,27 @@ describe('classifier features', () => {
     expect(folders()).toHaveLength(2);
   });
 
+  it('checks the cached classifier on every load: a flipped byte is trained again with a note, never used', async () => {
+    const before = await (await prepared(classifierFeaturesPlugin)).extract(await test.read(0, 8), 8, ctx);
+    const entry = readdirSync(cacheDir).find((name) => name.startsWith('classifier-') && readFileSync(join(cacheDir, name, 'classifier.json'), 'utf8').includes('"seed": 0'))!;
+    const weights = join(cacheDir, entry, 'weights.safetensors');
+    const bytes = readFileSync(weights);
+    bytes[bytes.length - 2]! ^= 0x40;
+    writeFileSync(weights, bytes);
+    forgetTrainedClassifiers();
+    progress.length = 0;
+    notes.length = 0;
+    const after = await (await prepared(classifierFeaturesPlugin)).extract(await test.read(0, 8), 8, ctx);
+    expect(notes).toEqual([`${weights}: sha256 differs from checksums.json; the file is damaged: the cached classifier cannot be trusted; training it again`]);
+    expect(progress.some((line) => line.includes('training step'))).toBe(true);
+    expect(Array.from(after)).toEqual(Array.from(before));
+    expect(verifyChecksums(join(cacheDir, entry))).toEqual([]);
+  });
+
   it('refuses unlabelled data with a clear error', async () => {
     const unlabelled = await split('train', false);
     const extractor = classifierFeaturesPlugin.create(options, { data });
-    await expect(extractor.prepare!({ train: unlabelled, cacheDir, seed: 0 }, ctx)).rejects.toThrow(
+    await expect(extractor.prepare!({ train: unlabelled, cacheDir, seed: 0, note }, ctx)).rejects.toThrow(
       'classifier: the training split has no class labels; FD-cnn features need a labelled dataset (CIFAR-10, MNIST, shapes), else use inception-v3 or pixels',
     );
     expect(() => classifierFeaturesPlugin.create(options, { data: { ...data, classes: undefined } })).toThrow("classifier: the dataset has no class labels");

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { dataCodec, Rng, TrainingSet, writeJsonAtomic, yieldToEventLoop, type DataCodec, type DataInfo, type RunContext, type SampleArray, type SampleStore } from '@ouroboros/core';
+import { dataCodec, publishCacheEntry, removeAbandonedScratch, Rng, scratchFor, TrainingSet, verifyChecksums, writeChecksums, writeJsonAtomic, yieldToEventLoop, type DataCodec, type DataInfo, type RunContext, type SampleArray, type SampleStore } from '@ouroboros/core';
 import { Adam, loadModuleWeights, MiniBatches, saveTensors } from '@ouroboros/nn';
 import { SmallCnn, type SmallCnnShape } from './small-cnn.ts';
 
@@ -50,6 +50,7 @@ export interface ClassifierSource {
   readonly data: DataInfo;
   readonly cacheDir: string;
   readonly seed: number;
+  readonly note: (line: string) => void;
 }
 
 const trained = new Map<string, Promise<TrainedClassifier>>();
@@ -57,7 +58,8 @@ const trained = new Map<string, Promise<TrainedClassifier>>();
 /**
  * The classifier of a dataset and seed: loaded from `cacheDir/classifier-<hash>/` when a run beside
  * this one trained it (the hash covers the training split's bytes and labels, the seed and the
- * training options), else trained on the training split's labels and saved there. Shared within
+ * training options) and its files match their checksums.json, else trained on the training split's
+ * labels and saved there (a damaged entry is replaced, with a note). Shared within
  * the process by every extractor that asks for the same one.
  */
 export function trainedClassifier(source: ClassifierSource, training: ClassifierTraining, ctx: RunContext): Promise<TrainedClassifier> {
@@ -102,20 +104,26 @@ async function loadOrTrain(dir: string, source: ClassifierSource, training: Clas
   const shape: SmallCnnShape = { channels: data.sampleShape[2]!, classes: data.classes!.length, width: training.width, featureDim: training.featureDim };
   const net = new SmallCnn(shape, Rng.from(seed, 'classifier', 'init'));
   const infoPath = join(dir, 'classifier.json');
-  if (existsSync(infoPath)) {
+  const damage = existsSync(infoPath) ? verifyChecksums(dir) : null;
+  if (damage?.length) source.note(`${damage[0]}: the cached classifier cannot be trusted; training it again`);
+  if (damage?.length === 0) {
     loadModuleWeights(net, join(dir, 'weights.safetensors'));
     const info = JSON.parse(readFileSync(infoPath, 'utf8')) as { heldOutAccuracy: number };
     ctx.progress(1, `classifier loaded from ${dir} (held-out accuracy ${info.heldOutAccuracy.toFixed(3)})`);
     return new TrainedClassifier(net, data, info.heldOutAccuracy);
   }
   const heldOutAccuracy = await train(net, source, training, ctx);
-  const partial = `${dir}.partial-${process.pid}`;
-  rmSync(partial, { recursive: true, force: true });
-  mkdirSync(partial, { recursive: true });
-  await saveTensors(join(partial, 'weights.safetensors'), Object.fromEntries(net.namedParameters()));
-  writeJsonAtomic(join(partial, 'classifier.json'), { format: FORMAT, seed, training, shape, classes: data.classes, trainCount: source.train.count, heldOutAccuracy });
-  if (!existsSync(dir)) renameSync(partial, dir);
-  else rmSync(partial, { recursive: true, force: true });
+  removeAbandonedScratch(source.cacheDir);
+  const partial = scratchFor(dir);
+  try {
+    mkdirSync(partial, { recursive: true });
+    await saveTensors(join(partial, 'weights.safetensors'), Object.fromEntries(net.namedParameters()));
+    writeJsonAtomic(join(partial, 'classifier.json'), { format: FORMAT, seed, training, shape, classes: data.classes, trainCount: source.train.count, heldOutAccuracy });
+    writeChecksums(partial);
+    publishCacheEntry(partial, dir, (entry) => verifyChecksums(entry).length === 0);
+  } finally {
+    rmSync(partial, { recursive: true, force: true });
+  }
   return new TrainedClassifier(net, data, heldOutAccuracy);
 }
 
