@@ -253,6 +253,22 @@ describe('the metrics', () => {
     for (const value of [a.precision!, a.recall!]) expect(value * 20).toBeCloseTo(Math.round(value * 20), 9);
   });
 
+  it('reuse the reference radii across generations only for a whole reference: with a subsampled one each generation equals a fresh metric on its own subsample', async () => {
+    const real = Array.from({ length: 80 }, (_, i) => [Math.sin(1.7 * i), Math.cos(0.9 * i) + 0.01 * i]);
+    const generated = Array.from({ length: 30 }, (_, i) => [Math.sin(i) + 0.2, Math.cos(3 * i)]);
+    const data = await input(real, generated, 'radii-cache');
+    for (const [plugin, options] of [[precisionRecallMetricPlugin, precisionRecallOptions], [densityCoverageMetricPlugin, densityCoverageOptions]] as const) {
+      for (const maxSamples of [25, 1000]) {
+        const parsed = options.parse({ maxSamples });
+        const kept = plugin.create(parsed as never, recordingEnv(2));
+        for (const generation of [1, 2, 3]) {
+          const fresh = await plugin.create(parsed as never, recordingEnv(2)).compute(data, testContext(0, generation));
+          expect(await kept.compute(data, testContext(0, generation)), `${plugin.id}, maxSamples ${maxSamples}, generation ${generation}`).toEqual(fresh);
+        }
+      }
+    }
+  });
+
   it('precision-recall: names the set that is too small for k', async () => {
     await expect(precisionRecall(square(0, 0), square(1, 1).slice(0, 3), 'small')).rejects.toThrow('precision-recall: k = 3 needs at least 4 generated samples, got 3');
   });
