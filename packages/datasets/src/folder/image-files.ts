@@ -24,6 +24,8 @@ export interface ImageFiles {
   readonly names: readonly string[];
   /** Files that are not images by their extension and so are left out. */
   readonly ignored: number;
+  /** Zip entries whose path would leave the archive (a `..` part, or absolute), left out: never read, never written. */
+  readonly escaping: readonly string[];
   /** Changes when any image is added, removed, resized or touched (folder: each file's size and mtime; zip: the zip's). */
   readonly fingerprint: string;
   /** The text of dataset.json at the root, when there is one. */
@@ -37,6 +39,11 @@ export interface ImageFiles {
 export function listImageFiles(path: string): ImageFiles {
   const source = resolve(path);
   return statSync(source).isDirectory() ? folderImages(source) : zipImages(source);
+}
+
+/** A member path that points outside the archive's root: `..` among its parts, or absolute. */
+function escapesRoot(name: string): boolean {
+  return name.startsWith('/') || /^[A-Za-z]:/.test(name) || name.split(/[/\\]/).includes('..');
 }
 
 function isHidden(name: string): boolean {
@@ -67,6 +74,7 @@ function folderImages(source: string): ImageFiles {
     source,
     names,
     ignored,
+    escaping: [],
     fingerprint: digest([source, ...stamps, datasetJson ?? ''].join('\n')),
     ...(datasetJson !== undefined ? { datasetJson } : {}),
     where: (name) => join(source, name),
@@ -80,8 +88,10 @@ function zipImages(source: string): ImageFiles {
     const entries = new Map<string, ZipEntry>();
     let ignored = 0;
     let datasetJson: string | undefined;
+    const escaping: string[] = [];
     for (const entry of zip.entries) {
-      if (entry.name.endsWith('/') || isHidden(entry.name)) continue;
+      if (escapesRoot(entry.name)) escaping.push(entry.name);
+      if (entry.name.endsWith('/') || isHidden(entry.name) || escapesRoot(entry.name)) continue;
       if (entry.name === DATASET_JSON) datasetJson = Buffer.from(zip.read(entry)).toString('utf8');
       else if (IMAGE_NAME.test(entry.name)) entries.set(entry.name, entry);
       else ignored++;
@@ -91,6 +101,7 @@ function zipImages(source: string): ImageFiles {
       source,
       names: [...entries.keys()].sort(byCodePoint),
       ignored,
+      escaping,
       fingerprint: digest(`${source}\n${stats.size}\n${stats.mtimeMs}`),
       ...(datasetJson !== undefined ? { datasetJson } : {}),
       where: (name) => `${source}: ${name}`,

@@ -178,6 +178,19 @@ describe('image-folder: bad input', () => {
     expect(notes.join('\n')).toContain('image-folder: skipped 2 of 5 files that are not usable images');
   });
 
+  it.skipIf(!findPython([]))("leaves out zip entries whose path leaves the archive ('..'), with a note naming the first", async () => {
+    const zip = join(tmp.dir, 'escaping.zip');
+    runPython(
+      findPython([])!,
+      `import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w') as z:\n  for i in range(3):\n    z.write(sys.argv[2] + '/00000/img%08d.png' % i, '00000/img%08d.png' % i)\n  z.write(sys.argv[2] + '/00000/img00000003.png', '../outside.png')\n  z.write(sys.argv[2] + '/00000/img00000003.png', '00000/../../up.png')`,
+      [zip, edm],
+    );
+    const notes: string[] = [];
+    const { train } = await everything({ path: zip, test: 0, labels: 'none' }, notes);
+    expect(train.values).toEqual(expected([0, 1, 2]));
+    expect(notes).toContain(`image-folder: left out 2 zip entries whose path leaves the archive ('..' or absolute), first: ${zip}: ../outside.png`);
+  });
+
   it('refuses an image smaller than the resolution, a missing path, an empty folder, a missing label and too large a test split', async () => {
     const dir = join(tmp.dir, 'small');
     writeFile(join(dir, 'tiny.png'), await png(new Uint8Array(12 * 40 * 3), 40, 12));

@@ -46,6 +46,9 @@ function folderDataset(id: string, options: FfhqOptions & { classes?: ImageFolde
   const count = files.names.length;
   if (count === 0) throw new Error(`${id}: ${files.source} holds no .png, .jpg or .jpeg files; expected ${EXPECTED}`);
   if (files.ignored > 0) env.note(`${id}: left out ${files.ignored} files in ${files.source} that are not .png, .jpg or .jpeg`);
+  if (files.escaping.length > 0) {
+    env.note(`${id}: left out ${files.escaping.length} zip entries whose path leaves the archive ('..' or absolute), first: ${files.where(files.escaping[0]!)}`);
+  }
   const { classes, labels } = imageLabels(files, labelSource);
   const keep = resolveClasses(options.classes, classes, id);
   const test = options.test ?? Math.min(MAX_DEFAULT_TEST, Math.floor(count / 10));
