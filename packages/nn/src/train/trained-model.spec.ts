@@ -56,3 +56,23 @@ describe('TrainedModel data-dependent initialisation', () => {
     loaded.dispose();
   });
 });
+
+describe('TrainedModel learning-rate warm-up', () => {
+  it('steps with lr · (step + 1) / warmupSteps from its first update, reports that rate, and Adam moves each weight by it on the first step', () => {
+    const data = conformanceData('vectors');
+    const model = new MlpGaussianModel(data.info, 4, trainingOptions.parse({ lr: 0.01, warmupSteps: 4 }), Rng.from(0));
+    const read = (m: MlpGaussianModel) => m['net'].parameters().flatMap((v) => [...v.dataSync()]);
+    const before = read(model);
+    const rates: number[] = [];
+    for (let step = 0; step < 6; step++) rates.push(model.trainStep({ values: data.train.subarray(64 * step, 64 * (step + 1)), count: 32 }, Rng.from(step)).lr);
+    expect(rates).toEqual([0.0025, 0.005, 0.0075, 0.01, 0.01, 0.01]);
+    model.dispose();
+    // Adam's first update is lr · ĝ / (|ĝ| + ε): the rate itself for every weight with a gradient
+    const first = new MlpGaussianModel(data.info, 4, trainingOptions.parse({ lr: 0.01, warmupSteps: 4 }), Rng.from(0));
+    first.trainStep({ values: data.train.subarray(0, 64), count: 32 }, Rng.from(0));
+    const moved = read(first).map((w, i) => Math.abs(w - before[i]!));
+    expect(Math.max(...moved)).toBeCloseTo(0.0025, 6);
+    first.dispose();
+  });
+});
+
