@@ -108,10 +108,11 @@ export const commands: readonly Command[] = [
   {
     name: 'wandb',
     summary: "upload a run's W&B spool (an offline run, or what an outage left)",
-    usage: 'wandb sync DIR',
-    description: 'Sends what the wandb tracker spooled in DIR/wandb to the W&B server, in order, after what the server already has; running it again continues.',
+    usage: 'wandb sync DIR [--timeout SECONDS]',
+    description:
+      'Sends what the wandb tracker spooled in DIR/wandb to the W&B server, in order, after what the server already has; a failed request is retried with backoff, one line each, and the sync gives up once the server has taken nothing for --timeout seconds (what is left stays spooled); running it again continues.',
     positionals: ['sync', 'DIR'],
-    options: {},
+    options: { timeout: { type: 'string', valueName: 'SECONDS', description: 'give up once W&B has taken nothing for this long (default 300)' } },
     example: 'WANDB_API_KEY=... ouro wandb sync runs/collapse',
     load: async () => (await import('./commands/wandb.ts')).wandb,
   },

@@ -40,7 +40,7 @@ describe('ouro wandb sync', () => {
     expect((await ouro('wandb', 'sync', dir)).stdout).toMatch(/nothing to upload/);
   });
 
-  it('fails in one line when the folder has no spool, the server refuses, or the command is wrong', async () => {
+  it('fails in one line when the folder has no spool, the server refuses or hangs, or the command is wrong', async () => {
     const missing = await ouro('wandb', 'sync', join(tmp.dir, 'nowhere'));
     expect([missing.code, missing.stderr]).toEqual([1, `ouro: ${join(tmp.dir, 'nowhere')}: no W&B spool (wandb/spool.jsonl); expected the folder of a run with a wandb tracker\n`]);
 
@@ -53,6 +53,17 @@ describe('ouro wandb sync', () => {
     expect(refused.stderr).toMatch(/records not uploaded .*run 'ouro wandb sync .*' again to continue\n$/);
     expect(refused.stderr).not.toContain('not-the-key');
     expect(existsSync(join(dir, 'wandb', 'spool.jsonl'))).toBe(true);
+
+    standIn.down({ kind: 'hang' });
+    vi.stubEnv('WANDB_API_KEY', KEY);
+    const began = performance.now();
+    const hanging = await ouro('wandb', 'sync', dir, '--timeout', '1');
+    expect(performance.now() - began).toBeLessThan(10_000);
+    expect(hanging.code).toBe(1);
+    expect(hanging.stderr).toMatch(/\(W&B took nothing for 1 s; last: no answer\); run 'ouro wandb sync .*' again to continue\n$/);
+    expect((await ouro('wandb', 'sync', dir, '--timeout', '0')).stderr).toMatch(/^ouro: --timeout 0: expected a whole number >= 1\n/);
+    standIn.up();
+    expect((await ouro('wandb', 'sync', dir)).stdout).toMatch(/uploaded \d+ W&B records/);
 
     expect((await ouro('wandb', 'push', dir)).code).toBe(2);
     expect((await ouro('wandb')).code).toBe(2);

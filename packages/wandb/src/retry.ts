@@ -60,7 +60,12 @@ export class WandbRequestError extends Error {
  * Runs `attempt` until it succeeds, a failure is not retried, the attempts run out or `signal`
  * aborts. Between attempts it waits the server's Retry-After when given, else the backoff.
  */
-export async function withRetry<T>(attempt: () => Promise<T>, policy: RetryPolicy, signal: AbortSignal, onRetry: (error: WandbRequestError, waitMs: number) => void = () => {}): Promise<T> {
+export async function withRetry<T>(
+  attempt: () => Promise<T>,
+  policy: RetryPolicy,
+  signal: AbortSignal,
+  onRetry: (error: WandbRequestError, waitMs: number, retry: number) => void = () => {},
+): Promise<T> {
   for (let n = 0; ; n++) {
     try {
       return await attempt();
@@ -69,7 +74,7 @@ export async function withRetry<T>(attempt: () => Promise<T>, policy: RetryPolic
       const failure = error instanceof WandbRequestError ? error : new WandbRequestError(String(error instanceof Error ? error.message : error), true);
       if (!failure.retried || n + 1 >= policy.maxAttempts) throw failure;
       const wait = failure.retryAfterMs ?? backoffMs(n, policy);
-      onRetry(failure, wait);
+      onRetry(failure, wait, n + 1);
       await policy.sleep(wait, signal);
     }
   }

@@ -16,6 +16,8 @@ export interface SenderOptions {
   readonly log: (message: string) => void;
   /** Bytes of history and output lines in one file_stream request (W&B takes about 10 MiB). */
   readonly maxBatchBytes?: number;
+  /** A line for every retry (`ouro wandb sync`, where the user waits on it), not only when the server stops answering. */
+  readonly logEveryRetry?: boolean;
   readonly now?: () => number;
 }
 
@@ -40,8 +42,12 @@ export class SpoolSender {
   private failing = false;
   private stoppedNoted = false;
   private announced = false;
+  /** When the server last took a request (or draining began). */
+  private progressAt = 0;
   /** Why sending stopped for good, if it did. */
   failure: Error | null = null;
+  /** The last failed attempt, retried or not. */
+  lastError: string | null = null;
 
   constructor(
     private readonly spool: Spool,
@@ -59,18 +65,26 @@ export class SpoolSender {
   }
 
   /**
-   * Sends what is left, for at most `timeoutMs`, then stops (aborting a request in flight) and
-   * closes the connections. Resolves with the number of records still spooled; never rejects.
+   * Sends what is left, for at most `timeoutMs` in all and at most `stallMs` without the server
+   * taking a request, then stops (aborting a request in flight) and closes the connections.
+   * Resolves with the number of records still spooled; never rejects.
    */
-  async drain(timeoutMs: number): Promise<number> {
+  async drain(timeoutMs: number, stallMs = Infinity): Promise<number> {
     this.closing = true;
+    this.progressAt = this.now();
     this.start();
     this.wake?.();
     const timer = Number.isFinite(timeoutMs) ? setTimeout(() => this.stop.abort(new Error('finish timeout')), timeoutMs) : undefined;
+    const watchdog = Number.isFinite(stallMs)
+      ? setInterval(() => {
+          if (this.now() - this.progressAt >= stallMs) this.stop.abort(new Error(`no progress for ${stallMs / 1000} s`));
+        }, Math.min(1000, stallMs))
+      : undefined;
     try {
       await this.loop;
     } finally {
       clearTimeout(timer);
+      clearInterval(watchdog);
       await this.api.close();
     }
     return this.spool.pending.length;
@@ -235,10 +249,16 @@ export class SpoolSender {
 
   /** withRetry, telling the user once when the server becomes unreachable and once when it is back. */
   private async retrying<T>(attempt: () => Promise<T>, signal: AbortSignal): Promise<T> {
-    const result = await withRetry(attempt, this.options.retry, signal, (error, waitMs) => {
-      if (this.failing) return;
+    const result = await withRetry(attempt, this.options.retry, signal, (error, waitMs, retry) => {
+      this.lastError = error.message.split('\n')[0]!;
+      const wait = (waitMs / 1000).toFixed(1);
+      if (this.options.logEveryRetry) {
+        const of = Number.isFinite(this.options.retry.maxAttempts) ? ` of ${this.options.retry.maxAttempts - 1}` : '';
+        this.options.log(`${this.lastError}; retry ${retry}${of} in ${wait} s`);
+      } else if (!this.failing) {
+        this.options.log(`${this.lastError}; spooling to ${this.spool.dir} and retrying (next in ${wait} s)`);
+      }
       this.failing = true;
-      this.options.log(`${error.message.split('\n')[0]}; spooling to ${this.spool.dir} and retrying (next in ${(waitMs / 1000).toFixed(1)} s)`);
     });
     if (this.failing) {
       this.failing = false;
@@ -249,6 +269,7 @@ export class SpoolSender {
 
   private sent(): void {
     this.lastSendAt = this.now();
+    this.progressAt = this.lastSendAt;
   }
 }
 

@@ -9,7 +9,12 @@ export interface SyncOptions {
   readonly log?: (message: string) => void;
   readonly retry?: RetryPolicy;
   readonly requestTimeoutMs?: number;
+  /** Give up once the server has taken nothing for this long (default SYNC_STALL_MS); what is left stays spooled. */
+  readonly stallMs?: number;
 }
+
+/** How long `ouro wandb sync` waits, retrying, for a server that takes nothing. */
+export const SYNC_STALL_MS = 300_000;
 
 export interface SyncResult {
   /** Journal records delivered by this sync. */
@@ -24,7 +29,8 @@ export interface SyncResult {
  * `ouro wandb sync DIR`: sends a run's spool (an offline run, or what an outage left) to W&B in
  * order, continuing after what the server already acknowledged. The server is $WANDB_BASE_URL,
  * else the one the run was configured with; the key comes from $WANDB_API_KEY or ~/.netrc.
- * Each request is retried 20 times with backoff; running it again continues where it stopped.
+ * Each request is retried up to 20 times with backoff, one line each, and the sync gives up once
+ * the server has taken nothing for `stallMs`; running it again continues where it stopped.
  */
 export async function syncRun(runDir: string, options: SyncOptions = {}): Promise<SyncResult> {
   if (!Spool.exists(runDir)) throw new Error(`${runDir}: no W&B spool (wandb/spool.jsonl); expected the folder of a run with a wandb tracker`);
@@ -44,9 +50,13 @@ export async function syncRun(runDir: string, options: SyncOptions = {}): Promis
       heartbeatMs: Infinity,
       retry: options.retry ?? defaultRetryPolicy,
       log: options.log ?? ((message) => process.stderr.write(`wandb: ${message}\n`)),
+      logEveryRetry: true,
     });
-    const left = await sender.drain(Infinity);
-    return { sent: before - left, left, ...(sender.failure ? { failure: sender.failure.message.split('\n')[0]! } : {}) };
+    const stallMs = options.stallMs ?? SYNC_STALL_MS;
+    const left = await sender.drain(Infinity, stallMs);
+    const stalled = left > 0 && !sender.failure ? `W&B took nothing for ${stallMs / 1000} s; last: ${sender.lastError ?? 'no answer'}` : undefined;
+    const failure = sender.failure?.message.split('\n')[0] ?? stalled;
+    return { sent: before - left, left, ...(failure ? { failure } : {}) };
   } finally {
     spool.unlock();
   }

@@ -328,6 +328,32 @@ describe('wandb tracker: failures', () => {
 });
 
 describe('wandb tracker: offline, sync and resume', () => {
+  it('ouro wandb sync against a hanging server: a line per retry, gives up once nothing was taken for its stall time, and a later sync delivers everything once', async () => {
+    const dir = newDir();
+    const run = runInfo(dir, { generations: 1 });
+    const { tracker } = makeTracker({ settings: { mode: 'offline' } });
+    await driveGenerations(tracker, run, { steps: 3 });
+    await tracker.finish(0);
+    const records = Spool.open(dir).pending.length;
+
+    standIn.down({ kind: 'hang' });
+    const lines: string[] = [];
+    const environ = { WANDB_API_KEY: KEY, WANDB_BASE_URL: standIn.url, NETRC: noNetrc };
+    const began = performance.now();
+    const stalled = await syncRun(dir, { environ, retry: { ...fastRetry(), maxAttempts: 21 }, requestTimeoutMs: 100, stallMs: 1000, log: (line) => lines.push(line) });
+    expect(performance.now() - began).toBeLessThan(5000);
+    const attempt = `W&B RunResumeStatus (POST ${standIn.url}/graphql): no answer within 0.1 s`;
+    expect(lines.length).toBeGreaterThanOrEqual(3);
+    lines.forEach((line, i) => expect(line).toMatch(new RegExp(`^${attempt.replace(/[.()]/g, '\\$&')}; retry ${i + 1} of 20 in \\d+\\.\\d s$`)));
+    expect(stalled).toEqual({ sent: 0, left: records, failure: `W&B took nothing for 1 s; last: ${attempt}` });
+    expect(Spool.open(dir).pending.length).toBe(records);
+
+    standIn.up();
+    expect(await syncRun(dir, { environ, retry: fastRetry(), log: () => {} })).toEqual({ sent: records, left: 0 });
+    expect(standIn.history(wandbRunId(run))).toEqual(expectedRows(1, 3));
+    expect(standIn.problems).toEqual([]);
+  });
+
   it('an offline run sends nothing, and after ouro wandb sync the server holds exactly what an online run gives it', async () => {
     const online = makeTracker({ now: steppingClock() });
     const onlineRun = runInfo(newDir(), { generations: 2 });
