@@ -15,7 +15,7 @@ export { SpoolSender } from './spool-sender.ts';
 export { WandbApi } from './wandb-api.ts';
 export { defaultRetryPolicy, backoffMs, retryAfterMs, isRetriedStatus, withRetry, WandbRequestError } from './retry.ts';
 export type { RetryPolicy } from './retry.ts';
-export { syncRun, SYNC_STALL_MS } from './sync.ts';
+export { syncRun } from './sync.ts';
 export type { SyncOptions, SyncResult } from './sync.ts';
 export { gridSweepConfig, registerGridSweep } from './sweep.ts';
 export type { GridSweep } from './sweep.ts';
