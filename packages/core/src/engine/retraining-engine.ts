@@ -22,6 +22,7 @@ import { writeSharedSplit } from './shared-real-data.ts';
 import { FeatureCache } from './feature-cache.ts';
 import { checkFiniteValues, checkSampleChunk } from './finite-values.ts';
 import { writeChecksums } from './generation-checksums.ts';
+import { checkDiskRoom } from './disk-needs.ts';
 import { prepareRunDir } from './out-dir.ts';
 import { discardDamagedCheckpoints } from './run-checkpoints.ts';
 import { RunLock } from './run-lock.ts';
@@ -100,7 +101,9 @@ export class RetrainingEngine {
       extraTrackers: options.extraTrackers ?? [],
       ...(options.trackerTimeoutMs !== undefined ? { trackerTimeoutMs: options.trackerTimeoutMs } : {}),
     });
-    checkMetrics(parts, sampleCount(config, parts, parts.dataset.info.trainCount));
+    const generatedCount = sampleCount(config, parts, parts.dataset.info.trainCount);
+    checkMetrics(parts, generatedCount);
+    checkDiskRoom({ data: parts.dataset.info, sampleCount: generatedCount, generations: config.generations }, runDir);
     prepareRunDir(runDir, folder.markerPath);
     const lock = RunLock.acquire(runDir);
     try {
