@@ -42,6 +42,22 @@ describe('module boundaries', () => {
     ]);
   });
 
+  it("tell a relative import inside the project from one into a sibling whose folder name starts with the project's", () => {
+    const models: Project = {
+      name: 'models',
+      packageName: '@ouroboros/models',
+      root: `${workspaceRoot}/packages/models`,
+      tags: ['type:plugin'],
+      dependencies: [],
+      imports: [
+        ['packages/models/src/a/index.ts', '../b.ts'],
+        ['packages/models/src/a/index.ts', '../../package.json'],
+        ['packages/models/src/a/index.ts', '../../../models-vae/src/index.ts'],
+      ],
+    };
+    expect(checkBoundaries([models], workspaceRoot)).toEqual(["packages/models/src/a/index.ts: '../../../models-vae/src/index.ts' reaches outside models; import its package instead"]);
+  });
+
   it('finds static, re-export, side-effect and dynamic imports', () => {
     const source = `import 'reflect-metadata';\nimport { a } from './a.ts';\nexport { b } from "@x/b";\nimport type { C } from 'c';\nconst d = await import('d');`;
     expect(importsOf(source)).toEqual(['reflect-metadata', './a.ts', '@x/b', 'c', 'd']);
