@@ -48,6 +48,22 @@ describe('fitLoop', () => {
     const wild = new MlpGaussianModel(conformanceData('vectors').info, 4, trainingOptions.parse({ lr: 1e30 }), Rng.from(0));
     await expect(wild.fit(train, { steps: 50, checkpointEvery: {} }, testContext(0, 0, { checkpointDir: join(t.dir, 'wild') }))).rejects.toThrow(/training diverged: loss = (NaN|-?Infinity) at step \d+/);
     wild.dispose();
-    expect(tf.memory().numTensors).toBeGreaterThanOrEqual(0);
+  });
+
+  it('holds the tensor count flat from step to step (EMA and gradient clipping on), and frees every tensor on dispose, a diverged fit included', async () => {
+    const before = tf.memory().numTensors;
+    const model = new MlpGaussianModel(conformanceData('vectors').info, 8, trainingOptions.parse({ batchSize: 50, ema: 0.9, gradClip: 1 }), Rng.from(0));
+    const fit = (steps: number, name: string) => model.fit(train, { steps, checkpointEvery: {} }, testContext(0, 0, { checkpointDir: join(t.dir, name) }));
+    await fit(3, 'flat-3');
+    const afterThree = tf.memory().numTensors;
+    expect(afterThree).toBeGreaterThan(before);
+    await fit(40, 'flat-40');
+    expect(tf.memory().numTensors).toBe(afterThree);
+    model.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    const wild = new MlpGaussianModel(conformanceData('vectors').info, 4, trainingOptions.parse({ lr: 1e30 }), Rng.from(0));
+    await expect(wild.fit(train, { steps: 50, checkpointEvery: {} }, testContext(0, 0, { checkpointDir: join(t.dir, 'wild-memory') }))).rejects.toThrow(/training diverged/);
+    wild.dispose();
+    expect(tf.memory().numTensors).toBe(before);
   });
 });
