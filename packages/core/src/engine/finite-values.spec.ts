@@ -7,7 +7,7 @@ import type { MetricPlugin } from '../contracts/metric.ts';
 import type { ModelPlugin } from '../contracts/model.ts';
 import { resolveConfig } from '../config/load-config.ts';
 import { cpuTensorBackend, DiagonalGaussianModel, diagonalGaussianModelPlugin, engineScope, normalDatasetPlugin, tempDir, tinyImagesDatasetPlugin } from '../testing/index.ts';
-import { unusableValues } from './finite-values.ts';
+import { suspectOptions, unusableValues } from './finite-values.ts';
 
 /** The diagonal Gaussian, whose samples from generation `breakAt` on hold `value` at sample 7 of its second chunk (rows 1000..). */
 class BreakingGaussian extends DiagonalGaussianModel {
@@ -35,11 +35,12 @@ class BreakingGaussian extends DiagonalGaussianModel {
   }
 }
 
-const breaking = (breakAt: number, value: number): ModelPlugin<{ spread: number }> => ({
-  ...(diagonalGaussianModelPlugin as unknown as ModelPlugin<{ spread: number }>),
+type BreakingOptions = { spread: number; tail: number };
+const breaking = (breakAt: number, value: number): ModelPlugin<BreakingOptions> => ({
+  ...(diagonalGaussianModelPlugin as unknown as ModelPlugin<BreakingOptions>),
   id: 'test-breaking-gaussian',
-  options: z.strictObject({ spread: z.number().default(3) }),
-  unstableOptions: ['spread'],
+  options: z.strictObject({ spread: z.number().default(3), tail: z.number().default(0) }),
+  unstableOptions: ['spread', 'tail'],
   create: (options, env) => new BreakingGaussian(diagonalGaussianModelPlugin.create({}, env) as DiagonalGaussianModel, breakAt, value),
   load: async (dir, options, env) => new BreakingGaussian((await diagonalGaussianModelPlugin.load(dir, {}, env)) as DiagonalGaussianModel, breakAt, value),
 });
@@ -55,7 +56,7 @@ const fragileMetric: MetricPlugin<Record<string, never>> = {
 const root = tempDir('ouroboros-finite-');
 afterAll(() => root.cleanup());
 
-function scopeWith(model: ModelPlugin<{ spread: number }>) {
+function scopeWith(model: ModelPlugin<BreakingOptions>) {
   return engineScope({ plugins: { model: [model], dataset: [normalDatasetPlugin, tinyImagesDatasetPlugin], metric: [fragileMetric] }, backend: cpuTensorBackend });
 }
 
@@ -91,6 +92,14 @@ describe('finite checks on samples and metrics', () => {
     expect(unusableValues([0, -1.8e19, 1e-300])).toBeNull();
   });
 
+  it('names the unstable options the config sets, else every one the model declares', () => {
+    const { registry } = scopeWith(breaking(0, 0));
+    expect(suspectOptions(config(registry, { model: { id: 'test-breaking-gaussian', tail: 1e39 } }))).toBe('check model.tail = 1e+39 (the model option most likely at fault)');
+    expect(suspectOptions(config(registry))).toBe('check model.spread = 3, model.tail = 0 (the model options most likely at fault)');
+    const plain = engineScope({ plugins: { model: [diagonalGaussianModelPlugin], dataset: [normalDatasetPlugin] }, backend: cpuTensorBackend });
+    expect(suspectOptions(config(plain.registry, { model: { id: 'test-diagonal-gaussian' } }))).toBe("check the model's options (model.*) and its training (train.*, lr)");
+  });
+
   it.each([
     ['NaN', Number.NaN, 'NaN'],
     ['Infinity', Infinity, 'Infinity'],
@@ -99,7 +108,7 @@ describe('finite checks on samples and metrics', () => {
     const { registry, engine } = scopeWith(breaking(2, value));
     const dir = join(root.dir, `samples-${_name.replace(/\W+/g, '-')}`);
     const failure = engine.run(config(registry), dir);
-    const message = `generation 2: the model sampled ${shown} (sample 1007; 1 of 1000 values of samples 1000..1499 are not finite or beyond ±1.8e19, where float32 squares overflow); check model.spread = 3 (the model option most likely at fault)`;
+    const message = `generation 2: the model sampled ${shown} (sample 1007; 1 of 1000 values of samples 1000..1499 are not finite or beyond ±1.8e19, where float32 squares overflow); check model.spread = 3, model.tail = 0 (the model options most likely at fault)`;
     await expect(failure).rejects.toThrow(message);
     const state = endState(dir);
     expect(state.summary).toMatchObject({ status: 'failed', exitCode: 1, completedGenerations: 2, error: message });
@@ -119,7 +128,7 @@ describe('finite checks on samples and metrics', () => {
   it('a non-finite metric is an error naming the generation, the metric and the model option, never a null in history.jsonl', async () => {
     const { registry, engine } = scopeWith(breaking(99, 0));
     const dir = join(root.dir, 'metric');
-    const message = 'generation 2: metric fragile: fragile = NaN; expected a finite number: check model.spread = 3 (the model option most likely at fault)';
+    const message = 'generation 2: metric fragile: fragile = NaN; expected a finite number: check model.spread = 3, model.tail = 0 (the model options most likely at fault)';
     await expect(engine.run(config(registry, { metrics: [{ id: 'fragile' }] }), dir)).rejects.toThrow(message);
     const state = endState(dir);
     expect(state.summary).toMatchObject({ status: 'failed', exitCode: 1, error: message, final: { generation: 1, fragile: 1 } });

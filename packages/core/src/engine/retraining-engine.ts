@@ -272,12 +272,12 @@ export class RetrainingEngine {
         }),
       };
       const values = await metric.compute(input, ctx(phase));
-      checkFiniteValues(values, { generation: t, source: `metric ${id}`, model: run.resolved.model });
+      checkFiniteValues(values, { generation: t, source: `metric ${id}`, experiment: run.resolved });
       Object.assign(row, values);
       await stopIfAborted();
     }
     if (fit.trainLoss !== undefined) {
-      checkFiniteValues({ train_loss: fit.trainLoss }, { generation: t, source: 'the fit', model: run.resolved.model });
+      checkFiniteValues({ train_loss: fit.trainLoss }, { generation: t, source: 'the fit', experiment: run.resolved });
       row.train_loss = fit.trainLoss;
     }
     row.seconds = (performance.now() - began) / 1000;
@@ -320,7 +320,7 @@ export class RetrainingEngine {
       let values;
       try {
         values = await codec.decode(batch);
-        checkSampleChunk(codec.discrete ? await batch.data() : values, { generation: ctx.generation, from: writer.written, dims: codec.dims, model: run.resolved.model });
+        checkSampleChunk(codec.discrete ? await batch.data() : values, { generation: ctx.generation, from: writer.written, dims: codec.dims, experiment: run.resolved });
       } finally {
         batch.dispose();
       }
