@@ -7,7 +7,8 @@ import { WandbStandIn } from '@ouroboros/wandb/testing';
 import { ouro } from './spec-helpers.ts';
 
 const KEY = 'cli-test-key-3d5f7a9b1c2e4d6f';
-const example = join(resolve(import.meta.dirname, '..', '..', '..'), 'examples', 'gaussian-collapse.yaml');
+const examples = join(resolve(import.meta.dirname, '..', '..', '..'), 'examples');
+const example = join(examples, 'gaussian-collapse.yaml');
 const tmp = tempDir('ouroboros-cli-wandb-');
 afterAll(() => tmp.cleanup());
 
@@ -67,5 +68,25 @@ describe('ouro wandb sync', () => {
 
     expect((await ouro('wandb', 'push', dir)).code).toBe(2);
     expect((await ouro('wandb')).code).toBe(2);
+  });
+});
+
+describe('ouro run with the wandb tracker at its defaults', () => {
+  it("sends each generation's training curve from step 0, with _step always increasing", async () => {
+    const dir = join(tmp.dir, 'flow');
+    const sets = ['generations=1', 'dataset.train=200', 'dataset.test=200', 'model.hidden=8', 'model.couplings=2', 'train.initial.steps=30', 'train.retrain.steps=20', 'metrics=[]', 'trackers=[{id: wandb}]'];
+    const run = await ouro('run', join(examples, 'two-moons-flow.yaml'), '--out', dir, ...sets.flatMap((set) => ['--set', set]));
+    expect(run.code, run.stderr).toBe(0);
+    const rows = standIn.history(wandbRunId(JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'))));
+    const train = rows.filter((row) => row['train/step'] !== undefined);
+    for (const generation of [0, 1]) {
+      const steps = train.filter((row) => row.generation === generation).map((row) => row['train/step']);
+      expect(steps[0]).toBe(0);
+    }
+    expect(train.every((row) => Number.isFinite(row['train/loss']))).toBe(true);
+    const order = rows.map((row) => row._step);
+    expect(order).toEqual([...order].sort((a, b) => a - b));
+    expect(new Set(order).size).toBe(order.length);
+    expect(rows.filter((row) => row['train/step'] === undefined).map((row) => row.generation)).toEqual([0, 1]);
   });
 });
