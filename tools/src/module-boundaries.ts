@@ -90,7 +90,7 @@ export function checkBoundaries(projects: readonly Project[], workspaceRoot: str
 }
 
 function isTestOnly(file: string): boolean {
-  return /\.spec\.ts$|\/spec-[\w-]+\.ts$|vitest\.config\.ts$|\/testing\//.test(file);
+  return /\.spec\.ts$|\.e2e\.ts$|\/spec-[\w-]+\.ts$|vitest\.config\.ts$|\/testing\//.test(file);
 }
 
 function sourceFiles(root: string): string[] {

@@ -1,7 +1,9 @@
+import { createTree } from '@nx/devkit/testing';
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { generatePluginPackage } from './plugin-package/plugin-package-generator.ts';
 
 /** The ouroboros workspace these tests run against. */
 export const workspaceRoot = resolve(import.meta.dirname, '..', '..', '..');
@@ -53,4 +55,16 @@ export function historyRows(text: string): Array<Record<string, number>> {
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as Record<string, number>);
+}
+
+/** The model-plugin generator's external package (`--external`) named `name`, written as generated into `dest`, outside the workspace. */
+export function generateExternalPackage(dest: string, name = 'shipped'): void {
+  const tree = createTree();
+  for (const file of ['package.json', 'packages/core/package.json', 'packages/nn/package.json']) tree.write(file, readFileSync(join(workspaceRoot, file)));
+  generatePluginPackage(tree, 'model', { name, external: true, directory: 'package' });
+  for (const change of tree.listChanges()) {
+    if (!change.path.startsWith('package/') || change.type === 'DELETE') continue;
+    mkdirSync(join(dest, dirname(change.path.slice('package/'.length))), { recursive: true });
+    writeFileSync(join(dest, change.path.slice('package/'.length)), change.content!);
+  }
 }
