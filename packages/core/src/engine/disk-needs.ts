@@ -37,13 +37,14 @@ export function checkDiskRoom(plan: DiskPlan, runDir: string): void {
   );
 }
 
-/** Free bytes on the filesystem of `path` (its nearest existing folder), or null when unknown. */
+/** Free bytes on the filesystem of `path` (its nearest existing folder), or null when unknown or not a disk. */
 function freeBytes(path: string): number | null {
   let at = resolve(path);
   while (!existsSync(at) && dirname(at) !== at) at = dirname(at);
   try {
     const stats = statfsSync(at);
-    return stats.bavail * stats.bsize;
+    // A kernel filesystem (/proc, /sys) has no blocks at all: not a disk, refused when the folder is made.
+    return stats.blocks === 0 ? null : stats.bavail * stats.bsize;
   } catch {
     return null;
   }
