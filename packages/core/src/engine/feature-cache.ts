@@ -1,11 +1,12 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { DataSplit } from '../contracts/dataset.ts';
 import type { FeatureExtractor, FeatureExtractorData } from '../contracts/feature-extractor.ts';
 import type { FeatureSet } from '../contracts/metric.ts';
 import type { RunContext } from '../contracts/run-context.ts';
 import { gaussianMoments, MomentAccumulator, type GaussianMoments } from '../linalg/moments.ts';
 import { writeFileAtomic } from '../store/atomic-write.ts';
+import { sha256Of } from '../store/file-checksums.ts';
 import { SampleStore } from '../store/sample-store.ts';
 import { writeChunks } from '../store/write-chunks.ts';
 import type { RunFolder } from './run-folder.ts';
@@ -18,7 +19,8 @@ export interface NamedExtractor {
   readonly extractor: FeatureExtractor;
 }
 
-const MOMENTS_FILE = 'moments.f64';
+export const MOMENTS_FILE = 'moments.f64';
+const CHECKSUM_SUFFIX = '.sha256';
 const MOMENT_BATCH = 4096;
 
 /**
@@ -39,7 +41,7 @@ export class FeatureCache {
     const dir = this.folder.featuresDir(named.key, split);
     const store = await this.extract(named, samples, dir, ctx);
     mkdirSync(dir, { recursive: true });
-    return featureSet(store, join(dir, MOMENTS_FILE));
+    return featureSet(store, join(dir, MOMENTS_FILE), this.data.note);
   }
 
   /** Features of generation `generation`'s samples, kept under `workDir` until the generation commits. */
@@ -48,7 +50,7 @@ export class FeatureCache {
     let set = this.generated.get(cacheKey);
     if (!set) {
       const store = await this.extract(named, samples, join(workDir, 'features', named.key), ctx);
-      set = featureSet(store, null);
+      set = featureSet(store, null, this.data.note);
       this.generated.clear();
       this.generated.set(cacheKey, set);
     }
@@ -85,18 +87,21 @@ export class FeatureCache {
 }
 
 /** A FeatureSet over `store`, its moments computed on first use (and kept in `momentsPath` when given). */
-function featureSet(store: SampleStore, momentsPath: string | null): FeatureSet {
+function featureSet(store: SampleStore, momentsPath: string | null, note: (line: string) => void): FeatureSet {
   let moments: Promise<GaussianMoments> | null = null;
   return {
     store,
     dim: store.sampleShape[0]!,
-    moments: () => (moments ??= loadOrComputeMoments(store, momentsPath)),
+    moments: () => (moments ??= loadOrComputeMoments(store, momentsPath, note)),
   };
 }
 
-async function loadOrComputeMoments(store: SampleStore, path: string | null): Promise<GaussianMoments> {
+async function loadOrComputeMoments(store: SampleStore, path: string | null, note: (line: string) => void): Promise<GaussianMoments> {
   const dim = store.sampleShape[0]!;
-  if (path && existsSync(path)) {
+  const damage = path && existsSync(path) ? momentsProblem(path) : null;
+  if (damage) note(`${damage}; computing the moments again`);
+  // A moments file without its checksum (an older ouroboros) is not trusted either: computed again, silently.
+  if (path && !damage && existsSync(`${path}${CHECKSUM_SUFFIX}`)) {
     const saved = readMoments(path);
     if (saved.count === store.count && saved.mean.length === dim) return saved;
   }
@@ -115,7 +120,16 @@ function writeMoments(path: string, m: GaussianMoments): void {
   out[1] = d;
   out.set(m.mean, 2);
   out.set(m.covariance, 2 + d);
-  writeFileAtomic(path, new Uint8Array(out.buffer));
+  const bytes = new Uint8Array(out.buffer);
+  writeFileAtomic(path, bytes);
+  writeFileAtomic(`${path}${CHECKSUM_SUFFIX}`, `${sha256Of(bytes)}\n`);
+}
+
+/** A line naming the moments file at `path` when its bytes differ from the sha256 beside it, else null (also when it has none). */
+export function momentsProblem(path: string): string | null {
+  const sidecar = `${path}${CHECKSUM_SUFFIX}`;
+  if (!existsSync(sidecar)) return null;
+  return readFileSync(sidecar, 'utf8').trim() === sha256Of(readFileSync(path)) ? null : `${path}: sha256 differs from ${basename(sidecar)}; the file is damaged`;
 }
 
 function readMoments(path: string): GaussianMoments {

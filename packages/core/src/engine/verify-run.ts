@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SampleStore } from '../store/sample-store.ts';
+import { MOMENTS_FILE, momentsProblem } from './feature-cache.ts';
 import { verifyChecksums } from './generation-checksums.ts';
 import { damagedCheckpoints } from './run-checkpoints.ts';
 import { RunFiles } from './run-files.ts';
@@ -8,10 +9,10 @@ import { RunFolder } from './run-folder.ts';
 
 /**
  * Every problem with a run folder's data, one line each naming the file: run.json against its
- * sha256, each committed
- * generation's files against its checksums.json, every sample store (real splits, samples,
- * features) against the checksums in its samples.json, and (unless `checkpoints: false`) every
- * mid-fit checkpoint against the checksums in its latest.json. Empty when the run is intact.
+ * sha256, each committed generation's files against its checksums.json, every sample store (real
+ * splits, samples, features) against the checksums in its samples.json, the reference moments
+ * (moments.f64) against the sha256 beside them, and (unless `checkpoints: false`) every mid-fit
+ * checkpoint against the checksums in its latest.json. Empty when the run is intact.
  */
 export function verifyRun(dir: string, options: { checkpoints?: boolean } = {}): string[] {
   const folder = new RunFolder(dir);
@@ -38,6 +39,9 @@ export function verifyRun(dir: string, options: { checkpoints?: boolean } = {}):
   const features = join(dir, 'features');
   if (existsSync(features)) for (const key of readdirSync(features)) for (const split of readdirSync(join(features, key))) stores.push(join(features, key, split));
   for (const store of stores) {
+    const moments = join(store, MOMENTS_FILE);
+    const damagedMoments = existsSync(moments) ? momentsProblem(moments) : null;
+    if (damagedMoments) problems.push(damagedMoments);
     if (!SampleStore.exists(store)) continue;
     try {
       problems.push(...SampleStore.open(store).verify());
