@@ -283,7 +283,7 @@ export class WandbTracker implements Tracker {
  * (floor(step / every) > floor(last / every)): at most one row per stride, whatever steps the fit
  * reports (every step, or every logEvery-th from 0).
  */
-export function nextStride(step: number, last: number, every: number): boolean {
+function nextStride(step: number, last: number, every: number): boolean {
   return Math.floor(step / every) > Math.floor(last / every);
 }
 
