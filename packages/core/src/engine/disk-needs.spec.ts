@@ -2,24 +2,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../config/load-config.ts';
-import { cpuTensorBackend, diagonalGaussianModelPlugin, engineScope, normalDatasetPlugin, tempDir } from '../testing/index.ts';
+import { cpuTensorBackend, diagonalGaussianModelPlugin, engineScope, errorOf, gaussianRunConfig, normalDatasetPlugin, tempDir } from '../testing/index.ts';
 import { formatBytes, plannedBytes } from './disk-needs.ts';
 
 const { registry, engine } = engineScope({ plugins: { model: [diagonalGaussianModelPlugin], dataset: [normalDatasetPlugin] }, backend: cpuTensorBackend });
 const root = tempDir();
 afterAll(() => root.cleanup());
 
-const base = {
-  name: 'disk',
-  seed: 1,
-  generations: 2,
-  dataset: { id: 'test-normal', dim: 2, train: 20, test: 20 },
-  model: { id: 'test-diagonal-gaussian' },
-  schedule: { id: 'constant-lambda', lambda: 0.5 },
-  metrics: [],
-  trackers: [],
-};
-const errorOf = (promise: Promise<unknown>) => promise.then(() => 'no error', (e: Error) => e.message);
+const base = gaussianRunConfig({ name: 'disk' });
 
 describe('a run that cannot fit on its disk', () => {
   it('is refused before anything is written, saying what sampling.count = 1e15 would take', async () => {
@@ -33,7 +23,7 @@ describe('a run that cannot fit on its disk', () => {
 
   it('counts a split of 1e15 samples too', async () => {
     const dir = join(root.dir, 'huge-split');
-    const message = await errorOf(engine.run(resolveConfig({ ...base, dataset: { ...base.dataset, train: 1e15 } }, registry), dir));
+    const message = await errorOf(engine.run(resolveConfig({ ...base, dataset: { id: 'test-normal', dim: 2, train: 1e15, test: 20 } }, registry), dir));
     expect(message).toContain('real splits of 1000000000000000 + 20 samples');
     expect(existsSync(dir)).toBe(false);
   });

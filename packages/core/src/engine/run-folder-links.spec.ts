@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../config/load-config.ts';
-import { cpuTensorBackend, diagonalGaussianModelPlugin, engineScope, normalDatasetPlugin, tempDir } from '../testing/index.ts';
+import { cpuTensorBackend, diagonalGaussianModelPlugin, engineScope, errorOf, gaussianRunConfig, normalDatasetPlugin, tempDir } from '../testing/index.ts';
 import { removeInside } from '../store/remove-inside.ts';
 import { RunFolder } from './run-folder.ts';
 
@@ -10,20 +10,7 @@ const { registry, engine } = engineScope({ plugins: { model: [diagonalGaussianMo
 const root = tempDir();
 afterAll(() => root.cleanup());
 
-const config = resolveConfig(
-  {
-    name: 'links',
-    seed: 1,
-    generations: 2,
-    dataset: { id: 'test-normal', dim: 2, train: 20, test: 20 },
-    model: { id: 'test-diagonal-gaussian' },
-    schedule: { id: 'constant-lambda', lambda: 0.5 },
-    metrics: [],
-    trackers: [],
-  },
-  registry,
-);
-const errorOf = (promise: Promise<unknown>) => promise.then(() => 'no error', (e: Error) => e.message);
+const config = resolveConfig(gaussianRunConfig({ name: 'links' }), registry);
 
 /** A folder outside the run with files named like ouroboros's own. */
 function outsideFolder(name: string): string {

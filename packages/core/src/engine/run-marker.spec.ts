@@ -2,24 +2,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { resolveConfig } from '../config/load-config.ts';
-import { cpuTensorBackend, diagonalGaussianModelPlugin, engineScope, normalDatasetPlugin, readHistory, tempDir } from '../testing/index.ts';
+import { cpuTensorBackend, diagonalGaussianModelPlugin, engineScope, errorOf, gaussianRunConfig, normalDatasetPlugin, readHistory, tempDir } from '../testing/index.ts';
 import { verifyRun } from './verify-run.ts';
 
 const { registry, engine } = engineScope({ plugins: { model: [diagonalGaussianModelPlugin], dataset: [normalDatasetPlugin] }, backend: cpuTensorBackend });
 const root = tempDir();
 afterAll(() => root.cleanup());
 
-const base = {
-  name: 'marker',
-  seed: 4,
-  generations: 1,
-  dataset: { id: 'test-normal', dim: 2, train: 20, test: 20 },
-  model: { id: 'test-diagonal-gaussian' },
-  schedule: { id: 'constant-lambda', lambda: 0.5 },
-  metrics: [],
-  trackers: [],
-};
-const errorOf = (promise: Promise<unknown>) => promise.then(() => 'no error', (e: Error) => e.message);
+const base = gaussianRunConfig({ name: 'marker', seed: 4, generations: 1 });
 const readMarker = (dir: string) => JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
 /** What `ouro resume` does: the config comes from run.json. */
 const resume = (dir: string, generations?: number) => {

@@ -55,3 +55,26 @@ export function readHistory(dir: string): Array<Record<string, number>> {
 export function withoutSeconds(rows: ReadonlyArray<Record<string, number>>): Array<Record<string, number>> {
   return rows.map(({ seconds: _seconds, ...rest }) => rest);
 }
+
+/** The config of a small, fast run (a diagonal Gaussian on 2-d normal data, 20 + 20 samples), with `fields` over it. */
+export function gaussianRunConfig(fields: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    name: 'gaussian',
+    seed: 1,
+    generations: 2,
+    dataset: { id: 'test-normal', dim: 2, train: 20, test: 20 },
+    model: { id: 'test-diagonal-gaussian' },
+    schedule: { id: 'constant-lambda', lambda: 0.5 },
+    metrics: [],
+    trackers: [],
+    ...fields,
+  };
+}
+
+/** The message a promise rejects with, or 'no error'. */
+export function errorOf(promise: Promise<unknown>): Promise<string> {
+  return promise.then(
+    () => 'no error',
+    (error: Error) => error.message,
+  );
+}
