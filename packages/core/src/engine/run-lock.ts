@@ -43,10 +43,11 @@ interface LockSighting {
  * One process per run folder. `run.lock` is created exclusively (O_EXCL) and names its holder. A lock
  * left by a process that no longer runs (same host: its pid is gone or the machine rebooted since)
  * is stale and taken over by an atomic rename of that very file aside: the taker checks that what
- * it moved is the inode it judged stale and puts back anything else, then competes for a fresh
- * exclusive create like everyone else, so of two takers exactly one gets in. A lock file still empty
- * or half-written is given `WRITE_GRACE_MS` for its writer to finish; a `run.lock` that is not an
- * ouroboros lock at all is never touched.
+ * it moved is the file it judged stale (inode, mtime, text) and puts back anything else, then
+ * competes for a fresh exclusive create like everyone else, so of two takers exactly one gets in
+ * (the one interleaving left needs a third process to create the lock in the instant between a
+ * mistaken move and its undo). A lock file still empty or half-written is given `WRITE_GRACE_MS`
+ * for its writer to finish; a `run.lock` that is not an ouroboros lock at all is never touched.
  */
 export class RunLock {
   private constructor(
