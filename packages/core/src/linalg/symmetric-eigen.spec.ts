@@ -18,7 +18,7 @@ function identityMatrix(d: number): Float64Array {
 }
 
 describe('symmetricEigen', () => {
-  it.each([1, 2, 3, 7, 16, 50, 200])('reconstructs a random symmetric %i x %i matrix as V diag(w) V^T to 1e-10', (d) => {
+  it.each([1, 2, 3, 7, 16, 50, 200].map((d) => ({ d })))('reconstructs a random symmetric $d x $d matrix as V diag(w) V^T to 1e-10', ({ d }) => {
     const a = randomSymmetric(d, 1);
     const { values, vectors } = symmetricEigen(a, d);
     expect(maxAbsDiff(reconstruct(values, vectors, d), a)).toBeLessThan(1e-10);

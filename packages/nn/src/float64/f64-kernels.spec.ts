@@ -44,9 +44,9 @@ describe('the float64 WebAssembly kernels', () => {
     expect(maxAbsDiff(after, expected)).toBeLessThan(1e-12 * Math.sqrt(k));
   });
 
-  it.each(kernels.flatMap((fusedMultiplyAdd) => [1, 2, 5, 8, 13, 38].map((count) => [count, fusedMultiplyAdd] as const)))(
-    'syr2_dot on a %i x %i block: the upper triangle gets T - v w^T - w v^T, p = T vNext, the lower triangle is left alone (fused multiply-add: %s)',
-    (count, fusedMultiplyAdd) => {
+  it.each(kernels.flatMap((fusedMultiplyAdd) => [1, 2, 5, 8, 13, 38].map((count) => ({ count, fusedMultiplyAdd }))))(
+    'syr2_dot on a $count x $count block: the upper triangle gets T - v w^T - w v^T, p = T vNext, the lower triangle is left alone (fused multiply-add: $fusedMultiplyAdd)',
+    ({ count, fusedMultiplyAdd }) => {
       const n = count + 3;
       const rng = Rng.from(count, 'syr2');
       const arena = new F64Arena({ fusedMultiplyAdd });
