@@ -78,6 +78,26 @@ describe('kde model', () => {
     expect(Number.isFinite(values[2])).toBe(true);
   });
 
+  it('scales the sample standard deviation (divisor n - 1) of each dimension by the rule, and gives the density with those widths (by hand, no Python)', async () => {
+    // dimension 0: 0, 1, 2, 3 (variance 5/3); dimension 1: 1, -1, 3, 5 (variance 20/3); n = 4, d = 2: Scott's factor 4^(-1/6)
+    const scott = new KdeModel(info(2), 'scott');
+    await scott.fit(await store(Float32Array.of(0, 1, 1, -1, 2, 3, 3, 5), 2, 'by-hand-scott'), {}, testContext());
+    const h = [Math.sqrt(5 / 3) * 4 ** (-1 / 6), Math.sqrt(20 / 3) * 4 ** (-1 / 6)];
+    Array.from(scott.bandwidth).forEach((got, j) => expect(got).toBeCloseTo(h[j]!, 12));
+    const x = tf.tensor2d([[0.5, 2]]);
+    const [logDensity] = await scott.logLikelihood(x);
+    x.dispose();
+    const centres = [[0, 1], [1, -1], [2, 3], [3, 5]];
+    const kernel = (c: number[]) => Math.exp(-(((0.5 - c[0]!) / h[0]!) ** 2 + ((2 - c[1]!) / h[1]!) ** 2) / 2) / (2 * Math.PI * h[0]! * h[1]!);
+    expect(logDensity).toBeCloseTo(Math.log(centres.reduce((sum, c) => sum + kernel(c), 0) / 4), 10);
+    // one dimension, 0, 1, 2, 3, 9 (mean 3, variance 50/4): Silverman's (4/3)^(1/5) n^(-1/5)
+    const silverman = new KdeModel(info(1), 'silverman');
+    await silverman.fit(await store(Float32Array.of(0, 1, 2, 3, 9), 1, 'by-hand-silverman'), {}, testContext());
+    expect(silverman.bandwidth[0]).toBeCloseTo(Math.sqrt(50 / 4) * (4 / 3) ** (1 / 5) * 5 ** (-1 / 5), 12);
+    // the density's variance: the centres' (divisor n, 50/5) plus h^2
+    expect(silverman.variance[0]).toBeCloseTo(10 + silverman.bandwidth[0]! ** 2, 12);
+  });
+
   it.skipIf(!python)('matches scipy.stats.gaussian_kde in one dimension with both rules (needs python3 with scipy)', async () => {
     const rng = Rng.from(3, 'scipy');
     const data = Float32Array.from({ length: 300 }, () => (rng.uniform() < 0.3 ? -2 : 1) + rng.normal());
