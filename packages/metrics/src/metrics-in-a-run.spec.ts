@@ -5,8 +5,10 @@ import { resolveConfig, SampleStore } from '@ouroboros/core';
 import { diagonalGaussianModelPlugin, engineScope, readHistory, tempDir, tinyImagesDatasetPlugin } from '@ouroboros/core/testing';
 import { tensorBackend } from '@ouroboros/nn';
 import { metricsPackage } from './register.ts';
+import { bruteForceNeighbourMetrics } from './test-support.ts';
 
 const root = tempDir('metrics-run-');
+afterAll(() => root.cleanup());
 
 /** The samples of a uint8 store as pixel features v / 255 (float32, as the pixels extractor gives them), one row each. */
 async function pixelRows(dir: string): Promise<number[][]> {
@@ -15,30 +17,6 @@ async function pixelRows(dir: string): Promise<number[][]> {
   const d = values.length / store.count;
   return Array.from({ length: store.count }, (_, i) => Array.from(values.subarray(i * d, (i + 1) * d), (v) => Math.fround(v / 255)));
 }
-
-const squaredDistance = (a: number[], b: number[]) => a.reduce((s, v, i) => s + (v - b[i]!) ** 2, 0);
-
-/** The k-th smallest squared distance from each row to the other rows of its set. */
-function kthRadii(rows: number[][], k: number): number[] {
-  return rows.map((a, i) => rows.filter((_, j) => j !== i).map((b) => squaredDistance(a, b)).sort((x, y) => x - y)[k - 1]!);
-}
-
-/**
- * Precision and recall (k = 3, closed balls; Kynkaanniemi et al. 2019) and density and coverage
- * (k = 5, open balls; Naeem et al. 2020) by brute force in float64.
- */
-function neighbourMetrics(real: number[][], fake: number[][]) {
-  const d = real.map((r) => fake.map((f) => squaredDistance(r, f)));
-  const [real3, fake3, real5] = [kthRadii(real, 3), kthRadii(fake, 3), kthRadii(real, 5)];
-  const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
-  return {
-    precision: mean(fake.map((_, j) => (real.some((_, i) => d[i]![j]! <= real3[i]!) ? 1 : 0))),
-    recall: mean(real.map((_, i) => (fake.some((_, j) => d[i]![j]! <= fake3[j]!) ? 1 : 0))),
-    density: mean(fake.map((_, j) => real.filter((_, i) => d[i]![j]! < real5[i]!).length / 5)),
-    coverage: mean(real.map((_, i) => (Math.min(...d[i]!) < real5[i]! ? 1 : 0))),
-  };
-}
-afterAll(() => root.cleanup());
 
 describe('the metrics in a run', () => {
   it('put fd_cnn, precision, recall, density, coverage, class coverage and nll/bpd into every generation\'s history row, the neighbour metrics equal to brute force on the stored samples', async () => {
@@ -80,7 +58,7 @@ describe('the metrics in a run', () => {
     // each generation's neighbour metrics are those of its stored samples against the test split (pixel features)
     const real = await pixelRows(join(runDir, 'real', 'test'));
     for (const t of [0, 1, 2]) {
-      const want = neighbourMetrics(real, await pixelRows(join(runDir, `gen-00${t}`, 'samples')));
+      const want = bruteForceNeighbourMetrics(real, await pixelRows(join(runDir, `gen-00${t}`, 'samples')));
       expect(rows[t]!.precision, `precision of generation ${t}`).toBeCloseTo(want.precision, 10);
       expect(rows[t]!.recall, `recall of generation ${t}`).toBeCloseTo(want.recall, 10);
       if (t !== 1) expect([rows[t]!.density, rows[t]!.coverage]).toEqual([expect.closeTo(want.density, 10), expect.closeTo(want.coverage, 10)]);

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '@ouroboros/nn';
 import { Rng } from '@ouroboros/core';
 import { findPython, runPython, tempDir, testContext } from '@ouroboros/core/testing';
-import { metricInput, recordingEnv, vectorStore } from '../test-support.ts';
+import { bruteForceNeighbourMetrics, bruteForceRadii, metricInput, recordingEnv, vectorStore } from '../test-support.ts';
 import { densityCoverageMetricPlugin, densityCoverageOptions } from './density-coverage-metric.ts';
 import { forEachDistanceBlock } from './distance-blocks.ts';
 import { kNearestSquaredRadii } from './knn-radii.ts';
@@ -133,6 +133,24 @@ describe.each(['cpu', 'wasm'] as const)('on the %s backend', (backend) => {
     await improvedPrecisionRecall(points(square(0, 0)), points(square(0.5, 0)), 2, { knnBlock: 3, crossRows: 2 });
     await densityCoverage(points(square(0, 0)), points(square(0.5, 0)), 2, { knnBlock: 3, crossRows: 2 });
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it.each([
+    ['integer features (exact distances, ties)', (rng: Rng) => rng.int(5) - 2, (rng: Rng) => rng.int(5) - 1, 3],
+    ['continuous features', (rng: Rng) => rng.normal(), (rng: Rng) => 0.3 + 1.2 * rng.normal(), 12],
+  ] as const)('%s: precision, recall, density, coverage and the radii equal a float64 brute force, on every path (no Python)', async (name, realValue, fakeValue, d) => {
+    const rng = Rng.from(3, name);
+    const rows = (n: number, value: (rng: Rng) => number) => Array.from({ length: n }, () => Array.from({ length: d }, () => Math.fround(value(rng))));
+    const [realRows, fakeRows] = [rows(60, realValue), rows(50, fakeValue)];
+    const [real, fake] = [points(realRows), points(fakeRows)];
+    const want = bruteForceNeighbourMetrics(realRows, fakeRows);
+    for (const options of [{ knnBlock: real.count, crossRows: fake.count }, { knnBlock: 7, crossRows: 5 }, { search: 'pruned' as const, crossRows: 7 }]) {
+      const got = { ...(await improvedPrecisionRecall(real, fake, 3, options)), ...(await densityCoverage(real, fake, 5, options)) };
+      expect(got, JSON.stringify(options)).toEqual({ precision: expect.closeTo(want.precision, 12), recall: expect.closeTo(want.recall, 12), density: expect.closeTo(want.density, 12), coverage: expect.closeTo(want.coverage, 12) });
+    }
+    const radii = bruteForceRadii(realRows, 3);
+    const pruned = await kNearestSquaredRadii(real, 3, { search: 'pruned', prunedRows: 17 });
+    radii.forEach((r, i) => expect(pruned[i]).toBeCloseTo(r, 9));
   });
 
   describe.skipIf(!python)('against numpy (needs python3 with numpy)', () => {
