@@ -10,7 +10,7 @@ import { vaeModelsPackage } from '@ouroboros/models-vae';
 import { tensorBackend } from '@ouroboros/nn';
 import { wandbPackage } from '@ouroboros/wandb';
 import { container as rootContainer, type DependencyContainer } from 'tsyringe';
-import { loadPluginPackage } from './plugin-loading/load-plugin-package.ts';
+import { firstLine, loadPluginPackage } from './plugin-loading/load-plugin-package.ts';
 import { configPlugins, type PluginAccess } from './plugin-loading/plugin-access.ts';
 
 /** Every plugin package that ships with ouroboros. */
@@ -37,8 +37,4 @@ export async function buildContainer(extraPackages: readonly string[] = [], from
   container.register(PluginRegistry, { useFactory: (c) => PluginRegistry.fromContainer(c) });
   container.register(RetrainingEngine, { useClass: RetrainingEngine });
   return container;
-}
-
-function firstLine(error: unknown): string {
-  return String(error instanceof Error ? error.message : error).split('\n')[0]!;
 }

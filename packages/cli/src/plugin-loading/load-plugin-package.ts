@@ -68,6 +68,7 @@ function isPluginPackage(value: unknown): value is PluginPackage {
   return typeof value === 'object' && value !== null && typeof (value as PluginPackage).register === 'function' && typeof (value as PluginPackage).name === 'string';
 }
 
-function firstLine(error: unknown): string {
+/** The first line of an error's message. */
+export function firstLine(error: unknown): string {
   return String(error instanceof Error ? error.message : error).split('\n')[0]!;
 }
