@@ -75,6 +75,37 @@ describe('Adam', () => {
     adam.dispose();
   });
 
+  it('matches torch.optim.AdamW\'s algorithm written out in float64 over 6 steps with a changing learning rate (no Python)', () => {
+    for (const weightDecay of [0, 0.1]) {
+      const params = quadraticParams();
+      const adam = new Adam(params, { weightDecay });
+      runSteps(adam, params, lrs);
+      const ours = valuesOf(params);
+      adam.dispose();
+      tf.dispose([...params.values()]);
+      // torch: p ← p (1 − lr λ); m ← β1 m + (1 − β1) g; v ← β2 v + (1 − β2) g²; p ← p − lr/(1 − β1^t) · m / (√v / √(1 − β2^t) + ε)
+      const w = quadratic.w.flat();
+      const b = [...quadratic.b];
+      const [a, c] = [quadratic.a.flat(), quadratic.c.flat()];
+      const moments = { w: [w.map(() => 0), w.map(() => 0)], b: [b.map(() => 0), b.map(() => 0)] };
+      lrs.forEach((lr, step) => {
+        const t = step + 1;
+        const grads = { w: w.map((x, i) => a[i]! * (x - c[i]!)), b: b.map((x, i) => 2 * (x - quadratic.d[i]!)) };
+        for (const [name, p] of [['w', w], ['b', b]] as const) {
+          const [m, v] = moments[name];
+          p.forEach((x, i) => {
+            const g = grads[name][i]!;
+            m![i] = 0.9 * m![i]! + 0.1 * g;
+            v![i] = 0.999 * v![i]! + 0.001 * g * g;
+            p[i] = x * (1 - lr * weightDecay) - (lr / (1 - 0.9 ** t)) * (m![i]! / (Math.sqrt(v![i]!) / Math.sqrt(1 - 0.999 ** t) + 1e-8));
+          });
+        }
+      });
+      expectClose(ours.w!, w, 2e-6);
+      expectClose(ours.b!, b, 2e-6);
+    }
+  });
+
   it.skipIf(!python)('matches torch.optim.Adam and torch.optim.AdamW over 6 steps with a changing learning rate (needs python3 with torch)', () => {
     const ours: Record<string, Record<string, number[]>> = {};
     for (const [label, weightDecay] of [['adam', 0], ['adamw', 0.1]] as const) {
