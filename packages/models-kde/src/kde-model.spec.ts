@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { container } from 'tsyringe';
 import { ModelPlugin, PluginRegistry, Rng, SampleStore, TrainingSet, takeFloat32, type DataInfo, type SampleSource } from '@ouroboros/core';
 import { findPython, runPython, tempDir, testContext } from '@ouroboros/core/testing';
 import { describeModelConformance } from '@ouroboros/nn/testing';
-import { bandwidthFactor } from './bandwidth.ts';
+import { bandwidthFactor, bandwidths } from './bandwidth.ts';
 import { KdeModel } from './kde-model.ts';
 import { kdeModelPlugin } from './kde-plugin.ts';
 import { kdeModelsPackage } from './register.ts';
@@ -64,7 +64,8 @@ describe('kde model', () => {
   it('gives the density of two kernels written out by hand, far points included', async () => {
     const model = new KdeModel(info(2), 0.5);
     await model.fit(await store(Float32Array.of(0, 0, 2, 1), 2, 'two'), {}, testContext());
-    const points = [[0, 0], [1, 0.5], [40, -30]];
+    // [-200, 0]: its nearest kernel is the first one, 1610 nats above the last (the log-sum-exp must shift by the largest)
+    const points = [[0, 0], [1, 0.5], [40, -30], [-200, 0]];
     const x = tf.tensor2d(points);
     const values = await model.logLikelihood(x);
     x.dispose();
@@ -76,6 +77,7 @@ describe('kde model', () => {
       expect(values[i]).toBeCloseTo(expected, 10);
     });
     expect(Number.isFinite(values[2])).toBe(true);
+    expect(Number.isFinite(values[3])).toBe(true);
   });
 
   it('scales the sample standard deviation (divisor n - 1) of each dimension by the rule, and gives the density with those widths (by hand, no Python)', async () => {
@@ -138,6 +140,53 @@ print(json.dumps({r: gaussian_kde(x, bw_method=r).logpdf(q).tolist() for r in ['
   });
 });
 
+describe('kde model, exactly', () => {
+  it('samples x_i + h z, i drawn uniformly and z standard normal from ctx.rng, over several batches with progress', async () => {
+    const model = new KdeModel(info(1), 0.25);
+    const centres = Float32Array.of(-1, 0.5, 4);
+    await model.fit(await store(centres, 1, 'exact-sample'), {}, testContext());
+    const progress: number[] = [];
+    const got: number[] = [];
+    for await (const batch of model.sample(4100, testContext(3, 0, { progress: (f) => progress.push(f) }))) got.push(...(await takeFloat32(batch)));
+    const rng = testContext(3).rng;
+    const want = Array.from({ length: 4100 }, () => Math.fround(centres[rng.int(3)]! + 0.25 * rng.normal()));
+    expect(got).toEqual(want);
+    expect(progress).toEqual([4096 / 4100, 1]);
+    const none: unknown[] = [];
+    for await (const batch of model.sample(0, testContext())) none.push(batch);
+    expect(none).toEqual([]);
+    model.dispose();
+  });
+
+  it('reports the kernel sums every 256 points, gives a copy of its widths, and counts its fit as one step', async () => {
+    const model = new KdeModel(info(1), 0.5);
+    expect(await model.fit(await store(Float32Array.of(0, 1), 1, 'exact-progress'), {}, testContext())).toEqual({ steps: 1 });
+    const progress: number[] = [];
+    const x = tf.zeros([300, 1]);
+    await model.logLikelihood(x, testContext(0, 0, { progress: (f) => progress.push(f) }));
+    x.dispose();
+    expect(progress).toEqual([256 / 300]);
+    model.bandwidth.fill(7);
+    expect(Array.from(model.bandwidth)).toEqual([0.5]);
+  });
+
+  it('refuses what it cannot do, in one line each', async () => {
+    const model = new KdeModel(info(2), 'scott');
+    await expect(model.logLikelihood(tf.zeros([1, 2]))).rejects.toThrow('kde.logLikelihood: the model is not fitted (or was disposed); call fit or load first');
+    await expect(model.fit(memory(new Float32Array(0), 2), {}, testContext())).rejects.toThrow('kde.fit: training set has 0 samples; expected at least 1');
+    expect(() => bandwidths('scott', Float64Array.of(1, 2), 2)).toThrow('kde: the scott bandwidth rule needs at least 2 samples, got 1; give bandwidth as a number');
+    expect(Array.from(bandwidths('scott', Float64Array.of(0, 2), 1))).toEqual([Math.SQRT2 * 2 ** -0.2]);
+    expect(() => bandwidths('silverman', Float64Array.of(1, 5, 1, 6), 2)).toThrow('kde: dimension 0 of the training data is constant, so the silverman rule gives bandwidth 0; give bandwidth as a number');
+    await model.fit(memory(Float32Array.of(0, 0, 1, 2, 3, 1), 2), {}, testContext());
+    const x = tf.zeros([1, 3]);
+    await expect(model.logLikelihood(x)).rejects.toThrow('kde.logLikelihood: input of shape [1,3] is not a batch of 2-value samples');
+    x.dispose();
+    for (const n of [-1, 1.5]) await expect(model.sample(n, testContext())[Symbol.asyncIterator]().next()).rejects.toThrow(`kde.sample: n = ${n}; expected a non-negative integer`);
+    model.dispose();
+    await expect(model.sample(1, testContext())[Symbol.asyncIterator]().next()).rejects.toThrow('kde.sample: the model is not fitted (or was disposed)');
+  });
+});
+
 describe('KDE retraining theory (Kazdan, Schaeffer et al. 2024)', () => {
   it('fully synthetic with fixed h: E[v_{t+1}] = ((n-1)/n) v_t + h^2 per dimension, n = 20, t = 0..9, over 600 seeds (4 standard errors)', async () => {
     const n = 20;
@@ -184,6 +233,9 @@ describe('kde save and load', () => {
     expect(loaded.variance).toEqual(model.variance);
     writeFileSync(join(dir, 'kde-points.f64'), Buffer.alloc(16));
     await expect(KdeModel.load(dir, info(2), 'silverman')).rejects.toThrow(`${join(dir, 'kde-points.f64')}: 16 bytes; expected 800 (50 x 2 float64)`);
+    await expect(KdeModel.load(dir, info(3), 'silverman')).rejects.toThrow(`${join(dir, 'kde.json')}: dims = 2 with 2 bandwidths; expected 3 for samples of shape [3]`);
+    rmSync(join(dir, 'kde-points.f64'));
+    await expect(KdeModel.load(dir, info(2), 'silverman')).rejects.toThrow(`${join(dir, 'kde-points.f64')}: missing; expected the kernel centres written by save()`);
   });
 });
 
