@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 
 const CLASSES = 3;
-const data: DataInfo = { kind: 'vector', dtype: 'float32', sampleShape: [2], trainCount: 8, testCount: 0, classes: CLASSES };
+const data: DataInfo = { kind: 'vector', dtype: 'float32', sampleShape: [2], trainCount: 8, testCount: 0, classes: ['a', 'b', 'c'] };
 const F = (x: number, c: number, y: number) => x * (y + 1) + c;
 const sampleInput = (rows: number) => Float32Array.from({ length: rows * 2 }, (_, i) => 0.5 + 0.25 * i);
 
@@ -42,7 +42,7 @@ class OneCallObjective implements Objective {
   loss(net: ConditionedNetwork, x0: tf.Tensor): tf.Scalar {
     return tf.tidy(() => tf.mean(net(x0, tf.zeros([x0.shape[0]!]) as tf.Tensor1D)) as tf.Scalar);
   }
-  sample(net: ConditionedNetwork, shape: number[]): tf.Tensor {
+  async sample(net: ConditionedNetwork, shape: number[]): Promise<tf.Tensor> {
     return tf.tidy(() => net(tf.tensor(sampleInput(shape[0]!), shape), tf.fill([shape[0]!], 0.25) as tf.Tensor1D));
   }
 }
