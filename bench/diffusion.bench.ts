@@ -27,7 +27,7 @@ import { join, resolve } from 'node:path';
 import { Rng, type DataInfo } from '@ouroboros/core';
 import { backendSummary, currentBackend, selectBackend, setBackendThreads } from '@ouroboros/nn';
 import { openBlasSetup, roundsAndThreads } from './twins/bench-support.ts';
-import { ddimSample, ddpmModelPlugin, type DiffusionModel, DdpmObjective } from '../packages/models-diffusion/src/index.ts';
+import { ddimTimesteps, ddimUpdate, ddpmModelPlugin, type DiffusionModel, DdpmObjective } from '../packages/models-diffusion/src/index.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const reference = [process.env.BENCH_REF, join(root, '..', 'shared', 'bench-ref'), join(root, '..', '..', 'shared', 'bench-ref')].find((p): p is string => !!p && existsSync(join(p, 'common.py')));
@@ -136,7 +136,7 @@ function ddimSeconds(): { run: () => number[]; params: number } {
   const x = tf.randomNormal([250, 32, 32, 3], 0, 1, 'float32', 3);
   const step = () => {
     // one DDIM step (t = 0 to x_0): a network call and the update, as each of the 50
-    const out = ddimSample(objective.predictor(net), objective.schedule, x, Rng.from(0), { steps: 1, eta: 0, clipDenoised: false });
+    const out = ddimUpdate(objective.predictor(net), objective.schedule, x, ddimTimesteps(objective.schedule.timesteps, 1), 0, Rng.from(0), { steps: 1, eta: 0, clipDenoised: false });
     out.dataSync();
     out.dispose();
   };

@@ -63,7 +63,7 @@ export * from './linalg/index.ts';
 export { corePackage } from './register.ts';
 export { RetrainingEngine, budgetFor } from './engine/retraining-engine.ts';
 export type { RunOptions, RunResult } from './engine/retraining-engine.ts';
-export { RunInterrupted, yieldToEventLoop } from './engine/run-interrupted.ts';
+export { RunInterrupted, stopPoint, yieldToEventLoop } from './engine/run-interrupted.ts';
 export { RunFolder } from './engine/run-folder.ts';
 export { RunLock } from './engine/run-lock.ts';
 export type { LockHolder } from './engine/run-lock.ts';

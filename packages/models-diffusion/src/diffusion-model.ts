@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { DataInfo, LikelihoodKind, Rng, RunContext, SampleOptions } from '@ouroboros/core';
+import { stopPoint, type DataInfo, type LikelihoodKind, type Rng, type RunContext, type SampleOptions } from '@ouroboros/core';
 import { TrainedModel, type Batch, type TrainingOptions } from '@ouroboros/nn';
 import type { DenoiserNetwork } from './networks/denoiser-network.ts';
 import type { ConditionedNetwork, Objective } from './objectives/objective.ts';
@@ -22,6 +22,7 @@ export class DiffusionModel extends TrainedModel {
   readonly family: string;
   readonly architecture: Record<string, unknown>;
   readonly conditional: boolean;
+  readonly samplesFrom = true;
   readonly likelihood?: LikelihoodKind;
   readonly logLikelihood?: (x: tf.Tensor, ctx: RunContext) => Promise<Float64Array>;
 
@@ -41,8 +42,15 @@ export class DiffusionModel extends TrainedModel {
     if (objective.logLikelihood) {
       const logLikelihood = objective.logLikelihood.bind(objective);
       this.likelihood = objective.likelihood;
-      this.logLikelihood = async (x, ctx) =>
-        this.withSamplingWeights(() => logLikelihood(this.guided(null), x, ctx.rng.fork('likelihood'), (done, total) => ctx.progress(done / total, 'likelihood')));
+      this.logLikelihood = async (x, ctx) => {
+        const stop = stopPoint(ctx.signal);
+        return this.withSamplingWeights(() =>
+          logLikelihood(this.guided(null), x, ctx.rng.fork('likelihood'), (done, total) => {
+            ctx.progress(done / total, 'likelihood');
+            return stop();
+          }),
+        );
+      };
     }
   }
 
@@ -77,16 +85,28 @@ export class DiffusionModel extends TrainedModel {
       });
   }
 
+  /**
+   * Batches of `sampleBatch`, each from its own fork of ctx.rng (so `from` skips whole batches); the
+   * sampler yields to the event loop between its steps and stops there once ctx.signal is aborted.
+   */
   async *sample(n: number, ctx: RunContext, options: SampleOptions = {}): AsyncIterable<tf.Tensor> {
     if (options.labels && options.labels.length !== n) throw new RangeError(`diffusion: sample(${n}) got ${options.labels.length} labels; expected one per sample`);
     if (options.labels?.some((label) => label < 0 || label >= this.network.classes) && this.conditional) throw new RangeError(`diffusion: sampling labels must be in 0 … ${this.network.classes - 1}`);
-    for (let start = 0; start < n; start += this.sampleBatch) {
+    const stop = stopPoint(ctx.signal);
+    for (let start = options.from ?? 0; start < n; start += this.sampleBatch) {
       const rows = Math.min(this.sampleBatch, n - start);
-      const labels = this.conditional && options.labels ? options.labels.subarray(start, start + rows) : null;
-      const onStep = (done: number, total: number) => ctx.progress((start + (rows * done) / total) / n, `samples ${start + 1}-${start + rows} of ${n}: ${Math.round((100 * done) / total)}%`);
-      yield this.withSamplingWeights(() =>
-        tf.tidy(() => this.objective.sample(this.guided(labels ? tf.tensor1d(labels, 'int32') : null), [rows, ...this.data.sampleShape], ctx.rng.fork('batch', start), onStep)),
-      );
+      const labels = this.conditional && options.labels ? tf.tensor1d(options.labels.subarray(start, start + rows), 'int32') : null;
+      const onStep = (done: number, total: number) => {
+        ctx.progress((start + (rows * done) / total) / n, `samples ${start + 1}-${start + rows} of ${n}: ${Math.round((100 * done) / total)}%`);
+        return stop();
+      };
+      let batch: tf.Tensor;
+      try {
+        batch = await this.withSamplingWeights(() => this.objective.sample(this.guided(labels), [rows, ...this.data.sampleShape], ctx.rng.fork('batch', start), onStep));
+      } finally {
+        labels?.dispose();
+      }
+      yield batch;
     }
   }
 }

@@ -25,7 +25,7 @@ export { buildNetwork, mlpOptions, unetOptions } from './networks/network-option
 export { DdpmSchedule, linearBetas, cosineBetas } from './schedules/ddpm-schedule.ts';
 export type { BetaScheduleName, ReverseVariance } from './schedules/ddpm-schedule.ts';
 export { ancestralSample, predictX0 } from './samplers/ancestral.ts';
-export { ddimSample, ddimTimesteps, ddimSigma } from './samplers/ddim.ts';
+export { ddimSample, ddimTimesteps, ddimSigma, ddimUpdate } from './samplers/ddim.ts';
 export { edmSample, karrasSigmas } from './samplers/edm-sampler.ts';
 export { fixedStepSolve } from './samplers/flow-ode.ts';
 export { dopri5 } from './samplers/dopri5.ts';

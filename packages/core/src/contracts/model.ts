@@ -29,6 +29,11 @@ export type LikelihoodKind = 'exact' | 'bound' | 'estimate';
 export interface SampleOptions {
   /** Class of each sample, for class-conditional models (length n). */
   readonly labels?: Int32Array;
+  /**
+   * Samples 0..from-1 are already kept (a stopped run going on); only given to a model whose
+   * `samplesFrom` is true, and always a count this model yielded in whole batches before.
+   */
+  readonly from?: number;
 }
 
 /**
@@ -42,6 +47,12 @@ export interface GenerativeModel {
   sample(n: number, ctx: RunContext, options?: SampleOptions): AsyncIterable<tf.Tensor>;
   /** Whether `sample` uses `options.labels`. */
   readonly conditional?: boolean;
+  /**
+   * Whether `sample` honours `options.from`: it yields samples from..n-1 only, exactly those of a
+   * call from 0 (each batch drawn from its own fork of `ctx.rng`). Otherwise it yields all n and
+   * the engine drops the kept ones.
+   */
+  readonly samplesFrom?: boolean;
   readonly likelihood?: LikelihoodKind;
   /** log p(x) in nats of each row of `x` (model space, [batch, ...sampleShape]), in float64. */
   logLikelihood?(x: tf.Tensor, ctx: RunContext): Promise<Float64Array>;

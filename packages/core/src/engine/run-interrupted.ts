@@ -18,3 +18,19 @@ export class RunInterrupted extends Error {
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/**
+ * A stop point for long work: awaiting it lets signal handlers run (a macrotask turn, at most every
+ * `everyMs`) and then throws once `signal` is aborted. Call it between the steps or batches of
+ * anything that can take more than a second, so a stop request acts within seconds.
+ */
+export function stopPoint(signal: AbortSignal, everyMs = 50): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last >= everyMs) {
+      await yieldToEventLoop();
+      last = performance.now();
+    }
+    signal.throwIfAborted();
+  };
+}

@@ -49,7 +49,7 @@ export function snapToGrid(x: tf.Tensor): tf.Tensor {
  * and Jacobian (−D ln 127.5) give back exactly −L: its `nll` is Ho et al.'s bound on the discrete
  * data's NLL and its `bpd` their bits/dim.
  */
-export function ddpmBound(predict: NoisePredictor, schedule: DdpmSchedule, x: tf.Tensor, rng: Rng, options: BoundOptions): Float64Array {
+export async function ddpmBound(predict: NoisePredictor, schedule: DdpmSchedule, x: tf.Tensor, rng: Rng, options: BoundOptions): Promise<Float64Array> {
   const rows = x.shape[0]!;
   const dims = x.size / rows;
   const T = schedule.timesteps;
@@ -64,10 +64,10 @@ export function ddpmBound(predict: NoisePredictor, schedule: DdpmSchedule, x: tf
     const alphaBarT = schedule.alphasCumprod[T - 1]!;
     add(tf.tidy(() => sumRows(normalKl(tf.mul(x0, Math.sqrt(alphaBarT)), Math.log(1 - alphaBarT), 0, 0))), 1);
     const plan: Array<[number, number]> = [[0, 1], ...boundTerms(T, options.terms, rng.fork('strata'))];
-    plan.forEach(([t, weight], done) => {
+    for (const [done, [t, weight]] of plan.entries()) {
       add(tf.tidy(() => sumRows(termAt(predict, schedule, x0, t, rng.fork('x_t', t), options))), weight);
-      options.onStep?.(done + 1, plan.length);
-    });
+      await options.onStep?.(done + 1, plan.length);
+    }
   } finally {
     x0.dispose();
   }

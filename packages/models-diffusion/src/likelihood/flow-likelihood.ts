@@ -31,7 +31,7 @@ function standardNormalLogDensity(z: Float32Array | Float64Array, rows: number, 
  * log p_1(x) = log N(x_0; 0, I) − ∫_0^1 div v dt, solved backwards from t = 1 with dopri5 on the
  * augmented state [x, ∫ div v] (Grathwohl et al. 2019). Per row of x, in nats, model space.
  */
-export function flowLogLikelihood(v: VelocityField, x: tf.Tensor, rng: Rng, options: FlowLikelihoodOptions): Float64Array {
+export async function flowLogLikelihood(v: VelocityField, x: tf.Tensor, rng: Rng, options: FlowLikelihoodOptions): Promise<Float64Array> {
   const rows = x.shape[0]!;
   const dims = x.size / rows;
   const shape = x.shape;
@@ -67,7 +67,7 @@ export function flowLogLikelihood(v: VelocityField, x: tf.Tensor, rng: Rng, opti
   };
   const start = tf.tidy(() => tf.concat([tf.reshape(x, [rows, dims]), tf.zeros([rows, 1])], 1));
   try {
-    const solved = dopri5(augmented, start, 1, 0, { rtol: options.rtol, atol: options.atol, onStep: options.onStep });
+    const solved = await dopri5(augmented, start, 1, 0, { rtol: options.rtol, atol: options.atol, onStep: options.onStep });
     const values = solved.x.dataSync();
     solved.x.dispose();
     const z = new Float64Array(rows * dims);

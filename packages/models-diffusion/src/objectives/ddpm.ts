@@ -63,19 +63,19 @@ export class DdpmObjective implements Objective {
     return (x, t) => net(x, tf.fill([x.shape[0]!], t) as tf.Tensor1D);
   }
 
-  sample(net: ConditionedNetwork, shape: number[], rng: Rng, onStep?: StepProgress): tf.Tensor {
+  async sample(net: ConditionedNetwork, shape: number[], rng: Rng, onStep?: StepProgress): Promise<tf.Tensor> {
     const { sampler, variance, clipDenoised, steps, eta } = this.settings;
     const xT = normalNoise(shape, rng.fork('x_T'));
     try {
-      return sampler === 'ancestral'
+      return await (sampler === 'ancestral'
         ? ancestralSample(this.predictor(net), this.schedule, xT, rng.fork('ancestral'), { variance, clipDenoised, onStep })
-        : ddimSample(this.predictor(net), this.schedule, xT, rng.fork('ddim'), { steps, eta, clipDenoised, onStep });
+        : ddimSample(this.predictor(net), this.schedule, xT, rng.fork('ddim'), { steps, eta, clipDenoised, onStep }));
     } finally {
       xT.dispose();
     }
   }
 
-  logLikelihood(net: ConditionedNetwork, x: tf.Tensor, rng: Rng, onStep?: StepProgress): Float64Array {
+  logLikelihood(net: ConditionedNetwork, x: tf.Tensor, rng: Rng, onStep?: StepProgress): Promise<Float64Array> {
     const { variance, clipDenoised, boundTimesteps, discrete } = this.settings;
     const options: BoundOptions = { variance, clipDenoised, terms: boundTimesteps, discrete, onStep };
     return ddpmBound(this.predictor(net), this.schedule, x, rng, options);

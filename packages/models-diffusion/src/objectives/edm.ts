@@ -72,11 +72,11 @@ export class EdmObjective implements Objective {
     return (x, sigma) => this.denoise(net, x, new Float64Array(x.shape[0]!).fill(sigma));
   }
 
-  sample(net: ConditionedNetwork, shape: number[], rng: Rng, onStep?: StepProgress): tf.Tensor {
+  async sample(net: ConditionedNetwork, shape: number[], rng: Rng, onStep?: StepProgress): Promise<tf.Tensor> {
     const { sigmaMin, sigmaMax, rho, steps, sampler } = this.settings;
     const noise = normalNoise(shape, rng.fork('latents'));
     try {
-      return edmSample(this.denoiser(net), noise, { steps, sigmaMin, sigmaMax, rho, order: sampler === 'heun' ? 2 : 1, onStep });
+      return await edmSample(this.denoiser(net), noise, { steps, sigmaMin, sigmaMax, rho, order: sampler === 'heun' ? 2 : 1, onStep });
     } finally {
       noise.dispose();
     }

@@ -31,7 +31,7 @@ export class OtcfmObjective implements Objective {
   readonly family = 'otcfm';
   readonly architecture: Record<string, unknown> = {};
   readonly likelihood?: 'estimate';
-  readonly logLikelihood?: (net: ConditionedNetwork, x: tf.Tensor, rng: Rng, onStep?: StepProgress) => Float64Array;
+  readonly logLikelihood?: (net: ConditionedNetwork, x: tf.Tensor, rng: Rng, onStep?: StepProgress) => Promise<Float64Array>;
 
   constructor(readonly settings: OtcfmSettings) {
     if (settings.likelihood !== 'none') {
@@ -72,12 +72,12 @@ export class OtcfmObjective implements Objective {
     return (x, t) => net(x, tf.fill([x.shape[0]!], t) as tf.Tensor1D);
   }
 
-  sample(net: ConditionedNetwork, shape: number[], rng: Rng, onStep?: StepProgress): tf.Tensor {
+  async sample(net: ConditionedNetwork, shape: number[], rng: Rng, onStep?: StepProgress): Promise<tf.Tensor> {
     const { sampler, steps, rtol, atol, clip } = this.settings;
     const x0 = normalNoise(shape, rng.fork('x_0'));
     let x1: tf.Tensor;
     try {
-      x1 = sampler === 'dopri5' ? dopri5(this.velocity(net), x0, 0, 1, { rtol, atol, onStep }).x : fixedStepSolve(this.velocity(net), x0, 0, 1, steps, sampler, onStep);
+      x1 = sampler === 'dopri5' ? (await dopri5(this.velocity(net), x0, 0, 1, { rtol, atol, onStep })).x : await fixedStepSolve(this.velocity(net), x0, 0, 1, steps, sampler, onStep);
     } finally {
       x0.dispose();
     }

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@ouroboros/core';
 import type { DdpmSchedule, ReverseVariance } from '../schedules/ddpm-schedule.ts';
 import type { NoisePredictor, StepProgress } from './sampler-types.ts';
+import { stepwise } from './stepwise.ts';
 
 export interface AncestralOptions {
   variance: ReverseVariance;   // σ_t² of each reverse step
@@ -18,20 +19,21 @@ export function predictX0(x: tf.Tensor, eps: tf.Tensor, alphaBar: number): tf.Te
  * DDPM's ancestral sampler (Ho et al. 2020, algorithm 2), from x_T (standard normal) down to x_0:
  * x_{t−1} = μ̃_t(x̂_0, x_t) + σ_t z, z ~ N(0, I), no noise on the last step. Returns a new tensor.
  */
-export function ancestralSample(predict: NoisePredictor, schedule: DdpmSchedule, xT: tf.Tensor, rng: Rng, options: AncestralOptions): tf.Tensor {
-  let x = tf.clone(xT);
+export async function ancestralSample(predict: NoisePredictor, schedule: DdpmSchedule, xT: tf.Tensor, rng: Rng, options: AncestralOptions): Promise<tf.Tensor> {
   const T = schedule.timesteps;
-  for (let t = T - 1; t >= 0; t--) {
-    const next = tf.tidy(() => {
-      const x0 = predictX0(x, predict(x, t), schedule.alphasCumprod[t]!);
-      const mean = tf.add(tf.mul(options.clipDenoised ? tf.clipByValue(x0, -1, 1) : x0, schedule.posteriorMeanCoef1[t]!), tf.mul(x, schedule.posteriorMeanCoef2[t]!));
-      if (t === 0) return mean;
-      const z = tf.randomNormal(x.shape, 0, 1, 'float32', rng.fork('step', t).nextUint32());
-      return tf.add(mean, tf.mul(z, Math.sqrt(schedule.reverseVariance(t, options.variance))));
-    });
-    x.dispose();
-    x = next;
-    options.onStep?.(T - t, T);
-  }
-  return x;
+  return stepwise(
+    tf.clone(xT),
+    T,
+    (x, i) => {
+      const t = T - 1 - i;
+      return tf.tidy(() => {
+        const x0 = predictX0(x, predict(x, t), schedule.alphasCumprod[t]!);
+        const mean = tf.add(tf.mul(options.clipDenoised ? tf.clipByValue(x0, -1, 1) : x0, schedule.posteriorMeanCoef1[t]!), tf.mul(x, schedule.posteriorMeanCoef2[t]!));
+        if (t === 0) return mean;
+        const z = tf.randomNormal(x.shape, 0, 1, 'float32', rng.fork('step', t).nextUint32());
+        return tf.add(mean, tf.mul(z, Math.sqrt(schedule.reverseVariance(t, options.variance))));
+      });
+    },
+    (i) => options.onStep?.(i + 1, T),
+  );
 }

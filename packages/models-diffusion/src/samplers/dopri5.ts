@@ -68,7 +68,7 @@ function initialStep(v: VelocityField, y0: tf.Tensor, f0: tf.Tensor, t0: number,
  * method: a step is accepted when ‖e / (atol + rtol · max(|x|, |x'|))‖ ≤ 1 (RMS norm over the whole
  * batch, so all rows share the steps), and the 5th-order solution is kept (local extrapolation).
  */
-export function dopri5(v: VelocityField, x0: tf.Tensor, t0: number, t1: number, options: Dopri5Options): Dopri5Result {
+export async function dopri5(v: VelocityField, x0: tf.Tensor, t0: number, t1: number, options: Dopri5Options): Promise<Dopri5Result> {
   const { rtol, atol, maxSteps = 10_000, safety = 0.9, ifactor = 10, dfactor = 0.2 } = options;
   if (!(rtol > 0) || !(atol > 0)) throw new RangeError(`dopri5: rtol and atol must be > 0, got ${rtol} and ${atol}`);
   const direction = Math.sign(t1 - t0);
@@ -102,7 +102,12 @@ export function dopri5(v: VelocityField, x0: tf.Tensor, t0: number, t1: number, 
       k1 = k[6]!;
       t = Math.abs(t1 - (t + step)) < 1e-12 * Math.max(1, Math.abs(t1)) ? t1 : t + step;
       accepted++;
-      options.onStep?.(Math.abs(t - t0), Math.abs(t1 - t0));
+      try {
+        await options.onStep?.(Math.abs(t - t0), Math.abs(t1 - t0));
+      } catch (error) {
+        tf.dispose([x, k1]);
+        throw error;
+      }
     } else {
       tf.dispose([next, ...k.slice(1)]);
       rejected++;

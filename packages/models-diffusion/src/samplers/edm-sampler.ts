@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Denoiser, StepProgress } from './sampler-types.ts';
+import { stepwise } from './stepwise.ts';
 
 export interface EdmSamplerOptions {
   steps: number;       // N noise levels σ_0 > … > σ_{N−1}, then σ_N = 0
@@ -25,12 +26,11 @@ export function karrasSigmas(steps: number, sigmaMin: number, sigmaMax: number, 
  * ODE dx/dσ = (x − D(x, σ))/σ, from x_0 = σ_0 n, n the standard normal `noise`, to σ_N = 0.
  * Returns a new tensor.
  */
-export function edmSample(denoise: Denoiser, noise: tf.Tensor, options: EdmSamplerOptions): tf.Tensor {
+export async function edmSample(denoise: Denoiser, noise: tf.Tensor, options: EdmSamplerOptions): Promise<tf.Tensor> {
   const sigmas = karrasSigmas(options.steps, options.sigmaMin, options.sigmaMax, options.rho);
-  let x = tf.mul(noise, sigmas[0]!);
-  for (let i = 0; i < options.steps; i++) {
+  const step = (x: tf.Tensor, i: number): tf.Tensor => {
     const [sigma, sigmaNext] = [sigmas[i]!, sigmas[i + 1]!];
-    const next = tf.tidy(() => {
+    return tf.tidy(() => {
       // d = (x − D(x; σ))/σ; x' = x + (σ' − σ) d
       const d = tf.div(tf.sub(x, denoise(x, sigma)), sigma);
       const euler = tf.add(x, tf.mul(d, sigmaNext - sigma));
@@ -39,9 +39,6 @@ export function edmSample(denoise: Denoiser, noise: tf.Tensor, options: EdmSampl
       const dNext = tf.div(tf.sub(euler, denoise(euler, sigmaNext)), sigmaNext);
       return tf.add(x, tf.mul(tf.add(d, dNext), (sigmaNext - sigma) / 2));
     });
-    x.dispose();
-    x = next;
-    options.onStep?.(i + 1, options.steps);
-  }
-  return x;
+  };
+  return stepwise(tf.mul(noise, sigmas[0]!), options.steps, step, (i) => options.onStep?.(i + 1, options.steps));
 }

@@ -32,9 +32,9 @@ function noiseAt(rng: Rng, t: number): Float64Array {
   return Float64Array.from(tf.tidy(() => tf.randomNormal(shape, 0, 1, 'float32', rng.fork('step', t).nextUint32()).dataSync()));
 }
 
-async function run(sample: (xT: tf.Tensor) => tf.Tensor): Promise<number[]> {
+async function run(sample: (xT: tf.Tensor) => Promise<tf.Tensor>): Promise<number[]> {
   const xT = tf.tensor2d(xTValues, shape as [number, number]);
-  const out = sample(xT);
+  const out = await sample(xT);
   const values = Array.from(await out.data());
   tf.dispose([xT, out]);
   return values;
@@ -97,7 +97,7 @@ describe('the ancestral sampler, step by step', () => {
 
   it('reports each of its T steps', async () => {
     const steps: string[] = [];
-    await run((xT) => ancestralSample(predictor, schedule, xT, Rng.from(0), { variance: 'large', clipDenoised: false, onStep: (done, total) => steps.push(`${done}/${total}`) }));
+    await run((xT) => ancestralSample(predictor, schedule, xT, Rng.from(0), { variance: 'large', clipDenoised: false, onStep: (done, total) => void steps.push(`${done}/${total}`) }));
     expect(steps).toEqual(Array.from({ length: T }, (_, i) => `${i + 1}/${T}`));
   });
 });

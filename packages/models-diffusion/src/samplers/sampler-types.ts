@@ -9,5 +9,8 @@ export type Denoiser = (x: tf.Tensor, sigma: number) => tf.Tensor;
 /** v(x, t): the velocity of a flow ODE dx/dt = v(x, t). */
 export type VelocityField = (x: tf.Tensor, t: number) => tf.Tensor;
 
-/** Called after each step of a sampler: `done` of `total` steps (an estimate for adaptive solvers). */
-export type StepProgress = (done: number, total: number) => void;
+/**
+ * Called after each step of a sampler: `done` of `total` steps (an estimate for adaptive solvers).
+ * The sampler awaits it, so a caller can yield to the event loop there and throw to stop.
+ */
+export type StepProgress = (done: number, total: number) => void | Promise<void>;

@@ -49,45 +49,60 @@ describe('samplers with the analytic optimal network for Gaussian data', () => {
   it('DDPM ancestral sampling (T = 250, large and small variances)', async () => {
     const xT = noise(2);
     for (const variance of ['large', 'small'] as const) {
-      await expectDataMoments(ancestralSample(oracle.noisePredictor(shortSchedule), shortSchedule, xT, Rng.from(variance === 'large' ? 1 : 2), { variance, clipDenoised: false }));
+      await expectDataMoments(await ancestralSample(oracle.noisePredictor(shortSchedule), shortSchedule, xT, Rng.from(variance === 'large' ? 1 : 2), { variance, clipDenoised: false }));
     }
     xT.dispose();
   });
 
   it('DDIM with eta = 0 (200 of 1000 steps) and eta = 1 (all 250 steps of T = 250)', async () => {
     const xT = noise(3);
-    await expectDataMoments(ddimSample(oracle.noisePredictor(schedule), schedule, xT, Rng.from(0), { steps: 200, eta: 0, clipDenoised: false }));
-    await expectDataMoments(ddimSample(oracle.noisePredictor(shortSchedule), shortSchedule, xT, Rng.from(0), { steps: 250, eta: 1, clipDenoised: false }));
+    await expectDataMoments(await ddimSample(oracle.noisePredictor(schedule), schedule, xT, Rng.from(0), { steps: 200, eta: 0, clipDenoised: false }));
+    await expectDataMoments(await ddimSample(oracle.noisePredictor(shortSchedule), shortSchedule, xT, Rng.from(0), { steps: 250, eta: 1, clipDenoised: false }));
     xT.dispose();
   });
 
   it('EDM Heun (40 steps) and Euler (200 steps) over rho-spaced noise levels', async () => {
     const n = noise(4);
-    await expectDataMoments(edmSample(oracle.denoiser(), n, { steps: 40, sigmaMin: 0.002, sigmaMax: 80, rho: 7, order: 2 }));
-    await expectDataMoments(edmSample(oracle.denoiser(), n, { steps: 200, sigmaMin: 0.002, sigmaMax: 80, rho: 7, order: 1 }));
+    await expectDataMoments(await edmSample(oracle.denoiser(), n, { steps: 40, sigmaMin: 0.002, sigmaMax: 80, rho: 7, order: 2 }));
+    await expectDataMoments(await edmSample(oracle.denoiser(), n, { steps: 200, sigmaMin: 0.002, sigmaMax: 80, rho: 7, order: 1 }));
     n.dispose();
   });
 
   it('flow ODE: Euler (100 steps), Heun (20 steps), dopri5 (rtol = atol = 1e-5)', async () => {
     const x0 = noise(5);
-    await expectDataMoments(fixedStepSolve(oracle.velocity(), x0, 0, 1, 100, 'euler'));
-    await expectDataMoments(fixedStepSolve(oracle.velocity(), x0, 0, 1, 20, 'heun'));
-    const solved = dopri5(oracle.velocity(), x0, 0, 1, { rtol: 1e-5, atol: 1e-5 });
+    await expectDataMoments(await fixedStepSolve(oracle.velocity(), x0, 0, 1, 100, 'euler'));
+    await expectDataMoments(await fixedStepSolve(oracle.velocity(), x0, 0, 1, 20, 'heun'));
+    const solved = await dopri5(oracle.velocity(), x0, 0, 1, { rtol: 1e-5, atol: 1e-5 });
     expect(solved.accepted).toBeGreaterThanOrEqual(3);
     await expectDataMoments(solved.x);
     x0.dispose();
   });
 
-  it('leaves no tensors behind', () => {
+  it('leaves no tensors behind', async () => {
     const before = tf.memory().numTensors;
     const x = tf.randomNormal([16, 2], 0, 1, 'float32', 1);
     tf.dispose([
-      ancestralSample(oracle.noisePredictor(schedule), schedule, x, Rng.from(0), { variance: 'large', clipDenoised: true }),
-      ddimSample(oracle.noisePredictor(schedule), schedule, x, Rng.from(0), { steps: 10, eta: 0.5, clipDenoised: true }),
-      edmSample(oracle.denoiser(), x, { steps: 5, sigmaMin: 0.002, sigmaMax: 80, rho: 7, order: 2 }),
-      fixedStepSolve(oracle.velocity(), x, 0, 1, 4, 'heun'),
-      dopri5(oracle.velocity(), x, 0, 1, { rtol: 1e-3, atol: 1e-3 }).x,
+      await ancestralSample(oracle.noisePredictor(schedule), schedule, x, Rng.from(0), { variance: 'large', clipDenoised: true }),
+      await ddimSample(oracle.noisePredictor(schedule), schedule, x, Rng.from(0), { steps: 10, eta: 0.5, clipDenoised: true }),
+      await edmSample(oracle.denoiser(), x, { steps: 5, sigmaMin: 0.002, sigmaMax: 80, rho: 7, order: 2 }),
+      await fixedStepSolve(oracle.velocity(), x, 0, 1, 4, 'heun'),
+      (await dopri5(oracle.velocity(), x, 0, 1, { rtol: 1e-3, atol: 1e-3 })).x,
     ]);
+    x.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('stop when their step callback throws (a stop request), leaving no tensors behind', async () => {
+    const before = tf.memory().numTensors;
+    const x = tf.randomNormal([16, 2], 0, 1, 'float32', 1);
+    const stopAt = (step: number) => (done: number) => {
+      if (done >= step) throw new Error('stopped');
+    };
+    await expect(ancestralSample(oracle.noisePredictor(schedule), schedule, x, Rng.from(0), { variance: 'large', clipDenoised: true, onStep: stopAt(3) })).rejects.toThrow('stopped');
+    await expect(ddimSample(oracle.noisePredictor(schedule), schedule, x, Rng.from(0), { steps: 10, eta: 0.5, clipDenoised: true, onStep: stopAt(3) })).rejects.toThrow('stopped');
+    await expect(edmSample(oracle.denoiser(), x, { steps: 5, sigmaMin: 0.002, sigmaMax: 80, rho: 7, order: 2, onStep: stopAt(2) })).rejects.toThrow('stopped');
+    await expect(fixedStepSolve(oracle.velocity(), x, 0, 1, 4, 'heun', stopAt(2))).rejects.toThrow('stopped');
+    await expect(dopri5(oracle.velocity(), x, 0, 1, { rtol: 1e-3, atol: 1e-3, onStep: stopAt(1e-9) })).rejects.toThrow('stopped');
     x.dispose();
     expect(tf.memory().numTensors).toBe(before);
   });
@@ -97,7 +112,7 @@ describe('DDIM', () => {
   it('with eta = 0 is deterministic: the same x_T gives the same samples whatever the rng; with eta = 1 it is not', async () => {
     const xT = tf.randomNormal([64, 2], 0, 1, 'float32', 9);
     const run = async (eta: number, seed: number) => {
-      const out = ddimSample(oracle.noisePredictor(schedule), schedule, xT, Rng.from(seed), { steps: 20, eta, clipDenoised: false });
+      const out = await ddimSample(oracle.noisePredictor(schedule), schedule, xT, Rng.from(seed), { steps: 20, eta, clipDenoised: false });
       const values = Array.from(await out.data());
       out.dispose();
       return values;
@@ -137,27 +152,27 @@ describe('dopri5', () => {
       return [d * (c * row[0] + s * row[1]), d * (-s * row[0] + c * row[1])];
     };
     for (const tol of [1e-4, 1e-8]) {
-      const forward = dopri5(v, x0, 0, 3, { rtol: tol, atol: tol });
+      const forward = await dopri5(v, x0, 0, 3, { rtol: tol, atol: tol });
       const got = await forward.x.data();
       forward.x.dispose();
       const want = [...exact(3, [1, 0]), ...exact(3, [0.3, -2])];
       for (let i = 0; i < 4; i++) expect(Math.abs(got[i]! - want[i]!)).toBeLessThan(Math.max(50 * tol, 2e-6));
     }
     const end = tf.tensor2d([...exact(3, [1, 0]), ...exact(3, [0.3, -2])], [2, 2]);
-    const backward = dopri5(v, end, 3, 0, { rtol: 1e-7, atol: 1e-7 });
+    const backward = await dopri5(v, end, 3, 0, { rtol: 1e-7, atol: 1e-7 });
     const back = await backward.x.data();
     [1, 0, 0.3, -2].forEach((value, i) => expect(back[i]).toBeCloseTo(value, 4));
-    const coarse = dopri5(v, x0, 0, 3, { rtol: 1e-2, atol: 1e-2 });
-    const fine = dopri5(v, x0, 0, 3, { rtol: 1e-8, atol: 1e-8 });
+    const coarse = await dopri5(v, x0, 0, 3, { rtol: 1e-2, atol: 1e-2 });
+    const fine = await dopri5(v, x0, 0, 3, { rtol: 1e-8, atol: 1e-8 });
     expect(fine.accepted).toBeGreaterThan(3 * coarse.accepted);
     expect(fine.evaluations).toBe(2 + 6 * (fine.accepted + fine.rejected));
     tf.dispose([x0, end, backward.x, coarse.x, fine.x]);
   });
 
-  it('stops with a clear error when the step budget runs out', () => {
+  it('stops with a clear error when the step budget runs out', async () => {
     const x0 = tf.ones([1, 2]);
     const stiff = (x: tf.Tensor) => tf.mul(x, -1e6);
-    expect(() => dopri5(stiff, x0, 0, 1, { rtol: 1e-9, atol: 1e-9, maxSteps: 20 })).toThrow(/dopri5: no solution within 20 steps/);
+    await expect(dopri5(stiff, x0, 0, 1, { rtol: 1e-9, atol: 1e-9, maxSteps: 20 })).rejects.toThrow(/dopri5: no solution within 20 steps/);
     x0.dispose();
   });
 });
