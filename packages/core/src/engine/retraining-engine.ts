@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { existsSync, mkdirSync, renameSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { inject, injectable } from 'tsyringe';
 import { cellId } from '../config/cell-id.ts';
@@ -8,12 +8,15 @@ import type { BudgetConfig, ExperimentConfig } from '../config/experiment-config
 import { pluginVersions, type ResolvedExperiment } from '../config/load-config.ts';
 import type { DataSplit } from '../contracts/dataset.ts';
 import type { MetricInput } from '../contracts/metric.ts';
-import type { GenerativeModel, ModelEnv, TrainBudget } from '../contracts/model.ts';
+import type { FitReport, GenerativeModel, ModelEnv, TrainBudget } from '../contracts/model.ts';
 import type { RunContext } from '../contracts/run-context.ts';
 import { TensorBackend } from '../contracts/tensor-backend.ts';
 import type { MetricRow, Tracker } from '../contracts/tracker.ts';
 import { Rng } from '../rng/rng.ts';
 import { commitDir, writeFileAtomic, writeJsonAtomic } from '../store/atomic-write.ts';
+import { checkpointStore, DamagedCheckpoint } from '../store/checkpoint-store.ts';
+import { linkTree } from '../store/link-tree.ts';
+import { SampleJournal } from '../store/sample-journal.ts';
 import { SampleStore } from '../store/sample-store.ts';
 import { TrainingSet } from '../store/training-set.ts';
 import { writeTrainingSetManifest } from '../store/training-set-manifest.ts';
@@ -33,6 +36,7 @@ import { RunFiles } from './run-files.ts';
 import { RunFolder } from './run-folder.ts';
 import { RunInterrupted, yieldToEventLoop } from './run-interrupted.ts';
 import { buildRunParts, type RunParts } from './run-parts.ts';
+import { MetricValues } from './metric-values.ts';
 import { samplePreview } from './sample-preview.ts';
 
 export interface RunOptions {
@@ -166,8 +170,9 @@ export class RetrainingEngine {
       if (start > config.generations) parts.trackers.note(`all ${config.generations + 1} generations are already committed; nothing to do`);
       else if (start > 0) parts.trackers.note(`resuming after generation ${start - 1}`);
       for (let t = start; t <= config.generations; t++) {
-        model = await this.modelFor(t, start, model, run);
-        history.push(await this.generation(t, model, run));
+        const fitted = t === start ? keptFit(folder, t) : null;
+        model = fitted ? await this.loadKeptFit(t, fitted, run) : await this.modelFor(t, start, model, run);
+        history.push(await this.generation(t, model, run, fitted?.report ?? null));
       }
       exitCode = 0;
       return { dir: runDir, history };
@@ -209,8 +214,28 @@ export class RetrainingEngine {
     return resolved.model.create(env(t));
   }
 
-  /** Generation t: compose, fit, save, sample, evaluate, commit, log. Returns its history row. */
-  private async generation(t: number, model: GenerativeModel, run: RunState): Promise<MetricRow> {
+  /** The model a stopped run's finished fit of generation t left in its checkpoint folder (see keptFit). */
+  private async loadKeptFit(t: number, fitted: KeptFit, run: RunState): Promise<GenerativeModel> {
+    run.parts.trackers.note(`generation ${t}: its fit finished before the run stopped; sampling from the kept model`);
+    return run.resolved.model.load(fitted.modelDir, { data: run.parts.dataset.info, rng: run.root.fork('model-init', t) });
+  }
+
+  /**
+   * Generation t: compose, fit, sample, evaluate, commit, log. Returns its history row. What it
+   * finishes is kept in its checkpoint folder until it commits, so a stopped run goes on from
+   * there: the fitted model (`fitted`, its report then given as `keptReport`), every sample batch
+   * (a journal), every metric's values. Any failure once a stop is requested is the stop.
+   */
+  private async generation(t: number, model: GenerativeModel, run: RunState, keptReport: FitReport | null): Promise<MetricRow> {
+    try {
+      return await this.generationSteps(t, model, run, keptReport);
+    } catch (error) {
+      if (run.signal.aborted && !(error instanceof RunInterrupted)) throw new RunInterrupted(run.folder.root, t, run.signal.reason);
+      throw error;
+    }
+  }
+
+  private async generationSteps(t: number, model: GenerativeModel, run: RunState, keptReport: FitReport | null): Promise<MetricRow> {
     const { config, folder, parts } = run;
     const stopIfAborted = async () => {
       // Yielding a macrotask lets signal handlers run even when every await resolved at once.
@@ -243,19 +268,29 @@ export class RetrainingEngine {
     const train = t === 0 ? new TrainingSet([{ name: 'real', store: run.real.train }]) : await this.compose(t, rng, partial, run);
     writeTrainingSetManifest(partial, train, folder.root, (dir) => dir.replace(partial, folder.generationDir(t)));
 
-    const budget = budgetFor(t, config.train);
-    const fit = budget.steps === 0 ? {} : await model.fit(train, budget, ctx('fit'));
-    await stopIfAborted();
-    await model.save(join(partial, 'model'));
+    let fit = keptReport;
+    if (!fit) {
+      const budget = budgetFor(t, config.train);
+      const report = budget.steps === 0 ? {} : await model.fit(train, budget, ctx('fit'));
+      await stopIfAborted();
+      await checkpointStore.save(join(work, FITTED), 0, report, (dir) => model.save(dir));
+      fit = report;
+    }
 
-    const samples = await this.sample(model, run, join(partial, 'samples'), ctx('sample'));
-    await stopIfAborted();
+    const samples = await this.sample(model, run, work, ctx('sample'), stopIfAborted);
     const preview = await samplePreview(run.real.test, samples, parts.dataset.info, t);
     if (preview) writeFileAtomic(join(partial, 'samples.png'), preview);
 
     const row: MetricRow = { generation: t };
-    for (const { id, entry, metric, extractor } of parts.metrics) {
+    const metricValues = new MetricValues(join(work, 'metric-values.json'));
+    for (const [i, { id, entry, metric, extractor }] of parts.metrics.entries()) {
       if (t % entry.every !== 0 && t !== config.generations) continue;
+      const key = `${i}:${id}`;
+      const kept = metricValues.get(key);
+      if (kept) {
+        Object.assign(row, kept);
+        continue;
+      }
       const phase = `metric-${id}`;
       const reference = run.real[entry.reference];
       const input: MetricInput = {
@@ -272,18 +307,22 @@ export class RetrainingEngine {
         }),
       };
       const values = await metric.compute(input, ctx(phase));
-      checkFiniteValues(values, { generation: t, source: `metric ${id}`, experiment: run.resolved });
-      Object.assign(row, values);
       await stopIfAborted();
+      checkFiniteValues(values, { generation: t, source: `metric ${id}`, experiment: run.resolved });
+      metricValues.keep(key, values);
+      Object.assign(row, values);
     }
     if (fit.trainLoss !== undefined) {
       checkFiniteValues({ train_loss: fit.trainLoss }, { generation: t, source: 'the fit', experiment: run.resolved });
       row.train_loss = fit.trainLoss;
     }
     row.seconds = (performance.now() - began) / 1000;
+    // The checkpoint folder keeps every part until the commit: a failure from here on (a full disk,
+    // a kill) loses nothing, and resume assembles the generation again.
     writeJsonAtomic(join(partial, 'metrics.json'), row);
-    if (existsSync(steps.path)) renameSync(steps.path, join(partial, 'steps.jsonl'));
-
+    linkTree(keptFit(folder, t)!.modelDir, join(partial, 'model'));
+    linkTree(samples.dir, join(partial, 'samples'));
+    if (existsSync(steps.path)) linkTree(steps.path, join(partial, 'steps.jsonl'));
     writeChecksums(partial);
     commitDir(partial, folder.generationDir(t));
     folder.removeCheckpoint(t);
@@ -311,22 +350,34 @@ export class RetrainingEngine {
    * decodes model space), so real and generated segments always mix. A class-conditional model on
    * labelled data gets labels drawn from the real training labels, stored with the samples.
    */
-  private async sample(model: GenerativeModel, run: RunState, dir: string, ctx: RunContext): Promise<SampleStore> {
+  private async sample(model: GenerativeModel, run: RunState, work: string, ctx: RunContext, stopIfAborted: () => Promise<void>): Promise<SampleStore> {
     const { codec, dataset } = run.parts;
     const count = run.sampleCount;
+    const dir = join(work, 'samples');
+    if (SampleStore.exists(dir) && SampleStore.open(dir).count === count) return SampleStore.open(dir);
     const labels = model.conditional && run.real.train.labelled ? await drawLabels(run.real.train, count, ctx.rng.fork('labels')) : undefined;
-    const writer = SampleStore.create(dir, { ...dataset.info, labelled: labels !== undefined });
-    for await (const batch of model.sample(count, ctx, labels ? { labels } : {})) {
+    const writer = SampleJournal.open(dir, join(work, 'samples-journal.json'), { ...dataset.info, labelled: labels !== undefined }, (line) => run.parts.trackers.note(line));
+    const kept = writer.written;
+    const fromKept = model.samplesFrom === true && kept > 0;
+    if (kept > 0) run.parts.trackers.note(`generation ${ctx.generation}: ${kept} of ${count} samples were kept when the run stopped; drawing the rest`);
+    // Samples the model yields from `position` on; those below `kept` are already in the store.
+    let position = fromKept ? kept : 0;
+    for await (const batch of model.sample(count, ctx, { ...(labels ? { labels } : {}), ...(fromKept ? { from: kept } : {}) })) {
       let values;
       try {
         values = await codec.decode(batch);
-        checkSampleChunk(codec.discrete ? await batch.data() : values, { generation: ctx.generation, from: writer.written, dims: codec.dims, experiment: run.resolved });
+        checkSampleChunk(codec.discrete ? await batch.data() : values, { generation: ctx.generation, from: position, dims: codec.dims, experiment: run.resolved });
       } finally {
         batch.dispose();
       }
-      const from = writer.written;
-      writer.append(values, labels?.subarray(from, from + values.length / codec.dims));
-      ctx.progress(writer.written / count, `${writer.written}/${count} samples`);
+      const start = position;
+      position += values.length / codec.dims;
+      if (position > writer.written) {
+        const from = writer.written;
+        writer.append(start < from ? values.subarray((from - start) * codec.dims) : values, labels?.subarray(from, position));
+        ctx.progress(writer.written / count, `${writer.written}/${count} samples`);
+      }
+      await stopIfAborted();
     }
     if (writer.written !== count) throw new Error(`model.sample(${count}) produced ${writer.written} samples`);
     return writer.close();
@@ -375,4 +426,23 @@ function sampleCount(config: ExperimentConfig, parts: RunParts, realCount: numbe
     throw new ConfigError(`sampling.count = ${count}: the schedule draws ${needed} samples per generation; expected at least ${needed}`);
   }
   return count;
+}
+
+/** Where a generation's finished fit is kept (a checkpoint store: the saved model and the fit's report, with checksums). */
+const FITTED = 'fitted';
+
+interface KeptFit {
+  readonly modelDir: string;
+  readonly report: FitReport;
+}
+
+/** The finished fit generation t's checkpoint folder keeps, or null (none, or damaged: discarded and fitted again). */
+function keptFit(folder: RunFolder, t: number): KeptFit | null {
+  try {
+    const latest = checkpointStore.latest<FitReport>(join(folder.checkpointDir(t), FITTED));
+    return latest ? { modelDir: latest.stateDir, report: latest.position } : null;
+  } catch (error) {
+    if (error instanceof DamagedCheckpoint) return null;
+    throw error;
+  }
 }

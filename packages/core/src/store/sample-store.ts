@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeAll, writeJsonAtomic, writingTo } from './atomic-write.ts';
 import { batchesOf } from './batches.ts';
@@ -48,7 +48,7 @@ interface ChunkEntry {
 }
 
 const HEADER_FILE = 'samples.json';
-const DEFAULT_CHUNK_SAMPLES = 8192;
+export const DEFAULT_CHUNK_SAMPLES = 8192;
 
 export function sampleSize(layout: SampleLayout): number {
   return layout.sampleShape.reduce((a, b) => a * b, 1);
@@ -252,6 +252,54 @@ export class SampleStoreWriter {
     return this.count;
   }
 
+  /**
+   * A writer that goes on after the first `kept` samples already in `dir`'s chunk files (written by
+   * an earlier writer of the same layout and chunk size, which a crash or a stop left unclosed):
+   * those files are cut to exactly `kept` samples, later ones removed, and the open chunk's hash
+   * is read back. The caller vouches for the kept bytes (see SampleJournal).
+   */
+  static continueAfter(dir: string, layout: SampleLayout & { labelled?: boolean }, kept: number, chunkSamples = DEFAULT_CHUNK_SAMPLES): SampleStoreWriter {
+    const writer = new SampleStoreWriter(dir, layout, chunkSamples);
+    const bytesPer = writer.size * (layout.dtype === 'float32' ? 4 : 1);
+    const chunks = Math.ceil(kept / chunkSamples);
+    for (let c = 0; c < chunks; c++) {
+      const file = chunkFileName(c);
+      const count = Math.min(chunkSamples, kept - c * chunkSamples);
+      const hashes = { values: createHash('sha256'), labels: writer.labelled ? createHash('sha256') : null };
+      const parts: Array<[string, number, Hash]> = [[file, count * bytesPer, hashes.values]];
+      if (hashes.labels) parts.push([labelFile(file), count * 4, hashes.labels]);
+      for (const [name, bytes, hash] of parts) {
+        const path = join(dir, name);
+        const size = existsSync(path) ? statSync(path).size : -1;
+        if (size < bytes) throw new Error(`${path}: ${size < 0 ? 'missing' : `${size} bytes`}; expected at least ${bytes} to go on after ${kept} samples`);
+        writingTo(path, () => truncateSync(path, bytes));
+        hash.update(readFileSync(path));
+      }
+      writer.chunks.push({ file, count });
+      if (count === chunkSamples) {
+        writer.chunks[c]!.sha256 = hashes.values.digest('hex');
+        if (hashes.labels) writer.chunks[c]!.labelsSha256 = hashes.labels.digest('hex');
+      } else {
+        writer.hashes = hashes;
+        writer.inChunk = count;
+        writer.fd = writingTo(join(dir, file), () => openSync(join(dir, file), 'a'));
+        if (writer.labelled) writer.labelFd = writingTo(join(dir, labelFile(file)), () => openSync(join(dir, labelFile(file)), 'a'));
+      }
+    }
+    for (const name of readdirSync(dir)) {
+      const index = /^chunk-(\d+)\.bin(\.labels)?$/.exec(name);
+      if (index && Number(index[1]) >= chunks) rmSync(join(dir, name));
+    }
+    writer.count = kept;
+    return writer;
+  }
+
+  /** Makes every sample appended so far durable (fsync of the open chunk files). */
+  flush(): void {
+    const chunk = this.chunks[this.chunks.length - 1];
+    for (const fd of [this.fd, this.labelFd]) if (fd !== null) writingTo(join(this.dir, chunk!.file), () => fsyncSync(fd));
+  }
+
   /** Appends `data.length / prod(sampleShape)` samples, with one label each for a labelled store. */
   append(data: SampleArray, labels?: Int32Array): void {
     if (this.closed) throw new Error(`${this.dir}: store already closed`);
@@ -304,7 +352,7 @@ export class SampleStoreWriter {
 
   private startChunk(): void {
     this.finishChunk();
-    const file = `chunk-${String(this.chunks.length).padStart(5, '0')}.bin`;
+    const file = chunkFileName(this.chunks.length);
     this.fd = writingTo(join(this.dir, file), () => openSync(join(this.dir, file), 'w'));
     if (this.labelled) this.labelFd = writingTo(join(this.dir, labelFile(file)), () => openSync(join(this.dir, labelFile(file)), 'w'));
     this.hashes = { values: createHash('sha256'), labels: this.labelled ? createHash('sha256') : null };
@@ -329,8 +377,13 @@ export class SampleStoreWriter {
   }
 }
 
+/** The file of chunk `index`: chunk-00000.bin, ... */
+export function chunkFileName(index: number): string {
+  return `chunk-${String(index).padStart(5, '0')}.bin`;
+}
+
 /** The label file beside a chunk file. */
-function labelFile(chunkFile: string): string {
+export function labelFile(chunkFile: string): string {
   return `${chunkFile}.labels`;
 }
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { sampleSize, type DataInfo, type ModelPlugin, type Rng, type RunContext } from '@ouroboros/core';
+import { sampleSize, type DataInfo, type ModelPlugin, type Rng, type RunContext, type SampleOptions } from '@ouroboros/core';
 import { Mlp } from '../layers/mlp.ts';
 import { restored, TrainedModel, type Batch } from '../train/trained-model.ts';
 import { trainingOptionsShape, type TrainingOptions } from '../train/training-options.ts';
@@ -47,8 +47,11 @@ export class MlpGaussianModel extends TrainedModel {
     return this.logDensity(batch.x).mean().neg() as tf.Scalar;
   }
 
-  async *sample(n: number, ctx: RunContext): AsyncIterable<tf.Tensor> {
-    for (let start = 0; start < n; start += 1024) {
+  /** Each batch of 1024 from its own fork of ctx.rng, so `from` skips whole batches. */
+  readonly samplesFrom = true;
+
+  async *sample(n: number, ctx: RunContext, options: SampleOptions = {}): AsyncIterable<tf.Tensor> {
+    for (let start = options.from ?? 0; start < n; start += 1024) {
       const rows = Math.min(1024, n - start);
       const seed = ctx.rng.fork('batch', start).nextUint32();
       yield this.withSamplingWeights(() =>
