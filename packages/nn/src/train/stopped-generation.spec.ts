@@ -18,7 +18,7 @@ const meanMetric = (id: string, scale: number): MetricPlugin<Record<string, neve
     async compute({ generated }, ctx) {
       computed.push(`${id}@${ctx.generation}`);
       during(id, ctx.generation, runDir);
-      const values = await generated.readAll();
+      const values = Array.from(await generated.readAll());
       return { [id]: (scale * values.reduce((a, b) => a + b, 0)) / values.length };
     },
   }),
@@ -93,10 +93,11 @@ describe('a stop keeps what the generation finished', () => {
     const reference = await uninterrupted();
     runDir = join(root.dir, 'stopped-in-sampling');
     const controller = new AbortController();
-    const stopper = new RecordingTracker();
-    stopper.progress = (generation, phase, fraction) => {
-      if (generation === 1 && phase === 'sample' && fraction > 0.3) controller.abort('SIGTERM');
-    };
+    const stopper = Object.assign(new RecordingTracker(), {
+      progress: (generation: number, phase: string, fraction: number) => {
+        if (generation === 1 && phase === 'sample' && fraction > 0.3) controller.abort('SIGTERM');
+      },
+    });
     const error = await engine.run(config, runDir, { signal: controller.signal, extraTrackers: [stopper] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RunInterrupted);
     expect(JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8'))).toMatchObject({ status: 'interrupted', exitCode: 143 });
