@@ -10,6 +10,7 @@ import { sha256Of } from '../store/file-checksums.ts';
 import { SampleStore } from '../store/sample-store.ts';
 import { writeChunks } from '../store/write-chunks.ts';
 import type { RunFolder } from './run-folder.ts';
+import { stopPoint } from './run-interrupted.ts';
 
 /** One extractor of a run, with the folder name its features are kept under. */
 export interface NamedExtractor {
@@ -41,7 +42,7 @@ export class FeatureCache {
     const dir = this.folder.featuresDir(named.key, split);
     const store = await this.extract(named, samples, dir, ctx);
     mkdirSync(dir, { recursive: true });
-    return featureSet(store, join(dir, MOMENTS_FILE), this.data.note);
+    return featureSet(store, join(dir, MOMENTS_FILE), this.data.note, ctx.signal);
   }
 
   /** Features of generation `generation`'s samples, kept under `workDir` until the generation commits. */
@@ -50,7 +51,7 @@ export class FeatureCache {
     let set = this.generated.get(cacheKey);
     if (!set) {
       const store = await this.extract(named, samples, join(workDir, 'features', named.key), ctx);
-      set = featureSet(store, null, this.data.note);
+      set = featureSet(store, null, this.data.note, ctx.signal);
       this.generated.clear();
       this.generated.set(cacheKey, set);
     }
@@ -69,6 +70,7 @@ export class FeatureCache {
       const store = SampleStore.open(dir);
       if (store.count === samples.count && store.sampleShape[0] === extractor.dim) return store;
     }
+    const stop = stopPoint(ctx.signal);
     const chunks = async function* () {
       let done = 0;
       for await (const batch of samples.batches(extractor.batchSize)) {
@@ -79,6 +81,7 @@ export class FeatureCache {
         }
         done += count;
         ctx.progress(done / samples.count, `${named.id} features of ${done}/${samples.count} samples`);
+        await stop();
         yield { values };
       }
     };
@@ -86,17 +89,17 @@ export class FeatureCache {
   }
 }
 
-/** A FeatureSet over `store`, its moments computed on first use (and kept in `momentsPath` when given). */
-function featureSet(store: SampleStore, momentsPath: string | null, note: (line: string) => void): FeatureSet {
+/** A FeatureSet over `store`, its moments computed on first use (and kept in `momentsPath` when given); a stop request ends the computation. */
+function featureSet(store: SampleStore, momentsPath: string | null, note: (line: string) => void, signal: AbortSignal): FeatureSet {
   let moments: Promise<GaussianMoments> | null = null;
   return {
     store,
     dim: store.sampleShape[0]!,
-    moments: () => (moments ??= loadOrComputeMoments(store, momentsPath, note)),
+    moments: () => (moments ??= loadOrComputeMoments(store, momentsPath, note, signal)),
   };
 }
 
-async function loadOrComputeMoments(store: SampleStore, path: string | null, note: (line: string) => void): Promise<GaussianMoments> {
+async function loadOrComputeMoments(store: SampleStore, path: string | null, note: (line: string) => void, signal: AbortSignal): Promise<GaussianMoments> {
   const dim = store.sampleShape[0]!;
   const damage = path && existsSync(path) ? momentsProblem(path) : null;
   if (damage) note(`${damage}; computing the moments again`);
@@ -106,7 +109,11 @@ async function loadOrComputeMoments(store: SampleStore, path: string | null, not
     if (saved.count === store.count && saved.mean.length === dim) return saved;
   }
   const acc = new MomentAccumulator(dim);
-  for await (const batch of store.batches(MOMENT_BATCH)) acc.add(batch);
+  const stop = stopPoint(signal);
+  for await (const batch of store.batches(MOMENT_BATCH)) {
+    acc.add(batch);
+    await stop();
+  }
   const moments = gaussianMoments(acc, 1);
   if (path) writeMoments(path, moments);
   return moments;

@@ -33,7 +33,7 @@ export const fdMetricPlugin: MetricPlugin<FdOptions> = {
       const subsample = maxSamples !== undefined && set.store.count > maxSamples;
       // The reference's float64 moments are the engine's, cached in the run folder.
       if (covariance === 'float64' && !subsample && key === 'real') return set.moments();
-      return storeMoments(set.store, ctx.rng.fork('fd', key), subsample ? maxSamples : undefined, covariance);
+      return storeMoments(set.store, ctx.rng.fork('fd', key), subsample ? maxSamples : undefined, covariance, ctx.signal);
     };
     return {
       check({ referenceSplit, referenceCount, generatedCount }) {

@@ -24,7 +24,11 @@ export const densityCoverageMetricPlugin: MetricPlugin<DensityCoverageOptions> =
       check: (plan) => checkNeighbourPlan(plan, minimum, maxSamples),
       async compute(input, ctx) {
         const { real, generated, realKey } = await featurePoints(input, 'density-coverage', minimum, maxSamples, ctx);
-        const report = (f: number, detail: string) => ctx.progress(f, `density-coverage: ${detail}`);
+        // Called after each block of distances (the blocks yield to the event loop): a stop acts within one.
+        const report = (f: number, detail: string) => {
+          ctx.signal.throwIfAborted();
+          ctx.progress(f, `density-coverage: ${detail}`);
+        };
         const realRadii = await reference.of(real, realKey, (f) => report(0.5 * f, `${k}-NN radii of ${real.count} real samples`));
         return densityCoverage(real, generated, k, { realRadii, search, onProgress: (f, detail) => report(0.5 + 0.5 * f, detail) });
       },

@@ -24,7 +24,11 @@ export const precisionRecallMetricPlugin: MetricPlugin<PrecisionRecallOptions> =
       check: (plan) => checkNeighbourPlan(plan, minimum, maxSamples),
       async compute(input, ctx) {
         const { real, generated, realKey } = await featurePoints(input, 'precision-recall', minimum, maxSamples, ctx);
-        const report = (f: number, detail: string) => ctx.progress(f, `precision-recall: ${detail}`);
+        // Called after each block of distances (the blocks yield to the event loop): a stop acts within one.
+        const report = (f: number, detail: string) => {
+          ctx.signal.throwIfAborted();
+          ctx.progress(f, `precision-recall: ${detail}`);
+        };
         const realRadii = await reference.of(real, realKey, (f) => report(0.3 * f, `${k}-NN radii of ${real.count} real samples`));
         return improvedPrecisionRecall(real, generated, k, { realRadii, search, onProgress: (f, detail) => report(0.3 + 0.7 * f, detail) });
       },

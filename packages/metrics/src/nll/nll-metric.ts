@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bitsPerDim, dataCodec, type Metric, type MetricPlugin } from '@ouroboros/core';
+import { bitsPerDim, dataCodec, stopPoint, type Metric, type MetricPlugin } from '@ouroboros/core';
 
 export const nllOptions = z.strictObject({
   batchSize: z.int().positive().default(1024).describe('Reference samples per logLikelihood call.'),
@@ -34,6 +34,7 @@ export const nllMetricPlugin: MetricPlugin<NllOptions> = {
         const codec = dataCodec(data);
         let sum = 0;
         let batchIndex = 0;
+        const stop = stopPoint(ctx.signal);
         for await (const batch of reference.batches(batchSize)) {
           const x = codec.discrete ? codec.dequantize(batch, ctx.rng.fork('dequantize', batchIndex++)) : codec.encode(batch);
           try {
@@ -42,6 +43,7 @@ export const nllMetricPlugin: MetricPlugin<NllOptions> = {
             x.dispose();
           }
           ctx.progress(Math.min(1, (batchIndex * batchSize) / reference.count), 'log-likelihood of the reference data');
+          await stop();
         }
         const nll = sum / reference.count;
         return codec.discrete ? { nll, bpd: bitsPerDim(nll, codec.dims) } : { nll };
