@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@ouroboros/core';
 import { selectBackend } from '@ouroboros/nn';
-import { DdpmSchedule } from '../schedules/ddpm-schedule.ts';
+import { cosineBetas, DdpmSchedule, linearBetas } from '../schedules/ddpm-schedule.ts';
 import { ancestralSample, predictX0 } from './ancestral.ts';
-import { ddimSample, ddimSigma } from './ddim.ts';
+import { ddimSample, ddimSigma, ddimTimesteps } from './ddim.ts';
 import type { NoisePredictor } from './sampler-types.ts';
 
 /**
@@ -58,6 +58,17 @@ describe('the DDPM schedule', () => {
       expect(schedule.reverseVariance(t, 'large')).toBeCloseTo(t === 0 ? (betas[1]! * (1 - alphaBar(0))) / (1 - alphaBar(1)) : betas[t]!, 14);
     }
     expect(schedule.posteriorVariance[0]).toBe(0);
+  });
+});
+
+describe('schedule and timestep inputs', () => {
+  it('are refused in one line when they cannot make a schedule; a one-step linear schedule is its first beta; named cosine is cosineBetas', () => {
+    expect(() => new DdpmSchedule(Float64Array.of(0.1))).toThrow('ddpm schedule: needs at least 2 timesteps, got 1');
+    for (const beta of [0, 1, Number.NaN]) expect(() => new DdpmSchedule(Float64Array.of(0.1, beta))).toThrow(`ddpm schedule: every beta must be in (0, 1), got ${beta}`);
+    expect(Array.from(linearBetas(1, 0.1, 0.2))).toEqual([0.1]);
+    expect(Array.from(DdpmSchedule.named('cosine', 10, 0.1, 0.2).betas)).toEqual(Array.from(cosineBetas(10)));
+    expect(Array.from(DdpmSchedule.named('linear', 3, 0.1, 0.2).betas)).toEqual(Array.from(linearBetas(3, 0.1, 0.2)));
+    for (const steps of [0, 2.5, 7]) expect(() => ddimTimesteps(6, steps)).toThrow(`ddim: steps must be an integer in 1 … 6 (the timesteps), got ${steps}`);
   });
 });
 
