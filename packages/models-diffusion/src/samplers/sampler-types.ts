@@ -11,6 +11,6 @@ export type VelocityField = (x: tf.Tensor, t: number) => tf.Tensor;
 
 /**
  * Called after each step of a sampler: `done` of `total` steps (an estimate for adaptive solvers).
- * The sampler awaits it, so a caller can yield to the event loop there and throw to stop.
+ * The sampler awaits what it returns, so a caller can yield to the event loop there and throw to stop.
  */
-export type StepProgress = (done: number, total: number) => void | Promise<void>;
+export type StepProgress = (done: number, total: number) => unknown;

@@ -6,7 +6,7 @@ import type * as tf from '@tensorflow/tfjs';
  * can yield to the event loop there and throw to stop (the tensor in hand is disposed then).
  * Takes ownership of `x`.
  */
-export async function stepwise(x: tf.Tensor, steps: number, step: (x: tf.Tensor, i: number) => tf.Tensor, after?: (i: number) => void | Promise<void>): Promise<tf.Tensor> {
+export async function stepwise(x: tf.Tensor, steps: number, step: (x: tf.Tensor, i: number) => tf.Tensor, after?: (i: number) => unknown): Promise<tf.Tensor> {
   let current = x;
   try {
     for (let i = 0; i < steps; i++) {
