@@ -12,7 +12,11 @@ export interface RunContext {
   /** Name of the tfjs backend in use. */
   readonly backend: string;
   readonly progress: ProgressReporter;
-  /** Aborted when the run must stop (Ctrl-C, SIGTERM): check it between steps and return early. */
+  /**
+   * Aborted when the run must stop (Ctrl-C, SIGTERM). A stop must act within seconds: long work
+   * awaits a stop point (core's `stopPoint(signal)`: a macrotask turn, so the signal handler can
+   * run, then a throw once aborted) between its steps or batches, or checks it and returns early.
+   */
   readonly signal: AbortSignal;
   /** Per-step scalars (loss, learning rate, gradient norm); `step` counts from 0 within this fit. */
   log(scalars: Record<string, number>, step: number): void;
