@@ -40,8 +40,8 @@ export interface ConformanceOptions<TOptions> {
 }
 
 /**
- * The checks every model plugin's suite runs (`describeModelConformance({ plugin })`): save/load
- * round trip, warm start from the saved optimizer and EMA, bit-identical resume of an interrupted
+ * The checks every model plugin's suite runs (`describeModelConformance({ plugin })`): n samples of
+ * the data's shape, save/load round trip, warm start from the saved optimizer and EMA, bit-identical resume of an interrupted
  * fit from its checkpoint folder, a stop within one step of an aborted signal, and a flat number
  * of live tensors across generations.
  */
@@ -97,6 +97,21 @@ export function describeModelConformance<TOptions>(name: string, config: Conform
       await model.fit(train, budget(n), context(tag, { rng: fitRng() }));
       return model;
     };
+
+    it('samples n finite values of the data shape for n = 7, in batches that add up to n, and none for n = 0', async () => {
+      const model = await fitted('count', steps);
+      for (const n of [7, 0]) {
+        let rows = 0;
+        for await (const batch of model.sample(n, context(`count-${n}`))) {
+          expect(batch.shape.slice(1)).toEqual([...data.info.sampleShape]);
+          expect((await batch.data()).every(Number.isFinite)).toBe(true);
+          rows += batch.shape[0]!;
+          batch.dispose();
+        }
+        expect(rows).toBe(n);
+      }
+      model.dispose();
+    });
 
     it('save then load gives the same samples and likelihoods', async () => {
       const model = await fitted('roundtrip', steps);
