@@ -7,7 +7,7 @@ import { tempDir, testContext } from '@ouroboros/core/testing';
 import { selectBackend } from '@ouroboros/nn';
 import { describeModelConformance } from '@ouroboros/nn/testing';
 import { gaussianKl, gaussianLogDensity, logisticLogDensity } from './elbo.ts';
-import { ConvVaeNetwork, upsample2x } from './vae-networks.ts';
+import { ConvVaeNetwork, upsample2x, type VaeNetwork } from './vae-networks.ts';
 import { VaeModel } from './vae-model.ts';
 import { vaeModelPlugin, vaeOptions } from './vae-plugin.ts';
 import { vaeModelsPackage } from './register.ts';
@@ -18,6 +18,18 @@ class SettableVae extends VaeModel {
     const params = new Map(this.net.namedParameters());
     for (const [name, value] of Object.entries(values)) params.get(name)!.assign(tf.tensor(value, params.get(name)!.shape));
   }
+  decoded(z: number[][]): number[] {
+    return tf.tidy(() => Array.from((this.net as unknown as VaeNetwork).decode(tf.tensor2d(z)).dataSync()));
+  }
+}
+
+async function drawn(model: VaeModel, n: number, ctx = testContext(2)): Promise<number[][]> {
+  const batches: number[][] = [];
+  for await (const batch of model.sample(n, ctx)) {
+    batches.push(Array.from(await batch.data()));
+    batch.dispose();
+  }
+  return batches;
 }
 
 const temp = tempDir('vae-model-');
@@ -105,6 +117,40 @@ describe('vae model', () => {
     expect(loss).toBeCloseTo(-rows.reduce((sum, row, i) => sum + oneDraw(row, eps.subarray(2 * i, 2 * i + 2)), 0) / rows.length, 4);
     x.dispose();
     model.dispose();
+  });
+
+  it('samples x = decode(z) + s n with z ~ N(0, I) from the fork batch/<start>/z and n from batch/<start>/x: normal for vectors (two batches of 512 and 1), logistic for images', async () => {
+    const model = new SettableVae(moonsInfo, { latent: 2, hidden: 8, layers: 0, channels: 1, downsample: 0, elboSamples: 1 }, vaeOptions.parse({ ema: null }), Rng.from(1));
+    const logScale = [Math.log(0.5), Math.log(1.5)];
+    model.set({ 'decoder.layers.0.weight': [1, 0, 0, 1], 'decoder.layers.0.bias': [0, 0], log_scale: logScale });
+    const progress: number[] = [];
+    const batches = await drawn(model, 513, testContext(2, 0, { progress: (f) => progress.push(f) }));
+    expect(batches.map((b) => b.length)).toEqual([1024, 2]);
+    expect(progress).toEqual([512 / 513, 1]);
+    [0, 512].forEach((start, k) => {
+      const rng = testContext(2).rng.fork('batch', start);
+      const rows = k === 0 ? 512 : 1;
+      const [z, noise] = [rng.fork('z').normals(2 * rows), rng.fork('x').normals(2 * rows)];
+      batches[k]!.forEach((v, i) => expect(v).toBeCloseTo(Math.fround(z[i]!) + Math.fround(noise[i]!) * Math.exp(logScale[i % 2]!), 5));
+    });
+    expect(await drawn(model, 0)).toEqual([]);
+    for (const n of [-1, 1.5]) await expect(drawn(model, n)).rejects.toThrow(`vae.sample: n = ${n}; expected a non-negative integer`);
+    model.dispose();
+
+    const images: DataInfo = { kind: 'image', dtype: 'uint8', sampleShape: [4, 4, 3], trainCount: 0, testCount: 0 };
+    const conv = new SettableVae(images, { latent: 2, hidden: 8, layers: 1, channels: 2, downsample: 1, elboSamples: 1 }, vaeOptions.parse({ ema: null }), Rng.from(1));
+    expect([conv.architecture, conv.dequantize]).toEqual([{ network: 'conv', sampleShape: [4, 4, 3], latent: 2, channels: 2, downsample: 1 }, true]);
+    conv.set({ log_scale: Array<number>(48).fill(Math.log(0.7)) });
+    const [got] = await drawn(conv, 3);
+    const rng = testContext(2).rng.fork('batch', 0);
+    const z = Array.from(rng.fork('z').normals(6), Math.fround);
+    const u = rng.fork('x').uniforms(3 * 48, 1e-7, 1 - 1e-7);
+    const mean = conv.decoded([z.slice(0, 2), z.slice(2, 4), z.slice(4, 6)]);
+    got!.forEach((v, i) => expect(v).toBeCloseTo(mean[i]! + 0.7 * (Math.log(u[i]!) - Math.log1p(-u[i]!)), 4));
+    conv.dispose();
+    const mlp = new SettableVae(moonsInfo, { latent: 2, hidden: 8, layers: 1, channels: 1, downsample: 0, elboSamples: 1 }, vaeOptions.parse({}), Rng.from(1));
+    expect(mlp.architecture).toEqual({ network: 'mlp', sampleShape: [2], latent: 2, hidden: 8, layers: 1 });
+    mlp.dispose();
   });
 
   it('upsamples by repeating each pixel 2x2, and its conv net maps images to latents and back to the image shape', () => {
