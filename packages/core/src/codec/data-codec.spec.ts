@@ -28,10 +28,12 @@ describe('the uint8 codec', () => {
     expect(await decoded([at(3.4), at(3.6), at(200.49), at(200.51), -1.5, 1.01, 7, -0.999])).toEqual([3, 4, 200, 201, 0, 255, 255, 0]);
   });
 
-  it('gives back every stored value: decode(encode(v)) = v for v = 0 … 255', async () => {
+  it('gives back every stored value: decode(encode(v)) = v for v = 0 … 255, leaving no tensor behind', async () => {
     const all = Uint8Array.from({ length: 256 }, (_, v) => v);
     const x = images.encode(all);
+    const before = tf.memory().numTensors;
     expect(Array.from(await images.decode(x))).toEqual(Array.from(all));
+    expect(tf.memory().numTensors).toBe(before);
     x.dispose();
   });
 

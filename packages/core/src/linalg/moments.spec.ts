@@ -76,3 +76,19 @@ describe('MomentAccumulator', () => {
     expect(() => new MomentAccumulator(3).add([1, 2])).toThrow('2 values is not a whole number of 3-dimensional samples');
   });
 });
+
+describe('MomentAccumulator edges', () => {
+  it('ignores empty batches and empty accumulators, hands out copies, needs ddof + 1 samples, and refuses bad dimensions in one line', () => {
+    const x = Float64Array.of(1, 2, 4, -1, 0.5, 3);
+    const plain = new MomentAccumulator(2).add(x);
+    const padded = new MomentAccumulator(2).add([]).add(x).merge(new MomentAccumulator(2)).add([]);
+    expect([padded.count, Array.from(padded.mean()), Array.from(padded.covariance(1))]).toEqual([3, Array.from(plain.mean()), Array.from(plain.covariance(1))]);
+    plain.mean().fill(99);
+    expect(Array.from(plain.mean())).toEqual([(1 + 4 + 0.5) / 3, (2 - 1 + 3) / 3]);
+    const two = new MomentAccumulator(1).add([1, 3]);
+    expect([Array.from(two.covariance(1)), Array.from(new MomentAccumulator(1).add([5]).mean())]).toEqual([[2], [5]]);
+    expect(() => new MomentAccumulator(1).add([5]).covariance(1)).toThrow('MomentAccumulator: covariance with ddof 1 of 1 samples; expected at least 2');
+    for (const dim of [0, 1.5]) expect(() => new MomentAccumulator(dim)).toThrow(`MomentAccumulator: dim = ${dim}; expected a positive integer`);
+    expect(() => new MomentAccumulator(2).merge(new MomentAccumulator(3))).toThrow('MomentAccumulator.merge: dim 3; expected 2');
+  });
+});

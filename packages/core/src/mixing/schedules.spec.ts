@@ -121,3 +121,23 @@ it('reports a generation without enough samples, naming the store', async () => 
   const s = build(constantLambdaSchedule, { lambda: 3 });
   await expect(s.compose(input(1))).rejects.toThrow(/gen-0: generation 0 has 250 samples, but the schedule needs 300/);
 });
+
+describe('every schedule', () => {
+  it('asks for the samples it uses, names each segment by its generation, and draws no empty synthetic segment at lambda 0', async () => {
+    expect(build(fullySyntheticSchedule, {}).samplesNeeded(REAL)).toBe(REAL);
+    expect(build(freshRealSchedule, { lambda: 0.5 }).samplesNeeded(REAL)).toBe(50);
+    expect((await origins(build(fullySyntheticSchedule, {}), 2)).composition.segments.map((s) => s.name)).toEqual(['gen-1']);
+    expect((await origins(build(constantLambdaSchedule, { lambda: 0.5 }), 2)).composition.segments.map((s) => s.name)).toEqual(['real', 'gen-1']);
+    expect((await origins(build(accumulateSchedule, { lambda: 0.5 }), 2)).composition.segments.map((s) => [s.name, s.count])).toEqual([['real', REAL], ['gen-0', 50], ['gen-1', 50]]);
+    for (const schedule of [build(constantLambdaSchedule, { lambda: 0 }), build(accumulateSchedule, { lambda: 0 })]) {
+      expect((await origins(schedule, 3)).composition.segments.map((s) => s.name)).toEqual(['real']);
+    }
+  });
+
+  it('names a missing generation and one with too few samples', async () => {
+    const missing = { synthetic: synthetic.slice(0, 1) };
+    await expect(build(constantLambdaSchedule, { lambda: 0.5 }).compose(input(3, missing))).rejects.toThrow('generation 3 needs the samples of generation 2, which are missing');
+    await expect(build(accumulateSchedule, { lambda: 0.5 }).compose(input(3, missing))).rejects.toThrow('accumulate: generation 3 needs the samples of generation 1, which are missing');
+    await expect(build(accumulateSchedule, { lambda: 2.6 }).compose(input(1))).rejects.toThrow(`${join(root.dir, 'gen-0')}: generation 0 has 250 samples, but accumulate needs 260`);
+  });
+});
