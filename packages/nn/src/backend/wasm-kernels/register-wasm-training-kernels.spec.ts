@@ -7,9 +7,9 @@ import {
   wasmTrainingKernelsRegistered,
 } from './register-wasm-training-kernels.ts';
 import { seededValues } from './spec-helpers.ts';
-import { ADAM_UPDATE, SUM_OF_SQUARES } from '../fused-ops.ts';
+import { ADAM_UPDATE, AFFINE_COUPLING, AFFINE_COUPLING_GRAD, SUM_OF_SQUARES } from '../fused-ops.ts';
 
-const NAMES = [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter, tf.Slice, tf.SplitV, tf.Concat, tf.Identity, tf.Sin, tf.Cos, ADAM_UPDATE, SUM_OF_SQUARES];
+const NAMES = [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter, tf.Slice, tf.SplitV, tf.Concat, tf.Identity, tf.Sin, tf.Cos, ADAM_UPDATE, SUM_OF_SQUARES, AFFINE_COUPLING, AFFINE_COUPLING_GRAD];
 
 function registrySnapshot(backendName: string): Map<string, tf.KernelConfig> {
   return new Map(tf.getKernelsForBackend(backendName).map((config) => [config.kernelName, config]));
