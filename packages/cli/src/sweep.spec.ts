@@ -41,9 +41,10 @@ ${extra}`,
 }
 
 describe('ouro sweep plan', () => {
+  // the config names a plugin file beside it, which a plan loads only when allowed (plugin-loading.spec.ts)
   it('lists each cell with the id ouro run gives the same config, and writes nothing', async () => {
     const config = writeSweepConfig(tmp.dir);
-    const plan = await ouro('sweep', 'plan', config, '--json');
+    const plan = await ouro('sweep', 'plan', config, '--json', '--allow-plugins');
     expect(plan.code, plan.stderr).toBe(0);
     const { name, axes, cells } = JSON.parse(plan.stdout) as { name: string; axes: string[]; cells: Array<{ id: string; values: Record<string, unknown>; origin: string }> };
     expect(name).toBe('tiny-sweep');
@@ -60,19 +61,19 @@ describe('ouro sweep plan', () => {
     // The same experiment written out by hand lands in the same folder name with ouro run.
     const single = join(tmp.dir, 'single.yaml');
     writeFileSync(single, readFileSync(config, 'utf8').replace(/\nmatrix:[\s\S]*$/, '\n').replace('lambda: 0 }', 'lambda: 1 }').replace('seed: 0', 'seed: 1'));
-    const dry = await ouro('run', single, '--dry-run');
+    const dry = await ouro('run', single, '--dry-run', '--allow-plugins');
     expect(dry.code, dry.stderr).toBe(0);
     expect((JSON.parse(dry.stdout) as { runDir: string }).runDir).toBe(join('runs', 'tiny-sweep', cells[3]!.id));
-    expect((await ouro('sweep', 'plan', config)).stdout).toMatch(/^sweep tiny-sweep: 7 cells over schedule\.lambda, schedule, sampling\.count, seed\n\s+0  [0-9a-f]{10}  schedule\.lambda=0 seed=0\n/);
+    expect((await ouro('sweep', 'plan', config, '--allow-plugins')).stdout).toMatch(/^sweep tiny-sweep: 7 cells over schedule\.lambda, schedule, sampling\.count, seed\n\s+0  [0-9a-f]{10}  schedule\.lambda=0 seed=0\n/);
     expect(existsSync(join(tmp.dir, 'runs'))).toBe(false);
   });
 
   it('names the cell and field of a bad value, and points a sweep config given to ouro run to ouro sweep', async () => {
     const config = writeSweepConfig(tmp.dir);
-    const bad = await ouro('sweep', 'plan', config, '--set', 'matrix={schedule.lambda: [0, -1]}');
+    const bad = await ouro('sweep', 'plan', config, '--allow-plugins', '--set', 'matrix={schedule.lambda: [0, -1]}');
     expect(bad.code).toBe(1);
     expect(bad.stderr).toBe(`ouro: ${config} (cell 2: schedule.lambda=-1 seed=0): schedule.lambda = -1: expected number to be >=0\n`);
-    const twins = await ouro('sweep', 'plan', config, '--set', 'include=[{schedule.lambda: 0, seed: 1}]');
+    const twins = await ouro('sweep', 'plan', config, '--allow-plugins', '--set', 'include=[{schedule.lambda: 0, seed: 1}]');
     expect(twins.stderr).toMatch(/cell 4 \(schedule\.lambda=0 seed=1, from include\.0\) has the same resolved config as cell 1 \(schedule\.lambda=0 seed=1\)/);
     expect((await ouro('run', config)).stderr).toBe(`ouro: ${config}: is a sweep config (it has matrix, include, seeds); expected an experiment config: run its cells with 'ouro sweep ${config}'\n`);
     expect((await ouro('sweep', config, '--partition', 'gpu')).stderr).toMatch(/^ouro: --partition applies to --executor slurm\n/);
