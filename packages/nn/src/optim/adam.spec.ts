@@ -201,6 +201,13 @@ print(json.dumps(out))
     );
     const { step: _step, ...noStep } = state;
     expect(() => adam.loadState(noStep, 'ckpt.safetensors')).toThrow("ckpt.safetensors: adam state: missing 'step'");
+    const badSteps: Array<[tf.Tensor, string]> = [[tf.scalar(-1, 'int32'), '-1'], [tf.scalar(2.5), '2.5'], [tf.tensor1d([1, 2], 'int32'), 'shape [2]']];
+    for (const [step, shown] of badSteps) expect(() => adam.loadState({ ...state, step }, 'ckpt.safetensors')).toThrow(`ckpt.safetensors: adam state 'step' = ${shown}: expected a non-negative integer scalar`);
+    const halfPrecision = tf.cast(state['m.b']!, 'int32');
+    expect(() => adam.loadState({ ...state, 'm.b': halfPrecision }, 'ckpt.safetensors')).toThrow("ckpt.safetensors: adam state 'm.b' is int32 [3]; expected float32 [3] like the parameter");
+    tf.dispose([halfPrecision, ...badSteps.map(([t]) => t)]);
+    adam.loadState({ ...state, step: tf.scalar(4, 'int32') });
+    expect(adam.stepCount).toBe(4);
     tf.dispose([...Object.values(grads), ...Object.values(state), ...params.values()]);
     adam.dispose();
   });

@@ -144,6 +144,17 @@ describe('Ema', () => {
     const resumed = new Ema(netB.namedParameters(), { decay: 0.9, rampupRatio: 0.1 });
     const loaded = loadTensors(path);
     expect(() => resumed.loadState({ ...loaded, 'shadow.b': loaded['shadow.w']! }, path)).toThrow(`${path}: ema state 'shadow.b' is float32 [2]; expected float32 [] like the parameter`);
+    const badCounts: Array<[tf.Tensor, string]> = [[tf.scalar(-1, 'int32'), '-1'], [tf.scalar(0.5), '0.5'], [tf.tensor1d([1, 2], 'int32'), 'NaN']];
+    for (const [updates, shown] of badCounts) expect(() => resumed.loadState({ ...loaded, updates }, path)).toThrow(`${path}: ema state 'updates' = ${shown}: expected a non-negative integer scalar`);
+    tf.dispose(badCounts.map(([t]) => t));
+    const integerShadow = tf.cast(loaded['shadow.w']!, 'int32');
+    expect(() => resumed.loadState({ ...loaded, 'shadow.w': integerShadow }, path)).toThrow(`${path}: ema state 'shadow.w' is int32 [2]; expected float32 [2] like the parameter`);
+    integerShadow.dispose();
+    expect(() => resumed.withEmaWeights(() => resumed.loadState(loaded, path))).toThrow('ema.loadState: called inside withEmaWeights');
+    const zero = tf.scalar(0, 'int32');
+    resumed.loadState({ ...loaded, updates: zero }, path);
+    expect(resumed.updateCount).toBe(0);
+    zero.dispose();
     resumed.loadState(loaded, path);
     tf.dispose(Object.values(loaded));
     expect(resumed.updateCount).toBe(3);
