@@ -49,7 +49,7 @@ describe('DDPM objective', () => {
           ? ancestralSample(objective.predictor(net), objective.schedule, xT, rng.fork('ancestral'), { variance: 'small', clipDenoised: true })
           : ddimSample(objective.predictor(net), objective.schedule, xT, rng.fork('ddim'), { steps: 5, eta: 0.5, clipDenoised: true });
       expect(got, sampler).toEqual(await values(direct));
-      expect(steps.length, sampler).toBe(sampler === 'ancestral' ? 20 : 5);
+      expect(steps, sampler).toEqual(Array.from({ length: sampler === 'ancestral' ? 20 : 5 }, (_, i) => i + 1));
       xT.dispose();
     }
   });
@@ -112,6 +112,20 @@ describe('OT-CFM objective', () => {
     }
     const paired = new OtcfmObjective(settings).pairedNoise(x, Rng.from(8));
     expect(await values(paired)).toEqual(await values(tf.randomNormal([2, 2], 0, 1, 'float32', Rng.from(8).nextUint32())));
+    x.dispose();
+  });
+});
+
+describe('every objective', () => {
+  it('leaves no tensors behind from a loss or a sample', async () => {
+    const objectives = [new DdpmObjective(ddpmSettings), new EdmObjective({ sigmaData: 0.5, pMean: -1.2, pStd: 1.2, sigmaMin: 0.01, sigmaMax: 20, rho: 7, steps: 3, sampler: 'heun' }), new OtcfmObjective({ sigma: 0.1, coupling: 'exact-ot', sampler: 'heun', steps: 3, rtol: 1e-4, atol: 1e-4, clip: true, likelihood: 'none', probes: 1 })];
+    const x = tf.tensor2d([0.1, -0.4, 0.8, 0.3, -0.2, 0.6], [3, 2]);
+    const before = tf.memory().numTensors;
+    for (const objective of objectives) {
+      tf.dispose(objective.loss(net, x, Rng.from(1)));
+      tf.dispose(await objective.sample(net, shape, Rng.from(1)));
+      expect(tf.memory().numTensors, objective.family).toBe(before);
+    }
     x.dispose();
   });
 });

@@ -46,8 +46,12 @@ export class OtcfmObjective implements Objective {
   pairedNoise(x1: tf.Tensor, rng: Rng): tf.Tensor {
     const noise = normalNoise(x1.shape, rng);
     if (this.settings.coupling === 'independent') return noise;
-    const sourceOf = exactOtPairing(noise, x1);
-    return tf.tidy(() => tf.gather(noise, tf.tensor1d(sourceOf, 'int32')));
+    try {
+      const sourceOf = exactOtPairing(noise, x1);
+      return tf.tidy(() => tf.gather(noise, tf.tensor1d(sourceOf, 'int32')));
+    } finally {
+      noise.dispose();
+    }
   }
 
   loss(net: ConditionedNetwork, x1: tf.Tensor, rng: Rng): tf.Scalar {
