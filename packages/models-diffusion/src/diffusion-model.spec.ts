@@ -23,7 +23,7 @@ const F = (x: number, c: number, y: number) => x * (y + 1) + c;
 const sampleInput = (rows: number) => Float32Array.from({ length: rows * 2 }, (_, i) => 0.5 + 0.25 * i);
 
 class LabelledStandIn extends DenoiserNetwork {
-  readonly architecture = {};
+  readonly architecture = { width: 3 };
   seen: number[][] = [];
   constructor(readonly classes = CLASSES) {
     super();
@@ -38,7 +38,7 @@ class LabelledStandIn extends DenoiserNetwork {
 
 class OneCallObjective implements Objective {
   readonly family = 'stand-in';
-  readonly architecture = {};
+  readonly architecture = { schedule: 'x' };
   loss(net: ConditionedNetwork, x0: tf.Tensor): tf.Scalar {
     return tf.tidy(() => tf.mean(net(x0, tf.zeros([x0.shape[0]!]) as tf.Tensor1D)) as tf.Scalar);
   }
@@ -123,6 +123,17 @@ describe('label dropout while training', () => {
 });
 
 describe('the diffusion model around its objective', () => {
+  it("names its family and architecture from objective and network, samples from an index, and has a likelihood only when the objective does", () => {
+    const { model: m } = model(2);
+    expect([m.family, m.architecture, m.samplesFrom, typeof m.logLikelihood]).toEqual(['stand-in', { width: 3, schedule: 'x' }, true, 'function']);
+    m.dispose();
+    const { logLikelihood: _none, ...withoutLikelihood } = Object.getOwnPropertyDescriptors(OneCallObjective.prototype);
+    const plain = Object.create(Object.prototype, withoutLikelihood) as Objective;
+    const bare = new DiffusionModel(data, plain, new LabelledStandIn(), trainingOptions.parse({}), { labelDropout: 0, guidance: 1 }, 2);
+    expect([bare.logLikelihood, bare.likelihood]).toEqual([undefined, undefined]);
+    bare.dispose();
+  });
+
   it('an unconditional network (0 classes) never sees labels, in training or sampling', async () => {
     const { model: m, network } = model(3, 0.5, 0);
     expect(m.conditional).toBe(false);
@@ -137,7 +148,7 @@ describe('the diffusion model around its objective', () => {
   it('refuses labels it cannot use: a count other than n, one outside 0 … classes − 1, a training label outside them', async () => {
     const { model: m } = model(2);
     await expect(sampled(m, 3, Int32Array.of(0, 1))).rejects.toThrow('diffusion: sample(3) got 2 labels; expected one per sample');
-    for (const label of [-1, 3]) await expect(sampled(m, 1, Int32Array.of(label))).rejects.toThrow('diffusion: sampling labels must be in 0 … 2');
+    for (const labels of [[-1], [3], [0, 3]]) await expect(sampled(m, labels.length, Int32Array.from(labels))).rejects.toThrow('diffusion: sampling labels must be in 0 … 2');
     const x = tf.zeros([1, 2]);
     for (const label of [-1, 3]) {
       const y = tf.tensor1d([label], 'int32');
