@@ -35,7 +35,8 @@ let threads: number | undefined;
 /** Loads and activates the best backend that works (or exactly `preferred`); idempotent. */
 export async function selectBackend(preferred: BackendName = 'auto', options: BackendOptions = {}): Promise<BackendChoice> {
   if (options.threads !== undefined) setBackendThreads(options.threads);
-  if (current && (preferred === 'auto' || preferred === current.name)) return current;
+  // still active unless tf.setBackend switched away from it since
+  if (current && (preferred === 'auto' || preferred === current.name) && tf.getBackend() === current.tfBackend) return current;
   // Production mode: no debug-only checks, and no advice to install tfjs-node printed mid-run.
   tf.enableProdMode();
   const candidates = preferred === 'auto' ? autoOrder : [preferred];
