@@ -40,6 +40,13 @@ describe('class-coverage', () => {
     expect((await coverage(real, generated, 'share-3', { minShare: 0.3 })).classes_covered).toBe(1);
   });
 
+  it('never counts a class the reference does not show, and counts a generated share exactly at minShare of the real one', async () => {
+    // reference in classes 0 and 1 only; generated in 1, 2, 3: covered = class 1 alone
+    expect((await coverage([0, 0, 1, 1], [1, 2, 3, 3], 'absent')).classes_covered).toBe(1);
+    // class 3: real share 1/4, generated 1/8 = exactly 0.5 of it
+    expect((await coverage(real, [0, 0, 0, 0, 0, 0, 0, 3], 'boundary', { minShare: 0.5 })).classes_covered).toBe(2);
+  });
+
   it('refuses features that are not one logit per class', async () => {
     const env = recordingEnv(2);
     const metric = classCoverageMetricPlugin.create(classCoverageOptions.parse({}), env);
