@@ -139,5 +139,6 @@ describe('every schedule', () => {
     await expect(build(constantLambdaSchedule, { lambda: 0.5 }).compose(input(3, missing))).rejects.toThrow('generation 3 needs the samples of generation 2, which are missing');
     await expect(build(accumulateSchedule, { lambda: 0.5 }).compose(input(3, missing))).rejects.toThrow('accumulate: generation 3 needs the samples of generation 1, which are missing');
     await expect(build(accumulateSchedule, { lambda: 2.6 }).compose(input(1))).rejects.toThrow(`${join(root.dir, 'gen-0')}: generation 0 has 250 samples, but accumulate needs 260`);
+    expect((await build(accumulateSchedule, { lambda: 2.5 }).compose(input(1))).count).toBe(REAL + 250);
   });
 });
