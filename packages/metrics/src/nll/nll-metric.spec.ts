@@ -45,12 +45,44 @@ describe('nll metric', () => {
     expect(env.notes).toEqual([]);
   });
 
-  it('skips a model without logLikelihood, saying so once', async () => {
+  it('skips a model without logLikelihood, saying so once over three generations', async () => {
     const env = recordingEnv(2);
     const metric = nllMetricPlugin.create(nllOptions.parse({}), env);
-    expect(await metric.compute(await input(unusedModel, 'none-1'), testContext())).toEqual({});
-    expect(await metric.compute(await input(unusedModel, 'none-2'), testContext())).toEqual({});
+    for (const generation of [1, 2, 3]) expect(await metric.compute(await input(unusedModel, `none-${generation}`), testContext(0, generation))).toEqual({});
     expect(env.notes).toEqual(["nll skipped: model 'test-model' has no likelihood"]);
+  });
+
+  it('notes once that a stochastic estimate of the likelihood makes nll an estimate too', async () => {
+    const exact = new DiagonalGaussianModel(vectorInfo(2), Float64Array.of(0, 0), Float64Array.of(1, 1));
+    const model: GenerativeModel = { ...unusedModel, likelihood: 'estimate', logLikelihood: (x) => exact.logLikelihood(x) };
+    const env = recordingEnv(2);
+    const metric = nllMetricPlugin.create(nllOptions.parse({}), env);
+    await metric.compute(await input(model, 'estimate-1'), testContext());
+    await metric.compute(await input(model, 'estimate-2'), testContext());
+    expect(env.notes).toEqual(["nll: model 'test-model' gives a stochastic estimate of the log-likelihood"]);
+  });
+
+  it('refuses an empty reference set by name', async () => {
+    const empty = await SampleStore.write(join(temp.dir, 'empty'), { dtype: 'float32', sampleShape: [2] }, new Float32Array(0));
+    const model = new DiagonalGaussianModel(vectorInfo(2), Float64Array.of(0, 0), Float64Array.of(1, 1));
+    const metric = nllMetricPlugin.create(nllOptions.parse({}), recordingEnv(2));
+    await expect(metric.compute(metricInput(empty, empty, model), testContext())).rejects.toThrow('nll: the reference set has 0 samples; expected at least 1');
+  });
+
+  it('reports progress as the share of the reference scored after each batch, on vectors and on images', async () => {
+    const model = new DiagonalGaussianModel(vectorInfo(2), Float64Array.of(0, 0), Float64Array.of(1, 1));
+    const seen: [number, string][] = [];
+    const ctx = testContext(0, 0, { progress: (fraction, detail) => void seen.push([fraction, detail!]) });
+    await nllMetricPlugin.create(nllOptions.parse({ batchSize: 3 }), recordingEnv(2)).compute(await input(model, 'progress'), ctx);
+    // 7 samples in batches of 3, 3 and 1
+    const detail = 'log-likelihood of the reference data';
+    expect(seen).toEqual([[3 / 7, detail], [6 / 7, detail], [1, detail]]);
+    const info = { kind: 'image' as const, dtype: 'uint8' as const, sampleShape: [2, 2, 3], trainCount: 0, testCount: 0 };
+    const store = await SampleStore.write(join(temp.dir, 'progress-images'), info, new Uint8Array(5 * 12));
+    const uniform: GenerativeModel = { ...unusedModel, likelihood: 'exact', logLikelihood: async (x) => new Float64Array(x.shape[0]!) };
+    seen.length = 0;
+    await nllMetricPlugin.create(nllOptions.parse({ batchSize: 2 }), recordingEnv(12)).compute({ ...metricInput(store, store, uniform), data: info }, ctx);
+    expect(seen.map(([f]) => f)).toEqual([2 / 5, 4 / 5, 1]);
   });
 
   it('notes once that a bound on the likelihood makes nll an upper bound', async () => {

@@ -36,7 +36,8 @@ export const nllMetricPlugin: MetricPlugin<NllOptions> = {
         let batchIndex = 0;
         const stop = stopPoint(ctx.signal);
         for await (const batch of reference.batches(batchSize)) {
-          const x = codec.discrete ? codec.dequantize(batch, ctx.rng.fork('dequantize', batchIndex++)) : codec.encode(batch);
+          const x = codec.discrete ? codec.dequantize(batch, ctx.rng.fork('dequantize', batchIndex)) : codec.encode(batch);
+          batchIndex++;
           try {
             for (const value of await model.logLikelihood(x, ctx)) sum -= value + codec.logJacobian;
           } finally {
