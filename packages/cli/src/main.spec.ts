@@ -146,7 +146,7 @@ describe('ouro plugins', () => {
     const ids = Object.fromEntries(listing.map((k) => [k.kind, k.plugins.map((p) => p.id)]));
     expect(ids.dataset).toEqual(expect.arrayContaining(['gaussian', 'two-moons', 'circles', 'eight-gaussians', 'swiss-roll', 'checkerboard']));
     expect(ids.metric).toEqual(expect.arrayContaining(['fd', 'precision-recall', 'nll']));
-    expect(ids.schedule).toEqual(['accumulate', 'constant-lambda', 'fresh-real', 'fully-synthetic']);
+    expect(ids.schedule).toEqual(['accumulate', 'accumulate-subsample', 'constant-lambda', 'fresh-real', 'fully-synthetic']);
     expect(ids.tracker).toEqual(['console', 'local', 'wandb']);
     const constant = listing.find((k) => k.kind === 'schedule')!.plugins.find((p) => p.id === 'constant-lambda')!;
     expect(Object.keys(constant.options.properties ?? {})).toEqual(['lambda']);

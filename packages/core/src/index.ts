@@ -73,6 +73,7 @@ export type { RunMarker } from './engine/run-files.ts';
 export { constantLambdaSchedule } from './mixing/constant-lambda.ts';
 export { fullySyntheticSchedule } from './mixing/fully-synthetic.ts';
 export { accumulateSchedule } from './mixing/accumulate.ts';
+export { accumulateSubsampleSchedule } from './mixing/accumulate-subsample.ts';
 export { freshRealSchedule } from './mixing/fresh-real.ts';
 export { ConsoleTracker, consoleTrackerPlugin, formatDuration, formatRow } from './trackers/console-tracker.ts';
 export { TrackerGroup } from './trackers/tracker-group.ts';

@@ -3,6 +3,7 @@ import { CONTRACT_VERSION } from './contracts/plugin.ts';
 import { identityFeaturesPlugin } from './features/identity.ts';
 import { pixelFeaturesPlugin } from './features/pixels.ts';
 import { accumulateSchedule } from './mixing/accumulate.ts';
+import { accumulateSubsampleSchedule } from './mixing/accumulate-subsample.ts';
 import { constantLambdaSchedule } from './mixing/constant-lambda.ts';
 import { freshRealSchedule } from './mixing/fresh-real.ts';
 import { fullySyntheticSchedule } from './mixing/fully-synthetic.ts';
@@ -15,7 +16,7 @@ export const corePackage: PluginPackage = {
   name: '@ouroboros/core',
   contractVersion: CONTRACT_VERSION,
   register(container) {
-    registerPlugins(container, 'schedule', constantLambdaSchedule, fullySyntheticSchedule, accumulateSchedule, freshRealSchedule);
+    registerPlugins(container, 'schedule', constantLambdaSchedule, fullySyntheticSchedule, accumulateSchedule, accumulateSubsampleSchedule, freshRealSchedule);
     registerPlugins(container, 'tracker', consoleTrackerPlugin, localTrackerPlugin);
     registerPlugins(container, 'features', identityFeaturesPlugin, pixelFeaturesPlugin);
   },

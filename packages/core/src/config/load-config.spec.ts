@@ -55,7 +55,7 @@ describe('resolveConfig', () => {
   it('names an unknown plugin id and lists the known ones', () => {
     const raw = { ...base(), schedule: { id: 'constant-lamda', lambda: 0.5 } };
     expect(errorOf(() => resolveConfig(raw, registry))).toBe(
-      'schedule.id = "constant-lamda": unknown schedule; known schedule ids: accumulate, constant-lambda, fresh-real, fully-synthetic',
+      'schedule.id = "constant-lamda": unknown schedule; known schedule ids: accumulate, accumulate-subsample, constant-lambda, fresh-real, fully-synthetic',
     );
   });
 

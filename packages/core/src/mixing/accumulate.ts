@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { SchedulePlugin } from '../contracts/schedule.ts';
-import { TrainingSet, type TrainingSegment } from '../store/training-set.ts';
-import { syntheticCount } from './synthetic-segment.ts';
+import { TrainingSet } from '../store/training-set.ts';
+import { everyEarlierGeneration, syntheticCount } from './synthetic-segment.ts';
 
 const options = z.strictObject({
   lambda: z.number().min(0).default(1).describe('Each generation k < t contributes round(lambda * |D|) of its samples.'),
@@ -18,22 +18,7 @@ export const accumulateSchedule: SchedulePlugin<z.infer<typeof options>> = {
   options,
   create: ({ lambda }) => ({
     samplesNeeded: (realCount) => syntheticCount(lambda, realCount),
-    async compose({ generation, real, synthetic }) {
-      const count = syntheticCount(lambda, real.count);
-      const segments: TrainingSegment[] = [{ name: 'real', store: real }];
-      for (let k = 0; k < generation && count > 0; k++) {
-        const store = synthetic[k];
-        if (!store) throw new Error(`accumulate: generation ${generation} needs the samples of generation ${k}, which are missing`);
-        if (store.count < count) throw new Error(`${store.dir}: generation ${k} has ${store.count} samples, but accumulate needs ${count}`);
-        segments.push({ name: `gen-${k}`, store, indices: firstRows(count) });
-      }
-      return new TrainingSet(segments);
-    },
+    compose: async ({ generation, real, synthetic }) =>
+      new TrainingSet([{ name: 'real', store: real }, ...everyEarlierGeneration('accumulate', generation, synthetic, syntheticCount(lambda, real.count))]),
   }),
 };
-
-function firstRows(count: number): Uint32Array {
-  const rows = new Uint32Array(count);
-  for (let i = 0; i < count; i++) rows[i] = i;
-  return rows;
-}

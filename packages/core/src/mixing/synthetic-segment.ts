@@ -30,3 +30,24 @@ export function mixWithNewest(realPart: TrainingSegment, lambda: number, { gener
   if (count > 0) segments.push(drawSynthetic(newest(synthetic, generation), generation - 1, count, rng));
   return new TrainingSet(segments);
 }
+
+/**
+ * The first `count` samples of each generation k < `generation` (they are i.i.d., so the first
+ * `count` are a uniform subset, and the data a generation added stays the same in every later set).
+ */
+export function everyEarlierGeneration(scheduleId: string, generation: number, synthetic: readonly SampleStore[], count: number): TrainingSegment[] {
+  const segments: TrainingSegment[] = [];
+  for (let k = 0; k < generation && count > 0; k++) {
+    const store = synthetic[k];
+    if (!store) throw new Error(`${scheduleId}: generation ${generation} needs the samples of generation ${k}, which are missing`);
+    if (store.count < count) throw new Error(`${store.dir}: generation ${k} has ${store.count} samples, but ${scheduleId} needs ${count}`);
+    segments.push({ name: `gen-${k}`, store, indices: firstRows(count) });
+  }
+  return segments;
+}
+
+function firstRows(count: number): Uint32Array {
+  const rows = new Uint32Array(count);
+  for (let i = 0; i < count; i++) rows[i] = i;
+  return rows;
+}
