@@ -138,6 +138,9 @@ describe('frechetDistance', () => {
     expect(() => frechetDistance(new Float64Array(2), new Float64Array(4), new Float64Array(3), new Float64Array(4), 2)).toThrow(
       'frechetDistance: means of 2 and 3 values; expected 2',
     );
+    expect(() => frechetDistance(new Float64Array(3), new Float64Array(4), new Float64Array(2), new Float64Array(4), 2)).toThrow(
+      'frechetDistance: means of 3 and 2 values; expected 2',
+    );
   });
 });
 
