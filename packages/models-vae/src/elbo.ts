@@ -1,19 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 
-const LOG_2PI = Math.log(2 * Math.PI);
-
 /** KL(N(mu, diag sigma^2) || N(0, I)) = (1/2) sum_j (mu_j^2 + sigma_j^2 - 1 - log sigma_j^2), per row [b]. */
 export function gaussianKl(mu: tf.Tensor2D, logVar: tf.Tensor2D): tf.Tensor1D {
   return tf.tidy(() => mu.square().add(logVar.exp()).sub(1).sub(logVar).sum(1).mul(0.5) as tf.Tensor1D);
-}
-
-/** log N(x; m, s^2) = -(1/2)((x - m)^2 / s^2 + 2 log s + log 2 pi), summed over each row's values [b]. */
-export function gaussianLogDensity(x: tf.Tensor, mean: tf.Tensor, logScale: tf.Tensor): tf.Tensor1D {
-  return tf.tidy(() => {
-    const b = x.shape[0]!;
-    const u = x.reshape([b, -1]).sub(mean.reshape([b, -1])).mul(logScale.neg().exp());
-    return u.square().add(logScale.mul(2)).add(LOG_2PI).sum(1).mul(-0.5) as tf.Tensor1D;
-  });
 }
 
 /**

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { DataInfo, Rng, RunContext } from '@ouroboros/core';
-import { TrainedModel, type Batch, type TrainingOptions } from '@ouroboros/nn';
-import { gaussianKl, gaussianLogDensity, logisticLogDensity } from './elbo.ts';
+import { TrainedModel, diagonalGaussianLogDensity, normalNoise, type Batch, type TrainingOptions } from '@ouroboros/nn';
+import { gaussianKl, logisticLogDensity } from './elbo.ts';
 import { ConvVaeNetwork, MlpVaeNetwork, type VaeNetwork } from './vae-networks.ts';
 
 /** What builds the network (checked against model.json on load) and how the likelihood is estimated. */
@@ -62,8 +62,8 @@ export class VaeModel extends TrainedModel {
     for (let start = 0; start < n; start += BATCH) {
       const rows = Math.min(BATCH, n - start);
       const rng = ctx.rng.fork('batch', start);
-      const z = normals(rng.fork('z'), [rows, this.latent]);
-      const noise = this.images ? logistics(rng.fork('x'), [rows, ...this.data.sampleShape]) : normals(rng.fork('x'), [rows, ...this.data.sampleShape]);
+      const z = normalNoise([rows, this.latent], rng.fork('z'));
+      const noise = this.images ? logistics(rng.fork('x'), [rows, ...this.data.sampleShape]) : normalNoise([rows, ...this.data.sampleShape], rng.fork('x'));
       const x = this.withSamplingWeights(() =>
         tf.tidy(() => {
           const scale = this.network.logScale.clipByValue(...LOG_SCALE).exp().reshape([...this.data.sampleShape]);
@@ -92,16 +92,12 @@ export class VaeModel extends TrainedModel {
   private elbo(x: tf.Tensor, rng: Rng): tf.Tensor1D {
     const [mu, rawLogVar] = this.network.encode(x);
     const logVar = rawLogVar.clipByValue(...LOG_VAR) as tf.Tensor2D;
-    const z = mu.add(logVar.mul(0.5).exp().mul(normals(rng, [x.shape[0]!, this.latent]))) as tf.Tensor2D;
+    const z = mu.add(logVar.mul(0.5).exp().mul(normalNoise([x.shape[0]!, this.latent], rng))) as tf.Tensor2D;
     const logScale = this.network.logScale.clipByValue(...LOG_SCALE);
-    const density = this.images ? logisticLogDensity : gaussianLogDensity;
-    return density(x, this.network.decode(z), logScale).sub(gaussianKl(mu, logVar));
+    const rows = (t: tf.Tensor) => t.reshape([x.shape[0]!, -1]);
+    const density = this.images ? logisticLogDensity : diagonalGaussianLogDensity;
+    return density(rows(x), rows(this.network.decode(z)), logScale).sub(gaussianKl(mu, logVar));
   }
-}
-
-/** Standard normal draws from `rng` as a float32 tensor. */
-function normals(rng: Rng, shape: readonly number[]): tf.Tensor {
-  return tf.tensor(Float32Array.from(rng.normals(shape.reduce((a, b) => a * b, 1))), [...shape], 'float32');
 }
 
 /** Standard logistic draws log u - log(1 - u), u ~ U(0, 1) from `rng`, as a float32 tensor. */

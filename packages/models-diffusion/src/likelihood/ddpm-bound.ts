@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@ouroboros/core';
+import { seededNormalNoise } from '@ouroboros/nn';
 import { predictX0 } from '../samplers/ancestral.ts';
 import type { NoisePredictor, StepProgress } from '../samplers/sampler-types.ts';
 import type { DdpmSchedule, ReverseVariance } from '../schedules/ddpm-schedule.ts';
-import { normalNoise, sumRows } from '../objectives/tensor-helpers.ts';
+import { sumRows } from '../objectives/tensor-helpers.ts';
 import { discretizedGaussianLogLikelihood, normalKl, normalLogDensity } from './gaussian-terms.ts';
 
 /** Half the uint8 range, as the data codec: bins of 8-bit data are 1/127.5 wide in model space. */
@@ -78,7 +79,7 @@ export async function ddpmBound(predict: NoisePredictor, schedule: DdpmSchedule,
 /** The bound's term at t, elementwise: the decoder's −log p(x_0 | x_1) at t = 0, else the KL of the reverse step. */
 function termAt(predict: NoisePredictor, schedule: DdpmSchedule, x0: tf.Tensor, t: number, rng: Rng, options: BoundOptions): tf.Tensor {
   const alphaBar = schedule.alphasCumprod[t]!;
-  const xt = tf.add(tf.mul(x0, Math.sqrt(alphaBar)), tf.mul(normalNoise(x0.shape, rng), Math.sqrt(1 - alphaBar)));
+  const xt = tf.add(tf.mul(x0, Math.sqrt(alphaBar)), tf.mul(seededNormalNoise(x0.shape, rng), Math.sqrt(1 - alphaBar)));
   const x0Hat = predictX0(xt, predict(xt, t), alphaBar);
   const [c1, c2] = [schedule.posteriorMeanCoef1[t]!, schedule.posteriorMeanCoef2[t]!];
   const modelMean = tf.add(tf.mul(options.clipDenoised ? tf.clipByValue(x0Hat, -1, 1) : x0Hat, c1), tf.mul(xt, c2));

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@ouroboros/core';
+import { LOG_2PI } from '@ouroboros/nn';
 import { dopri5 } from '../samplers/dopri5.ts';
 import type { StepProgress, VelocityField } from '../samplers/sampler-types.ts';
 
@@ -21,7 +22,7 @@ function standardNormalLogDensity(z: Float32Array | Float64Array, rows: number, 
   return Float64Array.from({ length: rows }, (_, i) => {
     let squares = 0;
     for (let k = 0; k < dims; k++) squares += z[i * dims + k]! ** 2;
-    return -0.5 * (dims * Math.log(2 * Math.PI) + squares);
+    return -0.5 * (dims * LOG_2PI + squares);
   });
 }
 

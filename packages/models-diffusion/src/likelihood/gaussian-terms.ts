@@ -1,6 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-
-const LOG_2PI = Math.log(2 * Math.PI);
+import { LOG_2PI } from '@ouroboros/nn';
 
 // KL(N(μ₁, e^{v₁}) ‖ N(μ₂, e^{v₂})) = ½ (−1 + v₂ − v₁ + e^{v₁ − v₂} + (μ₁ − μ₂)² e^{−v₂}), elementwise (v: log-variances)
 export function normalKl(mean1: tf.Tensor, logVar1: tf.Tensor | number, mean2: tf.Tensor | number, logVar2: tf.Tensor | number): tf.Tensor {

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@ouroboros/core';
+import { seededNormalNoise } from '@ouroboros/nn';
 import { ddpmBound, type BoundOptions } from '../likelihood/ddpm-bound.ts';
 import { ancestralSample } from '../samplers/ancestral.ts';
 import { ddimSample } from '../samplers/ddim.ts';
 import type { NoisePredictor, StepProgress } from '../samplers/sampler-types.ts';
 import { DdpmSchedule, type BetaScheduleName, type ReverseVariance } from '../schedules/ddpm-schedule.ts';
 import type { ConditionedNetwork, Objective } from './objective.ts';
-import { normalNoise, perRow } from './tensor-helpers.ts';
+import { perRow } from './tensor-helpers.ts';
 
 export interface DdpmSettings {
   timesteps: number;              // T
@@ -52,7 +53,7 @@ export class DdpmObjective implements Objective {
     const timeRng = rng.fork('t');
     const t = Int32Array.from({ length: rows }, () => timeRng.int(this.schedule.timesteps));
     return tf.tidy(() => {
-      const eps = normalNoise(x0.shape, rng.fork('noise'));
+      const eps = seededNormalNoise(x0.shape, rng.fork('noise'));
       const predicted = net(this.noisy(x0, t, eps), tf.tensor1d(t, 'float32'));
       return tf.mean(tf.squaredDifference(predicted, eps)) as tf.Scalar;
     });
@@ -65,7 +66,7 @@ export class DdpmObjective implements Objective {
 
   async sample(net: ConditionedNetwork, shape: number[], rng: Rng, onStep?: StepProgress): Promise<tf.Tensor> {
     const { sampler, variance, clipDenoised, steps, eta } = this.settings;
-    const xT = normalNoise(shape, rng.fork('x_T'));
+    const xT = seededNormalNoise(shape, rng.fork('x_T'));
     try {
       return await (sampler === 'ancestral'
         ? ancestralSample(this.predictor(net), this.schedule, xT, rng.fork('ancestral'), { variance, clipDenoised, onStep })

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@ouroboros/core';
+import { seededNormalNoise } from '@ouroboros/nn';
 import { edmSample } from '../samplers/edm-sampler.ts';
 import type { Denoiser, StepProgress } from '../samplers/sampler-types.ts';
 import type { ConditionedNetwork, Objective } from './objective.ts';
-import { normalNoise, perRow } from './tensor-helpers.ts';
+import { perRow } from './tensor-helpers.ts';
 
 export interface EdmSettings {
   sigmaData: number;      // σ_data, the data's standard deviation the preconditioning assumes (0.5)
@@ -61,7 +62,7 @@ export class EdmObjective implements Objective {
     const sigmaRng = rng.fork('sigma');
     const sigmas = Float64Array.from({ length: rows }, () => Math.exp(sigmaRng.normal() * pStd + pMean));
     return tf.tidy(() => {
-      const noisy = tf.add(y, tf.mul(normalNoise(y.shape, rng.fork('noise')), perRow(sigmas, y.rank)));
+      const noisy = tf.add(y, tf.mul(seededNormalNoise(y.shape, rng.fork('noise')), perRow(sigmas, y.rank)));
       const weight = perRow(Array.from(sigmas, (s) => edmLossWeight(s, sigmaData)), y.rank);
       return tf.mean(tf.mul(weight, tf.squaredDifference(this.denoise(net, noisy, sigmas), y))) as tf.Scalar;
     });
@@ -74,7 +75,7 @@ export class EdmObjective implements Objective {
 
   async sample(net: ConditionedNetwork, shape: number[], rng: Rng, onStep?: StepProgress): Promise<tf.Tensor> {
     const { sigmaMin, sigmaMax, rho, steps, sampler } = this.settings;
-    const noise = normalNoise(shape, rng.fork('latents'));
+    const noise = seededNormalNoise(shape, rng.fork('latents'));
     try {
       return await edmSample(this.denoiser(net), noise, { steps, sigmaMin, sigmaMax, rho, order: sampler === 'heun' ? 2 : 1, onStep });
     } finally {

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@ouroboros/core';
+import { seededNormalNoise } from '@ouroboros/nn';
 import { flowLogLikelihood } from '../likelihood/flow-likelihood.ts';
 import { exactOtPairing } from '../ot/ot-pairing.ts';
 import { dopri5 } from '../samplers/dopri5.ts';
 import { fixedStepSolve } from '../samplers/flow-ode.ts';
 import type { StepProgress, VelocityField } from '../samplers/sampler-types.ts';
 import type { ConditionedNetwork, Objective } from './objective.ts';
-import { normalNoise, perRow } from './tensor-helpers.ts';
+import { perRow } from './tensor-helpers.ts';
 
 export interface OtcfmSettings {
   sigma: number;                                  // σ of the Gaussian path around the straight line (0 in the paper)
@@ -44,7 +45,7 @@ export class OtcfmObjective implements Objective {
 
   /** x_0 reordered so that row j is the noise paired with data row j (the identity for independent coupling). */
   pairedNoise(x1: tf.Tensor, rng: Rng): tf.Tensor {
-    const noise = normalNoise(x1.shape, rng);
+    const noise = seededNormalNoise(x1.shape, rng);
     if (this.settings.coupling === 'independent') return noise;
     try {
       const sourceOf = exactOtPairing(noise, x1);
@@ -63,7 +64,7 @@ export class OtcfmObjective implements Objective {
         const tRows = perRow(t, x1.rank);
         // x_t = t x_1 + (1 − t) x_0 + σ ε;  u_t = x_1 − x_0
         let xt = tf.add(tf.mul(x1, tRows), tf.mul(x0, tf.sub(1, tRows)));
-        if (this.settings.sigma > 0) xt = tf.add(xt, tf.mul(normalNoise(x1.shape, rng.fork('path')), this.settings.sigma));
+        if (this.settings.sigma > 0) xt = tf.add(xt, tf.mul(seededNormalNoise(x1.shape, rng.fork('path')), this.settings.sigma));
         return tf.mean(tf.squaredDifference(net(xt, tf.tensor1d(t)), tf.sub(x1, x0))) as tf.Scalar;
       });
     } finally {
@@ -78,7 +79,7 @@ export class OtcfmObjective implements Objective {
 
   async sample(net: ConditionedNetwork, shape: number[], rng: Rng, onStep?: StepProgress): Promise<tf.Tensor> {
     const { sampler, steps, rtol, atol, clip } = this.settings;
-    const x0 = normalNoise(shape, rng.fork('x_0'));
+    const x0 = seededNormalNoise(shape, rng.fork('x_0'));
     let x1: tf.Tensor;
     try {
       x1 = sampler === 'dopri5' ? (await dopri5(this.velocity(net), x0, 0, 1, { rtol, atol, onStep })).x : await fixedStepSolve(this.velocity(net), x0, 0, 1, steps, sampler, onStep);

@@ -1,10 +1,4 @@
 import * as tf from '@tensorflow/tfjs';
-import type { Rng } from '@ouroboros/core';
-
-/** Standard normal noise of `shape`, seeded by one draw of `rng` (fork it per purpose and step). */
-export function normalNoise(shape: readonly number[], rng: Rng): tf.Tensor {
-  return tf.randomNormal([...shape], 0, 1, 'float32', rng.nextUint32());
-}
 
 /** One value per row as a [n, 1, …, 1] tensor of `rank` axes, to broadcast over a batch. */
 export function perRow(values: ArrayLike<number>, rank: number): tf.Tensor {

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@ouroboros/core';
+import { seededNormalNoise } from '@ouroboros/nn';
 import type { DdpmSchedule, ReverseVariance } from '../schedules/ddpm-schedule.ts';
 import type { NoisePredictor, StepProgress } from './sampler-types.ts';
 import { stepwise } from './stepwise.ts';
@@ -30,7 +31,7 @@ export async function ancestralSample(predict: NoisePredictor, schedule: DdpmSch
         const x0 = predictX0(x, predict(x, t), schedule.alphasCumprod[t]!);
         const mean = tf.add(tf.mul(options.clipDenoised ? tf.clipByValue(x0, -1, 1) : x0, schedule.posteriorMeanCoef1[t]!), tf.mul(x, schedule.posteriorMeanCoef2[t]!));
         if (t === 0) return mean;
-        const z = tf.randomNormal(x.shape, 0, 1, 'float32', rng.fork('step', t).nextUint32());
+        const z = seededNormalNoise(x.shape, rng.fork('step', t));
         return tf.add(mean, tf.mul(z, Math.sqrt(schedule.reverseVariance(t, options.variance))));
       });
     },

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@ouroboros/core';
+import { seededNormalNoise } from '@ouroboros/nn';
 import type { DdpmSchedule } from '../schedules/ddpm-schedule.ts';
 import { predictX0 } from './ancestral.ts';
 import type { NoisePredictor, StepProgress } from './sampler-types.ts';
@@ -50,6 +51,6 @@ export function ddimUpdate(predict: NoisePredictor, schedule: DdpmSchedule, x: t
     const direction = tf.mul(eps, Math.sqrt(Math.max(0, 1 - alphaBarPrev - sigma * sigma)));
     const mean = tf.add(tf.mul(x0, Math.sqrt(alphaBarPrev)), direction);
     if (sigma === 0) return mean;
-    return tf.add(mean, tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', rng.fork('step', t).nextUint32()), sigma));
+    return tf.add(mean, tf.mul(seededNormalNoise(x.shape, rng.fork('step', t)), sigma));
   });
 }

@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@ouroboros/core';
-import { Module } from '@ouroboros/nn';
+import { Module, normalNoise, standardNormalLogDensity } from '@ouroboros/nn';
 import type { DensityFlow } from '../density-flow.ts';
-import { standardNormalLogDensity } from '../gaussian-log-density.ts';
 import { initializeInOrder } from '../layers/initialize-in-order.ts';
-import { normalNoise } from '../normal-noise.ts';
 import { GlowLevel } from './glow-level.ts';
 
 /** What builds a Glow network (written to model.json and checked on load). */

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@ouroboros/core';
-import { Conv2d, Module } from '@ouroboros/nn';
-import { normalLogDensity } from '../gaussian-log-density.ts';
+import { Conv2d, Module, diagonalGaussianLogDensity } from '@ouroboros/nn';
 import { checkFeatures } from './shape-checks.ts';
 
 /** The two halves of a split: what continues through the flow and what leaves it. */
@@ -40,7 +39,7 @@ export class SplitPrior extends Module {
     return tf.tidy(() => {
       const [kept, factored] = tf.split(x, 2, -1) as [tf.Tensor, tf.Tensor];
       const [mean, logStd] = this.prior(kept);
-      return { kept, factored, logProb: normalLogDensity(factored, mean, logStd) };
+      return { kept, factored, logProb: diagonalGaussianLogDensity(factored, mean, logStd) };
     });
   }
 

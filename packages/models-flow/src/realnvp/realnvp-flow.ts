@@ -1,13 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@ouroboros/core';
-import { Mlp, Module, type ActivationName } from '@ouroboros/nn';
+import { Mlp, Module, normalNoise, standardNormalLogDensity, type ActivationName } from '@ouroboros/nn';
 import type { DensityFlow } from '../density-flow.ts';
-import { standardNormalLogDensity } from '../gaussian-log-density.ts';
 import { ActNorm } from '../layers/actnorm.ts';
 import { AffineCoupling } from '../layers/affine-coupling.ts';
 import { FlowSequence } from '../layers/flow-sequence.ts';
 import type { FlowLayer } from '../layers/flow-layer.ts';
-import { normalNoise } from '../normal-noise.ts';
 
 /** What builds a RealNVP network (written to model.json and checked on load). */
 export type RealNvpArchitecture = {

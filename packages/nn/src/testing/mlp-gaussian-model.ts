@@ -1,14 +1,14 @@
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { sampleSize, type DataInfo, type ModelPlugin, type Rng, type RunContext, type SampleOptions } from '@ouroboros/core';
+import { diagonalGaussianLogDensity } from '../density/gaussian-log-density.ts';
 import { Mlp } from '../layers/mlp.ts';
+import { seededNormalNoise } from '../random/normal-noise.ts';
 import { restored, TrainedModel, type Batch } from '../train/trained-model.ts';
 import { trainingOptionsShape, type TrainingOptions } from '../train/training-options.ts';
 
 const options = z.strictObject({ ...trainingOptionsShape, hidden: z.int().positive().default(16) });
 type MlpGaussianOptions = z.infer<typeof options>;
-
-const LOG_2PI = Math.log(2 * Math.PI);
 
 /**
  * The kit's own trained model: a diagonal Gaussian whose mean and log-std are the output of a small
@@ -35,12 +35,9 @@ export class MlpGaussianModel extends TrainedModel {
     return [mu, logSigma.clipByValue(-7, 5)];
   }
 
-  // log N(x; mu, sigma^2) = -1/2 sum_j ((x_j - mu_j)^2 / sigma_j^2 + 2 log sigma_j + log 2 pi)
   private logDensity(x: tf.Tensor): tf.Tensor1D {
     const [mu, logSigma] = this.parameters();
-    const flat = x.reshape([-1, this.dims]);
-    const z = flat.sub(mu).div(logSigma.exp());
-    return z.square().add(logSigma.mul(2)).add(LOG_2PI).sum(1).mul(-0.5) as tf.Tensor1D;
+    return diagonalGaussianLogDensity(x.reshape([-1, this.dims]), mu, logSigma);
   }
 
   loss(batch: Batch): tf.Scalar {
@@ -53,11 +50,11 @@ export class MlpGaussianModel extends TrainedModel {
   async *sample(n: number, ctx: RunContext, options: SampleOptions = {}): AsyncIterable<tf.Tensor> {
     for (let start = options.from ?? 0; start < n; start += 1024) {
       const rows = Math.min(1024, n - start);
-      const seed = ctx.rng.fork('batch', start).nextUint32();
+      const rng = ctx.rng.fork('batch', start);
       yield this.withSamplingWeights(() =>
         tf.tidy(() => {
           const [mu, logSigma] = this.parameters();
-          const eps = tf.randomNormal([rows, this.dims], 0, 1, 'float32', seed);
+          const eps = seededNormalNoise([rows, this.dims], rng);
           return eps.mul(logSigma.exp()).add(mu).reshape([rows, ...this.data.sampleShape]);
         }),
       );
