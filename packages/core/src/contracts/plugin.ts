@@ -18,6 +18,11 @@ export interface PluginDefinition<TOptions, TInstance, TEnv> {
    * folder records the versions it was made with and refuses to resume under other ones.
    */
   readonly version?: number;
+  /**
+   * Earlier option names still accepted, earlier -> current (`steps: 'samplerSteps'`): the registry
+   * renames them before parsing, with a note. A rename alone keeps the meaning: no version bump.
+   */
+  readonly renamedOptions?: Readonly<Record<string, string>>;
   /** Schema of the options that follow `id` in the config (the `id` key itself is stripped). */
   readonly options: z.ZodType<TOptions>;
   create(options: TOptions, env: TEnv): TInstance;

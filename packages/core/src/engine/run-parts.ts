@@ -28,12 +28,14 @@ export interface PartsEnv {
   readonly trackerTimeoutMs?: number;
 }
 
-/** Builds every plugin of a resolved config: trackers first (so the others can leave notes), then data, schedule, extractors, metrics. */
+/** Builds every plugin of a resolved config: trackers first (so the others can leave notes, and the earlier option names used are noted), then data, schedule, extractors, metrics. */
 export function buildRunParts(resolved: ResolvedExperiment, env: PartsEnv): RunParts {
   const trackerList = resolved.trackers.map((bound) => ({ id: bound.id, tracker: bound.create({ runDir: env.runDir, interactive: env.interactive }) }));
   env.extraTrackers.forEach((tracker, i) => trackerList.push({ id: `extra-${i}`, tracker }));
   const trackers = new TrackerGroup(trackerList, undefined, env.trackerTimeoutMs);
   const note = (message: string) => trackers.note(message);
+  const bound = [resolved.dataset, resolved.model, resolved.schedule, ...resolved.metrics.map((m) => m.bound), ...resolved.trackers, ...resolved.features.values()];
+  for (const line of bound.flatMap((b) => b.notes)) note(line);
 
   const dataset = resolved.dataset.create({ cacheDir: env.cacheDir, note });
   const data = dataset.info;

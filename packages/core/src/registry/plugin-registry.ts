@@ -4,6 +4,7 @@ import type { GenerativeModel, ModelEnv } from '../contracts/model.ts';
 import type { AnyPluginDefinition, PluginKind } from '../contracts/plugin.ts';
 import { ConfigError, describeZodIssue } from '../config/config-error.ts';
 import { pluginKinds, pluginTokens, type PluginByKind } from './plugin-tokens.ts';
+import { withCurrentOptionNames } from './renamed-options.ts';
 
 type InstanceOf<K extends PluginKind> = ReturnType<PluginByKind[K]['create']>;
 type EnvOf<K extends PluginKind> = Parameters<PluginByKind[K]['create']>[1];
@@ -16,6 +17,8 @@ export interface BoundPlugin<K extends PluginKind> {
   readonly version: number;
   /** The parsed options, defaults filled in, as they go into config.json. */
   readonly options: Record<string, unknown>;
+  /** One line for each earlier option name the entry used (see PluginDefinition.renamedOptions). */
+  readonly notes: readonly string[];
   /** The plugin definition, for what it declares beyond create. */
   readonly plugin: PluginByKind[K];
   create(env: EnvOf<K>): InstanceOf<K>;
@@ -79,8 +82,9 @@ export class PluginRegistry {
    */
   bind<K extends PluginKind>(kind: K, entry: { id: string } & Record<string, unknown>, path: string = kind, reserved: readonly string[] = []): BoundPlugin<K> {
     const plugin = this.get(kind, entry.id, path);
-    const rest: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(entry)) if (key !== 'id' && !reserved.includes(key)) rest[key] = value;
+    const given: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(entry)) if (key !== 'id' && !reserved.includes(key)) given[key] = value;
+    const { options: rest, notes } = withCurrentOptionNames(given, (plugin as AnyPluginDefinition).renamedOptions ?? {}, path);
     const parsed = (plugin.options as z.ZodType).safeParse(rest);
     if (!parsed.success) throw new ConfigError(describeZodIssue(parsed.error.issues[0]!, rest, path));
     const options = parsed.data;
@@ -90,6 +94,7 @@ export class PluginRegistry {
       id: entry.id,
       version: definition.version ?? 1,
       options: options as Record<string, unknown>,
+      notes,
       plugin,
       create: (env) => definition.create(options, env),
     };
