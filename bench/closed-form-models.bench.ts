@@ -12,8 +12,8 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { Rng, SampleStore, TrainingSet, type DataInfo } from '@ouroboros/core';
 import { findPython, runPython, testContext } from '@ouroboros/core/testing';
-import { GmmModel } from '../packages/models-gmm/src/index.ts';
-import { KdeModel } from '../packages/models-kde/src/index.ts';
+import { GmmModel } from '@ouroboros/models-gmm';
+import { KdeModel } from '@ouroboros/models-kde';
 
 const repeats = 5;
 const n = 4000;

@@ -27,7 +27,7 @@ import { join, resolve } from 'node:path';
 import { Rng, type DataInfo } from '@ouroboros/core';
 import { backendSummary, currentBackend, selectBackend, setBackendThreads } from '@ouroboros/nn';
 import { openBlasSetup, roundsAndThreads } from './twins/bench-support.ts';
-import { ddimTimesteps, ddimUpdate, ddpmModelPlugin, type DiffusionModel, DdpmObjective } from '../packages/models-diffusion/src/index.ts';
+import { ddimTimesteps, ddimUpdate, ddpmModelPlugin, type DiffusionModel, DdpmObjective } from '@ouroboros/models-diffusion';
 
 const root = resolve(import.meta.dirname, '..');
 const reference = [process.env.BENCH_REF, join(root, '..', 'shared', 'bench-ref'), join(root, '..', '..', 'shared', 'bench-ref')].find((p): p is string => !!p && existsSync(join(p, 'common.py')));

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { PluginRegistry, RetrainingEngine, readConfigFile, resolveConfig } from '@ouroboros/core';
-import { buildContainer } from '../packages/cli/src/composition-root.ts';
+import { buildContainer } from '@ouroboros/cli';
 
 const generations = 5;
 const container = await buildContainer();

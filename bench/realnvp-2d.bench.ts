@@ -18,6 +18,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@ouroboros/core';
+import { twoMoons } from '@ouroboros/core/testing';
 import { selectBackend, setBackendThreads, currentBackend, backendSummary } from '@ouroboros/nn';
 import { realNvpModelPlugin, type RealNvpModel } from '@ouroboros/models-flow';
 import { alternate, benchRef, loadNow, median, openBlasSetup, roundsAndThreads } from './twins/bench-support.ts';
@@ -30,18 +31,6 @@ const WARMUP = 20;
 const POINTS = 100_000;
 const twinScript = join(benchRef(), 'realnvp_2d.py');
 const openBlas = openBlasSetup();
-
-// sklearn make_moons geometry with noise 0.1, as data2d.py
-function twoMoons(n: number, rng: Rng): Float32Array {
-  const out = new Float32Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    const t = Math.PI * rng.uniform();
-    const [x, y] = i % 2 === 0 ? [Math.cos(t), Math.sin(t)] : [1 - Math.cos(t), 0.5 - Math.sin(t)];
-    out[2 * i] = x + 0.1 * rng.normal();
-    out[2 * i + 1] = y + 0.1 * rng.normal();
-  }
-  return out;
-}
 
 const loadAtStart = loadNow();
 const data = twoMoons(POINTS, Rng.from(0, 'bench-data'));

@@ -9,7 +9,7 @@ import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import {
   registerWasmTrainingKernels,
   unregisterWasmTrainingKernels,
-} from '../packages/nn/src/backend/wasm-kernels/register-wasm-training-kernels.ts';
+} from '@ouroboros/nn';
 
 interface Timing {
   msPerCall: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { checkBoundaries, importsOf, readProjects, type Project } from './module-boundaries.ts';
+import { checkBoundaries, importsOf, readBench, readProjects, type Project } from './module-boundaries.ts';
 
 const workspaceRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -10,6 +10,64 @@ describe('module boundaries', () => {
     const projects = readProjects(workspaceRoot);
     expect(projects.map((p) => p.name).sort()).toEqual(expect.arrayContaining(['core', 'nn', 'cli', 'datasets', 'metrics', 'models-gaussian', 'tools']));
     expect(checkBoundaries(projects, workspaceRoot)).toEqual([]);
+  });
+
+  it('hold for bench/ too: it imports packages by their public entries, and it is read (a bench file exists)', () => {
+    const bench = readBench(workspaceRoot);
+    expect(bench.imports.some(([file, specifier]) => file === 'bench/realnvp-2d.bench.ts' && specifier === '@ouroboros/models-flow')).toBe(true);
+    expect(checkBoundaries([...readProjects(workspaceRoot), bench], workspaceRoot)).toEqual([]);
+  });
+
+  it('keep test support out of production code and bench out of every package', () => {
+    const project = (name: string, type: string, imports: Array<[string, string]>, dependencies: string[] = []): Project => ({
+      name,
+      packageName: `@ouroboros/${name}`,
+      root: `${workspaceRoot}/packages/${name}`,
+      tags: [type],
+      dependencies,
+      imports,
+    });
+    const bench: Project = {
+      name: 'bench',
+      packageName: '(bench)',
+      root: `${workspaceRoot}/bench`,
+      tags: ['type:bench'],
+      dependencies: [],
+      imports: [
+        ['bench/a.bench.ts', '@ouroboros/cli'],
+        ['bench/a.bench.ts', '@ouroboros/core/testing'],
+        ['bench/a.bench.ts', '@ouroboros/nn/src/layers/dense.ts'],
+        ['bench/a.bench.ts', '../packages/nn/src/index.ts'],
+      ],
+    };
+    const problems = checkBoundaries(
+      [
+        project('core', 'type:core', []),
+        project('nn', 'type:lib', [['packages/nn/src/train/fit.ts', '../../../../bench/twins/bench-support.ts']]),
+        project('cli', 'type:app', []),
+        project(
+          'metrics',
+          'type:plugin',
+          [
+            ['packages/metrics/src/fd/fd-metric.ts', '@ouroboros/core/testing'],
+            ['packages/metrics/src/fd/fd-metric.ts', '../testing/brute-force-neighbours.ts'],
+            ['packages/metrics/src/fd/fd-metric.spec.ts', '@ouroboros/core/testing'],
+            ['packages/metrics/src/fd/fd-metric.spec.ts', '../testing/brute-force-neighbours.ts'],
+            ['packages/metrics/src/testing/inputs.ts', '@ouroboros/core/testing'],
+          ],
+          ['@ouroboros/core'],
+        ),
+        bench,
+      ],
+      workspaceRoot,
+    );
+    expect(problems).toEqual([
+      "packages/nn/src/train/fit.ts: '../../../../bench/twins/bench-support.ts' reaches outside nn; import its package instead",
+      "packages/metrics/src/fd/fd-metric.ts: '@ouroboros/core/testing' is the test kit; production code may not import it (only specs, test support and bench)",
+      "packages/metrics/src/fd/fd-metric.ts: '../testing/brute-force-neighbours.ts' is test support; production code may not import it",
+      "bench/a.bench.ts: '@ouroboros/nn/src/layers/dense.ts' is not a public entry point; import '@ouroboros/nn' (src/index.ts)",
+      "bench/a.bench.ts: '../packages/nn/src/index.ts' reaches outside bench; import its package instead",
+    ]);
   });
 
   it('are actually checked: each kind of violation is reported', () => {

@@ -25,9 +25,11 @@ export const allowedInternalTypes: Record<string, readonly string[]> = {
   'type:plugin': ['type:core', 'type:lib'],
   'type:app': ['type:core', 'type:lib', 'type:plugin'],
   'type:tools': [],
+  // bench/: benchmarks of any package's public API (and its test kit); no package imports bench
+  'type:bench': ['type:core', 'type:lib', 'type:plugin', 'type:app'],
 };
 
-/** Entry points other packages may import: the public index and the fakes for tests. */
+/** Entry points other packages may import: the public index and the test kit (`testing`, for tests and bench only). */
 const publicSubpaths = new Set(['', '/testing']);
 
 /** Import specifiers of a source file, as the TypeScript compiler's pre-processor finds them. */
@@ -53,6 +55,16 @@ export function readProjects(workspaceRoot: string): Project[] {
     });
 }
 
+/** bench/ as a project: no package.json (it is never packed), so its imports need no declaration. */
+export function readBench(workspaceRoot: string): Project {
+  const root = join(workspaceRoot, 'bench');
+  const imports: Array<[string, string]> = [];
+  for (const file of sourceFiles(root, ['.'])) {
+    for (const specifier of importsOf(readFileSync(file, 'utf8'))) imports.push([relative(workspaceRoot, file), specifier]);
+  }
+  return { name: 'bench', packageName: '(bench)', root, tags: ['type:bench'], dependencies: [], imports };
+}
+
 /** Every violation of the module boundaries, one line each. */
 export function checkBoundaries(projects: readonly Project[], workspaceRoot: string): string[] {
   const byPackage = new Map(projects.map((p) => [p.packageName, p]));
@@ -64,9 +76,11 @@ export function checkBoundaries(projects: readonly Project[], workspaceRoot: str
       continue;
     }
     for (const [file, specifier] of project.imports) {
+      const forTests = isTestOnly(file) || type === 'type:bench';
       if (specifier.startsWith('.')) {
         const target = resolve(workspaceRoot, file, '..', specifier);
         if (!target.startsWith(project.root + '/')) problems.push(`${file}: '${specifier}' reaches outside ${project.name}; import its package instead`);
+        else if (!forTests && /\/testing\//.test(`/${relative(project.root, target)}`)) problems.push(`${file}: '${specifier}' is test support; production code may not import it`);
         continue;
       }
       if (specifier.startsWith('node:') || builtinModules.includes(specifier)) continue;
@@ -79,9 +93,11 @@ export function checkBoundaries(projects: readonly Project[], workspaceRoot: str
         }
         if (!publicSubpaths.has(specifier.slice(packageName.length))) {
           problems.push(`${file}: '${specifier}' is not a public entry point; import '${packageName}' (src/index.ts)`);
+        } else if (specifier.endsWith('/testing') && !forTests) {
+          problems.push(`${file}: '${specifier}' is the test kit; production code may not import it (only specs, test support and bench)`);
         }
       }
-      if (target !== project && !project.dependencies.includes(packageName) && !isTestOnly(file)) {
+      if (target !== project && !project.dependencies.includes(packageName) && !forTests) {
         problems.push(`${file}: imports '${packageName}', which ${project.packageName}'s package.json does not declare`);
       }
     }
@@ -89,11 +105,12 @@ export function checkBoundaries(projects: readonly Project[], workspaceRoot: str
   return problems;
 }
 
+/** Specs and test support: test support lives in `testing/` folders (a package's `src/testing/` is its `testing` entry). */
 function isTestOnly(file: string): boolean {
-  return /\.spec\.ts$|\.e2e\.ts$|\/spec-[\w-]+\.ts$|vitest\.config\.ts$|\/testing\//.test(file);
+  return /\.spec\.ts$|\.e2e\.ts$|vitest\.config\.ts$|\/testing\//.test(file);
 }
 
-function sourceFiles(root: string): string[] {
+function sourceFiles(root: string, folders: readonly string[] = ['src', 'bin']): string[] {
   const out: string[] = [];
   const walk = (dir: string) => {
     for (const name of readdirSync(dir)) {
@@ -103,6 +120,6 @@ function sourceFiles(root: string): string[] {
       else if (/\.(ts|js|mjs)$/.test(name)) out.push(path);
     }
   };
-  for (const dir of ['src', 'bin']) if (existsSync(join(root, dir))) walk(join(root, dir));
+  for (const dir of folders) if (existsSync(join(root, dir))) walk(join(root, dir));
   return out;
 }

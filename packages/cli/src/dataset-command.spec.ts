@@ -3,7 +3,7 @@ import { tempDir } from '@ouroboros/core/testing';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ouro } from './spec-helpers.ts';
+import { ouro } from './testing/run-ouro.ts';
 
 const tmp = tempDir('ouroboros-dataset-cmd-');
 afterAll(() => tmp.cleanup());

@@ -6,7 +6,7 @@ import { findPython, runPython, tempDir } from '@ouroboros/core/testing';
 import { inceptionConvs } from '@ouroboros/metrics';
 import { writeSafetensorsFile, type SafetensorsEntry } from '@ouroboros/nn';
 import sharp from 'sharp';
-import { ouro } from './spec-helpers.ts';
+import { ouro } from './testing/run-ouro.ts';
 
 const tmp = tempDir('ouro-fid-');
 afterAll(() => tmp.cleanup());

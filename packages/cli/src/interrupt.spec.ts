@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { stopOnSignals } from './interrupt.ts';
-import { Capture } from './spec-helpers.ts';
+import { Capture } from './testing/run-ouro.ts';
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { readHistory, tempDir, withoutSeconds } from '@ouroboros/core/testing';
-import { ouro } from './spec-helpers.ts';
+import { ouro } from './testing/run-ouro.ts';
 
 const workspace = resolve(import.meta.dirname, '..', '..', '..');
 const example = join(workspace, 'examples', 'gaussian-collapse.yaml');

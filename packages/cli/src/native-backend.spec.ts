@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nativeLibraries } from '@ouroboros/nn';
-import { ouro } from './spec-helpers.ts';
+import { ouro } from './testing/run-ouro.ts';
 
 const libraries = nativeLibraries();
 const skip = !(libraries.blas && libraries.dnnl);

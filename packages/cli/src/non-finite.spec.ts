@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { tempDir } from '@ouroboros/core/testing';
-import { ouro } from './spec-helpers.ts';
+import { ouro } from './testing/run-ouro.ts';
 
 const examples = join(resolve(import.meta.dirname, '..', '..', '..'), 'examples');
 const tmp = tempDir('ouroboros-cli-non-finite-');

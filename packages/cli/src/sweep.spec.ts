@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readHistory, tempDir, withoutSeconds } from '@ouroboros/core/testing';
-import { ouro, tinyGaussianYaml } from './spec-helpers.ts';
+import { ouro, tinyGaussianYaml } from './testing/run-ouro.ts';
 import { curve, groupCells } from './report/cell-groups.ts';
 import { readSweepResults } from './report/sweep-results.ts';
 import type { SweepFile } from './sweep/sweep-file.ts';

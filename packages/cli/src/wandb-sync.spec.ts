@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { readHistory, tempDir } from '@ouroboros/core/testing';
 import { wandbRunId } from '@ouroboros/wandb';
 import { WandbStandIn } from '@ouroboros/wandb/testing';
-import { ouro } from './spec-helpers.ts';
+import { ouro } from './testing/run-ouro.ts';
 
 const KEY = 'cli-test-key-3d5f7a9b1c2e4d6f';
 const examples = join(resolve(import.meta.dirname, '..', '..', '..'), 'examples');

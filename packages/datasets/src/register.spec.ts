@@ -1,7 +1,7 @@
 import { DatasetPlugin, PluginRegistry, Rng, type PluginPackage } from '@ouroboros/core';
 import { describe, expect, it } from 'vitest';
 import { datasetPlugins, datasetsPackage, vectorDatasetPlugins } from './register.ts';
-import { collect, createDataset } from './spec-helpers.ts';
+import { collect, createDataset } from './testing/collect-samples.ts';
 
 type Container = Parameters<PluginPackage['register']>[0];
 

@@ -1,7 +1,7 @@
 import { Rng } from '@ouroboros/core';
 import { describe, expect, it } from 'vitest';
 import { CHUNK_SAMPLES, sampledDataset } from './sampled-dataset.ts';
-import { collect } from './spec-helpers.ts';
+import { collect } from './testing/collect-samples.ts';
 
 const uniformPairs = sampledDataset(2, { train: CHUNK_SAMPLES + 100, test: 10 }, (rng, out, offset) => {
   out[offset] = rng.uniform();

@@ -5,7 +5,7 @@ import { resolveConfig, SampleStore } from '@ouroboros/core';
 import { diagonalGaussianModelPlugin, engineScope, readHistory, tempDir, tinyImagesDatasetPlugin } from '@ouroboros/core/testing';
 import { tensorBackend } from '@ouroboros/nn';
 import { metricsPackage } from './register.ts';
-import { bruteForceNeighbourMetrics } from './test-support.ts';
+import { bruteForceNeighbourMetrics } from './testing/brute-force-neighbours.ts';
 
 const root = tempDir('metrics-run-');
 afterAll(() => root.cleanup());

@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '@ouroboros/nn';
 import { edmModelPlugin } from './plugins/edm-plugin.ts';
-import { fitTwoMoons, TWO_MOONS_FD, TWO_MOONS_OPTIONS } from './spec-support/two-moons.ts';
+import { fitTwoMoons, TWO_MOONS_FD, TWO_MOONS_OPTIONS } from './testing/fit-two-moons.ts';
 
 beforeAll(async () => {
   await selectBackend('wasm');
 });
 
 describe('edm on two-moons (wasm, the nn training loop)', () => {
-  // Deterministic on a backend; see spec-support/two-moons.ts for what the thresholds mean.
+  // Deterministic on a backend; see testing/fit-two-moons.ts for what the thresholds mean.
   it(`reaches fd < ${TWO_MOONS_FD} with at least 0.55 of its samples near the moons within 800 steps`, async () => {
     const { fd, near } = await fitTwoMoons(edmModelPlugin, { ...TWO_MOONS_OPTIONS, steps: 18 }, 800);
     expect(fd).toBeLessThan(TWO_MOONS_FD);

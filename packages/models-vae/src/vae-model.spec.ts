@@ -3,10 +3,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { container } from 'tsyringe';
 import { ModelPlugin, PluginRegistry, Rng, SampleStore, TrainingSet, type DataInfo } from '@ouroboros/core';
-import { tempDir, testContext } from '@ouroboros/core/testing';
+import { tempDir, testContext, twoMoons } from '@ouroboros/core/testing';
 import { selectBackend } from '@ouroboros/nn';
 import { describeModelConformance } from '@ouroboros/nn/testing';
-import { gaussianKl, logisticLogDensity } from './elbo.ts';
+import { gaussianKl, gaussianLogDensity, logisticLogDensity } from './elbo.ts';
 import { ConvVaeNetwork, upsample2x, type VaeNetwork } from './vae-networks.ts';
 import { VaeModel } from './vae-model.ts';
 import { vaeModelPlugin, vaeOptions } from './vae-plugin.ts';
@@ -34,18 +34,6 @@ async function drawn(model: VaeModel, n: number, ctx = testContext(2)): Promise<
 
 const temp = tempDir('vae-model-');
 const moonsInfo: DataInfo = { kind: 'vector', dtype: 'float32', sampleShape: [2], trainCount: 1000, testCount: 0 };
-
-/** sklearn make_moons(noise = 0.1): upper (cos t, sin t), lower (1 - cos t, 1/2 - sin t), t ~ U[0, pi]. */
-function twoMoons(n: number, rng: Rng): Float32Array {
-  const out = new Float32Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    const t = Math.PI * rng.uniform();
-    const lower = rng.uniform() < 0.5;
-    out[2 * i] = (lower ? 1 - Math.cos(t) : Math.cos(t)) + 0.1 * rng.normal();
-    out[2 * i + 1] = (lower ? 0.5 - Math.sin(t) : Math.sin(t)) + 0.1 * rng.normal();
-  }
-  return out;
-}
 
 beforeAll(async () => {
   await selectBackend('wasm');
@@ -75,6 +63,13 @@ describe('vae model', () => {
     const density = logisticLogDensity(tf.tensor2d([[x]]), tf.tensor2d([[m]]), tf.tensor1d([Math.log(s)]));
     expect(density.dataSync()[0]).toBeCloseTo(Math.log(Math.exp(-u) / (s * (1 + Math.exp(-u)) ** 2)), 5);
     tf.dispose([kl, density]);
+  });
+
+  it('computes the Gaussian log-density -(1/2)((x - m)^2 / s^2 + 2 log s + log 2 pi) summed over a row, as written out by hand', () => {
+    const density = gaussianLogDensity(tf.tensor2d([[0.3, -1]]), tf.tensor2d([[-0.2, 0.5]]), tf.tensor1d([Math.log(0.5), Math.log(3)]));
+    const logNormal = (x: number, m: number, s: number) => -0.5 * (((x - m) / s) ** 2 + 2 * Math.log(s) + Math.log(2 * Math.PI));
+    expect(density.dataSync()[0]).toBeCloseTo(logNormal(0.3, -0.2, 0.5) + logNormal(-1, 0.5, 3), 5);
+    density.dispose();
   });
 
   it('has the one-draw ELBO log N(x; z, s^2) - KL(N(mu, sigma^2) || N(0, I)), z = mu + sigma eps, for a linear encoder and the identity decoder (float64 by hand)', async () => {

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { generateExternalPackage, historyRows, node, run, workspaceRoot, type Result } from './spec-workspace.ts';
+import { generateExternalPackage, historyRows, node, run, workspaceRoot, type Result } from './testing/workspace-copy.ts';
 
 const temp = mkdtempSync(join(tmpdir(), 'ouroboros-external-'));
 afterAll(() => rmSync(temp, { recursive: true, force: true }));

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { copyWorkspace, historyRows, node, type Result } from './spec-workspace.ts';
+import { copyWorkspace, historyRows, node, type Result } from './testing/workspace-copy.ts';
 
 const copy = mkdtempSync(join(tmpdir(), 'ouroboros-generators-'));
 afterAll(() => rmSync(copy, { recursive: true, force: true }));

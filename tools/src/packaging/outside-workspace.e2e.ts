@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateExternalPackage, historyRows, node, run, workspaceRoot, type Result } from '../generators/spec-workspace.ts';
+import { generateExternalPackage, historyRows, node, run, workspaceRoot, type Result } from '../generators/testing/workspace-copy.ts';
 // @ts-expect-error a plain JavaScript module of the packaging scripts
 import { servePacks } from '../../packaging/pack-registry.mjs';
 

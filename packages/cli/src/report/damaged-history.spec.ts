@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@ouroboros/core/testing';
-import { ouro, tinyGaussianYaml } from '../spec-helpers.ts';
+import { ouro, tinyGaussianYaml } from '../testing/run-ouro.ts';
 import { planSweep, prepareSweepDir, writePlan } from '../sweep/plan-sweep.ts';
 
 const tmp = tempDir('ouroboros-report-damaged-');

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { tempDir } from '@ouroboros/core/testing';
 import { runLocally } from './local-executor.ts';
 import type { SweepFile } from './sweep-file.ts';
-import { Capture } from '../spec-helpers.ts';
+import { Capture } from '../testing/run-ouro.ts';
 
 const tmp = tempDir('ouroboros-local-executor-');
 afterAll(() => tmp.cleanup());

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@ouroboros/core/testing';
-import { Capture } from '../spec-helpers.ts';
+import { Capture } from '../testing/run-ouro.ts';
 import { runLocally } from './local-executor.ts';
 import type { SweepFile } from './sweep-file.ts';
 import { localWorkerThreads } from './worker-threads.ts';

@@ -3,7 +3,7 @@ import { cholesky, choleskyInverseTrace, choleskyLogDet, solveLower, solveLowerT
 import { multiply } from './multiply.ts';
 import { transpose } from './matrix.ts';
 import { symmetricEigenvalues } from './symmetric-eigen.ts';
-import { maxAbsDiff, randomSpd } from './test-matrices.ts';
+import { maxAbsDiff, randomSpd } from '../testing/matrices.ts';
 
 describe('cholesky', () => {
   it.each([1, 4, 30, 120])('factors a random SPD %i x %i matrix as L L^T with L lower triangular', (d) => {

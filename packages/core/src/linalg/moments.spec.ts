@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng/rng.ts';
 import { MomentAccumulator, accumulateMoments } from './moments.ts';
-import { maxAbsDiff } from './test-matrices.ts';
+import { maxAbsDiff } from '../testing/matrices.ts';
 
 /** Two passes: mu = sum x / n, then Sigma = sum (x - mu)(x - mu)^T / (n - ddof). */
 function twoPassMoments(x: ArrayLike<number>, n: number, d: number, ddof: number): { mean: number[]; cov: number[] } {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Rng } from '../rng/rng.ts';
 import { multiply, multiplyTransposed } from './multiply.ts';
-import { maxAbsDiff } from './test-matrices.ts';
+import { maxAbsDiff } from '../testing/matrices.ts';
 
 /** C_ij = sum_k A_ik B_kj by the textbook triple loop. */
 function naiveProduct(a: Float64Array, b: Float64Array, rows: number, inner: number, cols: number): Float64Array {

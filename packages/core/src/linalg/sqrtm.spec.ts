@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { multiply } from './multiply.ts';
 import { sqrtmPsd } from './sqrtm.ts';
-import { maxAbsDiff, randomSpd } from './test-matrices.ts';
+import { maxAbsDiff, randomSpd } from '../testing/matrices.ts';
 
 describe('sqrtmPsd', () => {
   it('squares back to a random SPD matrix', () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { multiply } from './multiply.ts';
 import { transpose } from './matrix.ts';
 import { symmetricEigen, symmetricEigenvalues, tridiagonalEigenvalues } from './symmetric-eigen.ts';
-import { maxAbsDiff, randomSymmetric } from './test-matrices.ts';
+import { maxAbsDiff, randomSymmetric } from '../testing/matrices.ts';
 
 /** V diag(w) V^T. */
 function reconstruct(values: Float64Array, vectors: Float64Array, d: number): Float64Array {

@@ -40,7 +40,10 @@ export { tinyImagesDatasetPlugin } from './tiny-images-dataset.ts';
 export { RecordingTracker } from './recording-tracker.ts';
 export { engineScope, type EngineScopeParts } from './engine-scope.ts';
 export { findPython, runPython } from './python.ts';
-export { maxAbsDiff, randomSymmetric, randomSpd } from '../linalg/test-matrices.ts';
+export { maxAbsDiff, randomSymmetric, randomSpd } from './matrices.ts';
+export { twoMoons, nearMoons } from './two-moons.ts';
+export { referenceFrechetDistance, fittedFrechetDistance, type MeanAndCovariance } from './reference-frechet.ts';
+export { vectorStore, vectorInfo, recordingEnv, identityFeatures, metricInput, unusedModel } from './metric-inputs.ts';
 
 /** The rows of a run folder's history.jsonl. */
 export function readHistory(dir: string): Array<Record<string, number>> {

@@ -3,7 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { writeFile } from '../spec-fixtures.ts';
+import { writeFile } from '../testing/file-fixtures.ts';
 import { readTarArchive } from './tar-archive.ts';
 
 const tmp = tempDir('ouroboros-tar-');

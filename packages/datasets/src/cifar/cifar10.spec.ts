@@ -3,8 +3,8 @@ import { findPython, runPython, tempDir } from '@ouroboros/core/testing';
 import { cpSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collectImages, createDataset } from '../spec-helpers.ts';
-import { CIFAR_FIXTURE_SIZES, cifarFixtureLabels, cifarRecords, knownPixel, nhwc, tarGz, writeCifarBinary, writeFile } from '../spec-fixtures.ts';
+import { collectImages, createDataset } from '../testing/collect-samples.ts';
+import { CIFAR_FIXTURE_SIZES, cifarFixtureLabels, cifarRecords, knownPixel, nhwc, tarGz, writeCifarBinary, writeFile } from '../testing/file-fixtures.ts';
 import { cifar10Dataset } from './cifar10.ts';
 
 const tmp = tempDir('ouroboros-cifar-');

@@ -4,8 +4,8 @@ import { readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collectImages, createDataset } from '../spec-helpers.ts';
-import { writeFile } from '../spec-fixtures.ts';
+import { collectImages, createDataset } from '../testing/collect-samples.ts';
+import { writeFile } from '../testing/file-fixtures.ts';
 import { holdOut } from './hold-out.ts';
 import { ffhqDataset, imageFolderDataset } from './image-folder.ts';
 

@@ -1,6 +1,6 @@
 import { PluginRegistry, Rng } from '@ouroboros/core';
 import { describe, expect, it } from 'vitest';
-import { collect, createDataset } from '../spec-helpers.ts';
+import { collect, createDataset } from '../testing/collect-samples.ts';
 import { gaussianDataset } from './gaussian.ts';
 
 const registry = new PluginRegistry({ dataset: [gaussianDataset] });

@@ -3,8 +3,8 @@ import { tempDir } from '@ouroboros/core/testing';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { collectImages, createDataset } from '../spec-helpers.ts';
-import { idxFile, writeFile } from '../spec-fixtures.ts';
+import { collectImages, createDataset } from '../testing/collect-samples.ts';
+import { idxFile, writeFile } from '../testing/file-fixtures.ts';
 import { fashionMnistDataset, mnistDataset } from './mnist.ts';
 
 const tmp = tempDir('ouroboros-mnist-');

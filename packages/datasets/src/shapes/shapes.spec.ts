@@ -1,6 +1,6 @@
 import { Rng } from '@ouroboros/core';
 import { describe, expect, it } from 'vitest';
-import { collectImages, createDataset } from '../spec-helpers.ts';
+import { collectImages, createDataset } from '../testing/collect-samples.ts';
 import { drawShape, signedDistance, SHAPE_KINDS, type ShapeKind } from './draw-shape.ts';
 import { randomShape, SHAPE_CLASSES, SHAPE_COLOURS, shapesDataset } from './shapes.ts';
 

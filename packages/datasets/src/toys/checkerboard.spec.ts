@@ -1,6 +1,6 @@
 import { Rng } from '@ouroboros/core';
 import { describe, expect, it } from 'vitest';
-import { collect, createDataset, points } from '../spec-helpers.ts';
+import { collect, createDataset, points } from '../testing/collect-samples.ts';
 import { checkerboardDataset, checkerboardPoint, isFilledSquare } from './checkerboard.ts';
 
 describe('checkerboard dataset', () => {

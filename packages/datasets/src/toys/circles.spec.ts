@@ -1,6 +1,6 @@
 import { Rng } from '@ouroboros/core';
 import { describe, expect, it } from 'vitest';
-import { collect, createDataset, mean, points, rms } from '../spec-helpers.ts';
+import { collect, createDataset, mean, points, rms } from '../testing/collect-samples.ts';
 import { circlesDataset } from './circles.ts';
 
 async function radii(options: Record<string, unknown>): Promise<number[]> {

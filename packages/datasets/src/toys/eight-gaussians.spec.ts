@@ -1,6 +1,6 @@
 import { Rng } from '@ouroboros/core';
 import { describe, expect, it } from 'vitest';
-import { collect, createDataset, mean, points, rms } from '../spec-helpers.ts';
+import { collect, createDataset, mean, points, rms } from '../testing/collect-samples.ts';
 import { EIGHT_GAUSSIANS_MODES, eightGaussiansCenter, eightGaussiansDataset } from './eight-gaussians.ts';
 import type { Point } from './toy2d.ts';
 

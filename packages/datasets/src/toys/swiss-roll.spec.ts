@@ -1,6 +1,6 @@
 import { Rng } from '@ouroboros/core';
 import { describe, expect, it } from 'vitest';
-import { collect, createDataset, mean, points } from '../spec-helpers.ts';
+import { collect, createDataset, mean, points } from '../testing/collect-samples.ts';
 import { SWISS_ROLL_T_MAX, SWISS_ROLL_T_MIN, swissRollDataset } from './swiss-roll.ts';
 
 function standardError(values: readonly number[]): number {

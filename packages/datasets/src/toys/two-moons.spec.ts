@@ -1,6 +1,7 @@
 import { Rng } from '@ouroboros/core';
+import { twoMoons } from '@ouroboros/core/testing';
 import { describe, expect, it } from 'vitest';
-import { collect, createDataset, points, rms } from '../spec-helpers.ts';
+import { collect, createDataset, points, rms } from '../testing/collect-samples.ts';
 import type { Point } from './toy2d.ts';
 import { twoMoonsDataset } from './two-moons.ts';
 
@@ -25,6 +26,11 @@ async function draw(options: Record<string, unknown>): Promise<Point[]> {
 
 describe('two-moons dataset', () => {
   const n = 20_000;
+
+  it('draws the points the test kit\'s twoMoons draws from the same rng, so tests train on what runs train on', async () => {
+    const drawn = await collect(createDataset(twoMoonsDataset, { train: 500, noise: 0.05 }).split('train', Rng.from(21)));
+    expect(drawn).toEqual(twoMoons(500, Rng.from(21).fork('train'), 0.05));
+  });
 
   it('puts every point on one of the two half circles when noise is 0, half on each', async () => {
     const sample = await draw({ train: n, noise: 0 });

@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { tempDir, testContext } from '@ouroboros/core/testing';
-import { metricInput, recordingEnv, vectorStore } from '../test-support.ts';
+import { metricInput, recordingEnv, tempDir, testContext, vectorStore } from '@ouroboros/core/testing';
 import { classCoverageMetricPlugin, classCoverageOptions, klDivergence } from './class-coverage-metric.ts';
 
 const temp = tempDir('class-coverage-');

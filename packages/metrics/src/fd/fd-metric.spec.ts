@@ -1,8 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '@ouroboros/nn';
 import { join } from 'node:path';
-import { tempDir, testContext } from '@ouroboros/core/testing';
-import { metricInput, recordingEnv, vectorStore } from '../test-support.ts';
+import { metricInput, recordingEnv, tempDir, testContext, vectorStore } from '@ouroboros/core/testing';
 import { fdMetricPlugin, fdOptions } from './fd-metric.ts';
 
 const temp = tempDir('fd-metric-');

@@ -2,8 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SampleStore, type GenerativeModel } from '@ouroboros/core';
-import { DiagonalGaussianModel, tempDir, testContext } from '@ouroboros/core/testing';
-import { metricInput, recordingEnv, unusedModel, vectorInfo, vectorStore } from '../test-support.ts';
+import { DiagonalGaussianModel, metricInput, recordingEnv, tempDir, testContext, unusedModel, vectorInfo, vectorStore } from '@ouroboros/core/testing';
 import { nllMetricPlugin, nllOptions } from './nll-metric.ts';
 
 const temp = tempDir('nll-metric-');

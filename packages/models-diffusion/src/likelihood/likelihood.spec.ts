@@ -4,7 +4,7 @@ import { Rng } from '@ouroboros/core';
 import { findPython, runPython } from '@ouroboros/core/testing';
 import { selectBackend } from '@ouroboros/nn';
 import { DdpmSchedule } from '../schedules/ddpm-schedule.ts';
-import { GaussianOracle } from '../spec-support/gaussian-oracle.ts';
+import { GaussianOracle } from '../testing/gaussian-oracle.ts';
 import { boundTerms, ddpmBound, snapToGrid } from './ddpm-bound.ts';
 import { flowLogLikelihood } from './flow-likelihood.ts';
 import { discretizedGaussianLogLikelihood, normalKl, normalLogDensity } from './gaussian-terms.ts';

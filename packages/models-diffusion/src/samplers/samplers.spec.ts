@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@ouroboros/core';
 import { selectBackend } from '@ouroboros/nn';
 import { DdpmSchedule } from '../schedules/ddpm-schedule.ts';
-import { GaussianOracle, moments2d, relativeCovarianceError } from '../spec-support/gaussian-oracle.ts';
+import { GaussianOracle, moments2d, relativeCovarianceError } from '../testing/gaussian-oracle.ts';
 import { ancestralSample } from './ancestral.ts';
 import { ddimSample, ddimTimesteps } from './ddim.ts';
 import { dopri5 } from './dopri5.ts';

@@ -4,7 +4,7 @@ import { Rng } from '@ouroboros/core';
 import { Mlp, selectBackend } from '@ouroboros/nn';
 import { CouplingConvNet } from '../glow/coupling-conv-net.ts';
 import { logAbsDet } from '../linalg/lu.ts';
-import { jacobianLogDets, maxAbsError, perturb } from '../spec-helpers.ts';
+import { jacobianLogDets, maxAbsError, perturb } from '../testing/flow-checks.ts';
 import { ActNorm } from './actnorm.ts';
 import { AffineCoupling } from './affine-coupling.ts';
 import type { FlowLayer } from './flow-layer.ts';

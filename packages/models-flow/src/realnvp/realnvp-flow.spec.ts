@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Rng } from '@ouroboros/core';
 import { selectBackend } from '@ouroboros/nn';
-import { jacobianLogDets, maxAbsError, perturb } from '../spec-helpers.ts';
+import { jacobianLogDets, maxAbsError, perturb } from '../testing/flow-checks.ts';
 import { RealNvpFlow, type RealNvpArchitecture } from './realnvp-flow.ts';
 
 beforeAll(async () => {

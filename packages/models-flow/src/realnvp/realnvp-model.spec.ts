@@ -2,10 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, PluginRegistry, Rng, SampleStore, TrainingSet, type DataInfo, type ModelEnv } from '@ouroboros/core';
-import { tempDir, testContext } from '@ouroboros/core/testing';
+import { tempDir, testContext, twoMoons } from '@ouroboros/core/testing';
 import { selectBackend } from '@ouroboros/nn';
 import { describeModelConformance } from '@ouroboros/nn/testing';
-import { twoMoons } from '../spec-helpers.ts';
 import type { RealNvpModel } from './realnvp-model.ts';
 import { realNvpModelPlugin } from './realnvp-plugin.ts';
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { nativeKernelsRegistered } from './native/native-kernels.ts';
-import { nativeSkipReason } from './native/native-spec-helpers.ts';
+import { nativeSkipReason } from './native/testing/native-libraries.ts';
 import { backendSummary, selectBackend, setBackendThreads, type BackendChoice } from './select-backend.ts';
 import { wasmTrainingKernelsRegistered } from './wasm-kernels/register-wasm-training-kernels.ts';
 

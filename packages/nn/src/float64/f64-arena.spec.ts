@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Rng } from '@ouroboros/core';
-import { relativeError } from '../backend/wasm-kernels/spec-helpers.ts';
+import { relativeError } from '../backend/wasm-kernels/testing/kernel-cases.ts';
 import { selectBackend } from '../backend/select-backend.ts';
 import { F64Arena } from './f64-arena.ts';
 import type { F64Matrix } from './f64-matrix.ts';
 import { routinesOf } from './native-f64.ts';
-import { nativeSkipReason, testBlas } from './spec-helpers.ts';
+import { nativeSkipReason, testBlas } from './testing/native-blas.ts';
 
 const dgemmSkip = nativeSkipReason('dgemm');
 const syrkSkip = nativeSkipReason('syrkUpper');

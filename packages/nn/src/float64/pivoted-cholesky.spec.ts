@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { Rng } from '@ouroboros/core';
 import { maxAbsDiff, randomSpd } from '@ouroboros/core/testing';
-import { relativeError } from '../backend/wasm-kernels/spec-helpers.ts';
+import { relativeError } from '../backend/wasm-kernels/testing/kernel-cases.ts';
 import { selectBackend } from '../backend/select-backend.ts';
 import { routinesOf } from './native-f64.ts';
 import { pivotedCholesky } from './pivoted-cholesky.ts';
-import { nativeSkipReason, testBlas } from './spec-helpers.ts';
+import { nativeSkipReason, testBlas } from './testing/native-blas.ts';
 
 const skip = nativeSkipReason('pivotedCholeskyLower');
 if (skip) console.log(`native pivotedCholesky tests skipped: ${skip}`);

@@ -1,11 +1,11 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { symmetricEigenvalues } from '@ouroboros/core';
 import { randomSymmetric } from '@ouroboros/core/testing';
-import { relativeError } from '../backend/wasm-kernels/spec-helpers.ts';
+import { relativeError } from '../backend/wasm-kernels/testing/kernel-cases.ts';
 import { selectBackend } from '../backend/select-backend.ts';
 import { F64Arena } from './f64-arena.ts';
 import { routinesOf } from './native-f64.ts';
-import { nativeSkipReason, testBlas } from './spec-helpers.ts';
+import { nativeSkipReason, testBlas } from './testing/native-blas.ts';
 import { symmetricEigenvaluesIn } from './symmetric-eigenvalues.ts';
 
 const skip = nativeSkipReason('eigenvaluesUpper');

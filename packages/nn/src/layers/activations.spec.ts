@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { activation, relu, silu, tanh } from './activations.ts';
-import { ErrorLog, expectBackendsAgree, loadBackends, useBackend } from './spec-helpers.ts';
-import { activationRefs } from './spec-reference.ts';
+import { ErrorLog, expectBackendsAgree, loadBackends, useBackend } from './testing/layer-cases.ts';
+import { activationRefs } from './testing/float64-reference.ts';
 
 const errors = new ErrorLog();
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/select-backend.ts';
-import { nativeSkipReason } from '../backend/native/native-spec-helpers.ts';
+import { nativeSkipReason } from '../backend/native/testing/native-libraries.ts';
 import { AFFINE_COUPLING } from '../backend/fused-ops.ts';
 import { affineCouplingTransform, type CouplingParts } from './affine-coupling-op.ts';
 

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@ouroboros/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Conv2d, type Conv2dOptions } from './conv2d.ts';
-import { ErrorLog, expectBackendsAgree, finiteDifferenceError, loadBackends, parameterValues, runLayer, seededValues, tensorsLeftBy, useBackend } from './spec-helpers.ts';
-import { conv2dRef } from './spec-reference.ts';
+import { ErrorLog, expectBackendsAgree, finiteDifferenceError, loadBackends, parameterValues, runLayer, seededValues, tensorsLeftBy, useBackend } from './testing/layer-cases.ts';
+import { conv2dRef } from './testing/float64-reference.ts';
 
 const errors = new ErrorLog();
 

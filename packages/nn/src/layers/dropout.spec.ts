@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@ouroboros/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dropout } from './dropout.ts';
-import { ErrorLog, expectBackendsAgree, loadBackends, tensorsLeftBy, useBackend } from './spec-helpers.ts';
+import { ErrorLog, expectBackendsAgree, loadBackends, tensorsLeftBy, useBackend } from './testing/layer-cases.ts';
 
 const errors = new ErrorLog();
 

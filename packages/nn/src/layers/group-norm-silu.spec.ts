@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/select-backend.ts';
-import { nativeSkipReason } from '../backend/native/native-spec-helpers.ts';
+import { nativeSkipReason } from '../backend/native/testing/native-libraries.ts';
 import { silu } from './activations.ts';
 import { GroupNorm } from './group-norm.ts';
 import { groupNormSilu } from './group-norm-silu.ts';

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GroupNorm } from './group-norm.ts';
-import { ErrorLog, expectBackendsAgree, finiteDifferenceError, loadBackends, runLayer, seededValues, tensorsLeftBy, useBackend } from './spec-helpers.ts';
-import { groupNormRef } from './spec-reference.ts';
+import { ErrorLog, expectBackendsAgree, finiteDifferenceError, loadBackends, runLayer, seededValues, tensorsLeftBy, useBackend } from './testing/layer-cases.ts';
+import { groupNormRef } from './testing/float64-reference.ts';
 
 const errors = new ErrorLog();
 

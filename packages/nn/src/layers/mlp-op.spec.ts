@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Rng } from '@ouroboros/core';
 import { MLP_FORWARD } from '../backend/fused-ops.ts';
-import { nativeSkipReason } from '../backend/native/native-spec-helpers.ts';
+import { nativeSkipReason } from '../backend/native/testing/native-libraries.ts';
 import { selectBackend } from '../backend/select-backend.ts';
 import type { ActivationName } from './activations.ts';
 import { Mlp } from './mlp.ts';

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@ouroboros/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mlp } from './mlp.ts';
-import { ErrorLog, expectBackendsAgree, finiteDifferenceError, loadBackends, parameterValues, runLayer, seededValues, tensorsLeftBy, useBackend } from './spec-helpers.ts';
-import { activationRefs, mlpRef } from './spec-reference.ts';
+import { ErrorLog, expectBackendsAgree, finiteDifferenceError, loadBackends, parameterValues, runLayer, seededValues, tensorsLeftBy, useBackend } from './testing/layer-cases.ts';
+import { activationRefs, mlpRef } from './testing/float64-reference.ts';
 
 const errors = new ErrorLog();
 

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { sinusoidalEmbedding } from './sinusoidal-embedding.ts';
-import { loadBackends, relativeError, tensorsLeftBy, useBackend } from './spec-helpers.ts';
-import { sinusoidalRef } from './spec-reference.ts';
+import { loadBackends, relativeError, tensorsLeftBy, useBackend } from './testing/layer-cases.ts';
+import { sinusoidalRef } from './testing/float64-reference.ts';
 
 beforeAll(loadBackends);
 

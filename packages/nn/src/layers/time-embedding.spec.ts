@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@ouroboros/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ErrorLog, expectBackendsAgree, loadBackends, parameterValues, tensorsLeftBy, useBackend } from './spec-helpers.ts';
-import { timeEmbeddingRef } from './spec-reference.ts';
+import { ErrorLog, expectBackendsAgree, loadBackends, parameterValues, tensorsLeftBy, useBackend } from './testing/layer-cases.ts';
+import { timeEmbeddingRef } from './testing/float64-reference.ts';
 import { TimeEmbedding } from './time-embedding.ts';
 
 const errors = new ErrorLog();

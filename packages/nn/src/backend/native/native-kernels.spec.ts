@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ErrorLog, matMulLabel, operands, relativeError, seededValues, transposes, type MatMulCase } from '../wasm-kernels/spec-helpers.ts';
-import { nativeSkipReason, onKernels, testLibraries } from './native-spec-helpers.ts';
+import { ErrorLog, matMulLabel, operands, relativeError, seededValues, transposes, type MatMulCase } from '../wasm-kernels/testing/kernel-cases.ts';
+import { nativeSkipReason, onKernels, testLibraries } from './testing/native-libraries.ts';
 import { registerNativeKernels, unregisterNativeKernels } from './native-kernels.ts';
 
 const TOLERANCE = 1e-4;

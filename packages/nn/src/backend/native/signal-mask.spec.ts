@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { nativeSkipReason } from './native-spec-helpers.ts';
+import { nativeSkipReason } from './testing/native-libraries.ts';
 
 const storm = join(import.meta.dirname, 'spec-fixtures', 'signal-storm.ts');
 // under another dynamic loader (tools/native/with-onednn3.sh) execPath is the loader, not node

@@ -3,7 +3,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MIN_MACS_PER_BATCH_CALL } from './batch-mat-mul.ts';
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels.ts';
-import { ErrorLog, matMulLabel as label, onBackend, operands, relativeError, seededValues, transposes, type MatMulCase } from './spec-helpers.ts';
+import { ErrorLog, matMulLabel as label, onBackend, operands, relativeError, seededValues, transposes, type MatMulCase } from './testing/kernel-cases.ts';
 
 const TOLERANCE = 1e-4;
 const errors = new ErrorLog();

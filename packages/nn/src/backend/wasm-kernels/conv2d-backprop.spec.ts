@@ -5,7 +5,7 @@ import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { createConv2DBackpropFilterKernel } from './conv2d-backprop-filter.ts';
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels.ts';
 import { WasmOps } from './wasm-ops.ts';
-import { ErrorLog, onBackend, relativeError, seededValues } from './spec-helpers.ts';
+import { ErrorLog, onBackend, relativeError, seededValues } from './testing/kernel-cases.ts';
 
 type Shape4 = [number, number, number, number];
 type Stride = number | [number, number];

@@ -5,7 +5,7 @@ import { Adam } from '../../optim/adam.ts';
 import { globalNorm } from '../../optim/clip-grad-norm.ts';
 import { ADAM_UPDATE, SUM_OF_SQUARES } from '../fused-ops.ts';
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels.ts';
-import { relativeError, seededValues } from './spec-helpers.ts';
+import { relativeError, seededValues } from './testing/kernel-cases.ts';
 
 beforeAll(() => registerWasmTrainingKernels());
 

@@ -6,7 +6,7 @@ import {
   unregisterWasmTrainingKernels,
   wasmTrainingKernelsRegistered,
 } from './register-wasm-training-kernels.ts';
-import { seededValues } from './spec-helpers.ts';
+import { seededValues } from './testing/kernel-cases.ts';
 import { ADAM_UPDATE, AFFINE_COUPLING, AFFINE_COUPLING_GRAD, SUM_OF_SQUARES } from '../fused-ops.ts';
 
 const NAMES = [tf.BatchMatMul, tf.Conv2DBackpropInput, tf.Conv2DBackpropFilter, tf.Slice, tf.SplitV, tf.Concat, tf.Identity, tf.Sin, tf.Cos, ADAM_UPDATE, SUM_OF_SQUARES, AFFINE_COUPLING, AFFINE_COUPLING_GRAD];

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registerWasmTrainingKernels } from './register-wasm-training-kernels.ts';
-import { onBackend, seededValues } from './spec-helpers.ts';
+import { onBackend, seededValues } from './testing/kernel-cases.ts';
 
 beforeAll(() => registerWasmTrainingKernels());
 

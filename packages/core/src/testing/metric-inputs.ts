@@ -1,4 +1,8 @@
-import { gaussianMoments, MomentAccumulator, SampleStore, type DataInfo, type FeatureSet, type GenerativeModel, type MetricEnv, type MetricInput } from '@ouroboros/core';
+import type { DataInfo } from '../contracts/dataset.ts';
+import type { FeatureSet, MetricEnv, MetricInput } from '../contracts/metric.ts';
+import type { GenerativeModel } from '../contracts/model.ts';
+import { gaussianMoments, MomentAccumulator } from '../linalg/moments.ts';
+import { SampleStore } from '../store/sample-store.ts';
 
 /** A float32 store of `rows` (each a d-vector) under `dir`, for tests. */
 export async function vectorStore(dir: string, rows: number[][]): Promise<SampleStore> {
@@ -6,11 +10,12 @@ export async function vectorStore(dir: string, rows: number[][]): Promise<Sample
   return SampleStore.write(dir, { dtype: 'float32', sampleShape: [d] }, Float32Array.from(rows.flat()));
 }
 
+/** The DataInfo of float32 d-vectors. */
 export function vectorInfo(d: number): DataInfo {
   return { kind: 'vector', dtype: 'float32', sampleShape: [d], trainCount: 0, testCount: 0 };
 }
 
-/** A MetricEnv that records its notes. */
+/** A MetricEnv over d-vectors that records its notes. */
 export function recordingEnv(d: number): MetricEnv & { notes: string[] } {
   const notes: string[] = [];
   return { data: vectorInfo(d), note: (message) => notes.push(message), notes };
@@ -51,27 +56,3 @@ export const unusedModel: GenerativeModel = {
   save: () => Promise.reject(new Error('unused')),
   dispose: () => {},
 };
-
-const squaredDistance = (a: readonly number[], b: readonly number[]) => a.reduce((s, v, i) => s + (v - b[i]!) ** 2, 0);
-
-/** The k-th smallest squared distance from each row to the other rows of its set, in float64. */
-export function bruteForceRadii(rows: readonly number[][], k: number): number[] {
-  return rows.map((a, i) => rows.filter((_, j) => j !== i).map((b) => squaredDistance(a, b)).sort((x, y) => x - y)[k - 1]!);
-}
-
-/**
- * Precision and recall (k = 3, closed balls; Kynkaanniemi et al. 2019) and density and coverage
- * (k = 5, open balls; Naeem et al. 2020) by brute force over float64 distances: the reference the
- * metrics are checked against.
- */
-export function bruteForceNeighbourMetrics(real: readonly number[][], fake: readonly number[][]): { precision: number; recall: number; density: number; coverage: number } {
-  const d = real.map((r) => fake.map((f) => squaredDistance(r, f)));
-  const [real3, fake3, real5] = [bruteForceRadii(real, 3), bruteForceRadii(fake, 3), bruteForceRadii(real, 5)];
-  const mean = (xs: number[]) => xs.reduce((s, v) => s + v, 0) / xs.length;
-  return {
-    precision: mean(fake.map((_, j) => (real.some((_, i) => d[i]![j]! <= real3[i]!) ? 1 : 0))),
-    recall: mean(real.map((_, i) => (fake.some((_, j) => d[i]![j]! <= fake3[j]!) ? 1 : 0))),
-    density: mean(fake.map((_, j) => real.filter((_, i) => d[i]![j]! < real5[i]!).length / 5)),
-    coverage: mean(real.map((_, i) => (Math.min(...d[i]!) < real5[i]! ? 1 : 0))),
-  };
-}

@@ -1,4 +1,4 @@
-import { main } from './main.ts';
+import { main } from '../main.ts';
 
 /** A writable stream that keeps what is written. */
 export class Capture {

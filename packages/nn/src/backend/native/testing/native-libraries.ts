@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerWasmTrainingKernels } from '../wasm-kernels/register-wasm-training-kernels.ts';
-import { registerNativeKernels, unregisterNativeKernels } from './native-kernels.ts';
-import { nativeLibraries, type NativeLibraries } from './native-libraries.ts';
+import { registerWasmTrainingKernels } from '../../wasm-kernels/register-wasm-training-kernels.ts';
+import { registerNativeKernels, unregisterNativeKernels } from '../native-kernels.ts';
+import { nativeLibraries, type NativeLibraries } from '../native-libraries.ts';
 
 const libraries: NativeLibraries = nativeLibraries();
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '@ouroboros/core';
 import type { Module } from '@ouroboros/nn';
-import { logAbsDet } from './linalg/lu.ts';
+import { logAbsDet } from '../linalg/lu.ts';
 
 /** Adds N(0, scale²) noise to every parameter, so zero-initialised layers stop being the identity. */
 export function perturb(module: Module, scale: number, seed = 0): void {
@@ -44,16 +44,4 @@ export function jacobianLogDets(f: (x: tf.Tensor) => tf.Tensor, x: Float32Array,
   const [coarse, fine] = [central(h), central(h / 2)];
   const extrapolated = fine.map((v, k) => (4 * v - coarse[k]!) / 3);
   return { autodiff: logAbsDet(autodiff, d), finiteDifference: logAbsDet(extrapolated, d) };
-}
-
-/** sklearn make_moons with Gaussian noise, as the `two-moons` dataset draws it: n points, float32 [n, 2]. */
-export function twoMoons(n: number, rng: Rng, noise = 0.1): Float32Array {
-  const out = new Float32Array(2 * n);
-  for (let i = 0; i < n; i++) {
-    const t = Math.PI * rng.uniform();
-    const [x, y] = rng.uniform() < 0.5 ? [1 - Math.cos(t), 0.5 - Math.sin(t)] : [Math.cos(t), Math.sin(t)];
-    out[2 * i] = x + noise * rng.normal();
-    out[2 * i + 1] = y + noise * rng.normal();
-  }
-  return out;
 }

@@ -1,6 +1,6 @@
-import type { Cblas } from '../backend/native/cblas.ts';
-import { nativeLibraries } from '../backend/native/native-libraries.ts';
-import { routinesOf, type Float64Routines } from './native-f64.ts';
+import type { Cblas } from '../../backend/native/cblas.ts';
+import { nativeLibraries } from '../../backend/native/native-libraries.ts';
+import { routinesOf, type Float64Routines } from '../native-f64.ts';
 
 /** The CBLAS the native backend would use here, or null. */
 export const testBlas: Cblas | null = nativeLibraries().blas;

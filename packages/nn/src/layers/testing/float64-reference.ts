@@ -189,4 +189,4 @@ export function centralDifferences(f: (v: Float64Array) => number, at: Float64Ar
 }
 
 /** The same error measure as the kernel specs', on float64 values. */
-export { relativeError as relativeError64 } from '../backend/wasm-kernels/spec-helpers.ts';
+export { relativeError as relativeError64 } from '../../backend/wasm-kernels/testing/kernel-cases.ts';

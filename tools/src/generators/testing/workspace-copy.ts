@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { generatePluginPackage } from './plugin-package/plugin-package-generator.ts';
+import { generatePluginPackage } from '../plugin-package/plugin-package-generator.ts';
 
 /** The ouroboros workspace these tests run against. */
 export const workspaceRoot = resolve(import.meta.dirname, '..', '..', '..');

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { expect } from 'vitest';
-import { selectBackend } from '../backend/select-backend.ts';
-import { ErrorLog, relativeError, seededValues } from '../backend/wasm-kernels/spec-helpers.ts';
-import type { Module } from './module.ts';
-import { centralDifferences, relativeError64, weightedSum, type Params } from './spec-reference.ts';
+import { selectBackend } from '../../backend/select-backend.ts';
+import { ErrorLog, relativeError, seededValues } from '../../backend/wasm-kernels/testing/kernel-cases.ts';
+import type { Module } from '../module.ts';
+import { centralDifferences, relativeError64, weightedSum, type Params } from './float64-reference.ts';
 
 export { ErrorLog, relativeError, seededValues };
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Rng } from '@ouroboros/core';
-import { fd2d, nearMoons, twoMoons } from './two-moons.ts';
+import { Rng } from '../rng/rng.ts';
+import { fittedFrechetDistance as fd2d } from './reference-frechet.ts';
+import { nearMoons, twoMoons } from './two-moons.ts';
 
 describe('the two-moons yardsticks the family tests use', () => {
   it('separate the moons (0.87 near at 0.15, fd about 0) from a Gaussian with their moments (0.35 near, fd about 0)', () => {
