@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { generatePluginPackage } from '../plugin-package/plugin-package-generator.ts';
 
 /** The ouroboros workspace these tests run against. */
-export const workspaceRoot = resolve(import.meta.dirname, '..', '..', '..');
+export const workspaceRoot = resolve(import.meta.dirname, '..', '..', '..', '..');
 
 const skipped = new Set(['node_modules', '.git', '.nx', 'runs', 'external', 'dist']);
 

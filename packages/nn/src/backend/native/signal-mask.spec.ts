@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { nativeSkipReason } from './testing/native-libraries.ts';
 
-const storm = join(import.meta.dirname, 'spec-fixtures', 'signal-storm.ts');
+const storm = join(import.meta.dirname, 'testing', 'signal-storm.ts');
 // under another dynamic loader (tools/native/with-onednn3.sh) execPath is the loader, not node
 const nodeBinary = /node[^/]*$/.test(process.execPath);
 
