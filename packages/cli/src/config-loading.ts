@@ -1,4 +1,4 @@
-import { absolutePath, applySetOverride, ConfigError, isSweepConfig, PluginRegistry, readConfigFile, resolveConfig, sweepKeys, type PluginKind, type ResolvedExperiment } from '@ouroboros/core';
+import { applySetOverride, ConfigError, configPackages, getField, isSweepConfig, PluginRegistry, readConfigFile, resolveConfig, slotAt, sweepKeys, withCurrentNames, type ResolvedExperiment } from '@ouroboros/core';
 import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
@@ -26,14 +26,9 @@ export async function resolveForRun(
   try {
     let user = raw;
     for (const assignment of sets) user = applySetOverride(user, assignment);
-    const packages = Array.isArray(user.plugins) ? user.plugins.filter((p): p is string => typeof p === 'string') : [];
-    container = await buildContainer(
-      packages.map((p) => (/^(\.{1,2}|~)\//.test(p) ? absolutePath(p, baseDir) : p)),
-      baseDir,
-      access,
-    );
+    container = await buildContainer(configPackages(user, baseDir), baseDir, access);
     const registry = container.resolve(PluginRegistry);
-    user = dropOptionsOfReplacedPlugins(user, sets, registry, note);
+    user = dropOptionsOfReplacedPlugins(withCurrentNames(user, note), sets, registry, note);
     return { resolved: resolveConfig(user, registry, { baseDir }), container };
   } catch (error) {
     if (!(error instanceof ConfigError) || error.message.startsWith(`${source}:`) || error.message.startsWith('--set')) throw error;
@@ -80,19 +75,6 @@ function fileAloneResolves(raw: Record<string, unknown>, container: DependencyCo
   }
 }
 
-/** Which plugin kind each config path names. */
-function kindAt(path: string[]): PluginKind | null {
-  const [head, index] = path;
-  const single: Record<string, PluginKind> = { dataset: 'dataset', model: 'model', schedule: 'schedule' };
-  if (path.length === 1 && head! in single) return single[head!]!;
-  const lists: Record<string, PluginKind> = { metrics: 'metric', trackers: 'tracker', features: 'features' };
-  if (path.length === 2 && head! in lists && /^\d+$/.test(index!)) return lists[head!]!;
-  return null;
-}
-
-/** Keys of a plugin entry the engine reads itself, kept whatever the plugin. */
-const engineKeys: Partial<Record<PluginKind, readonly string[]>> = { model: ['init'], metric: ['every', 'reference', 'features'] };
-
 /**
  * `--set dataset.id=two-moons` on a config whose dataset has options the new plugin does not take
  * drops those options with a note, instead of failing on them as unknown fields.
@@ -103,16 +85,16 @@ function dropOptionsOfReplacedPlugins(user: Record<string, unknown>, sets: reado
     const path = assignment.slice(0, assignment.indexOf('=')).trim().split('.');
     if (path.at(-1) !== 'id') continue;
     const entryPath = path.slice(0, -1);
-    const kind = kindAt(entryPath);
-    let entry: unknown = out;
-    for (const key of entryPath) entry = (entry as Record<string, unknown> | undefined)?.[key];
-    if (!kind || typeof entry !== 'object' || entry === null) continue;
+    const slot = slotAt(entryPath);
+    const entry = getField(out, entryPath);
+    if (!slot || typeof entry !== 'object' || entry === null) continue;
+    const { kind } = slot;
     const id = (entry as { id?: unknown }).id;
     if (typeof id !== 'string' || !registry.has(kind, id)) continue;
     const schema = registry.get(kind, id).options as z.ZodType;
     const shape = schema instanceof z.ZodObject ? Object.keys(schema.shape) : null;
     if (!shape) continue;
-    const keep = new Set(['id', ...shape, ...(engineKeys[kind] ?? [])]);
+    const keep = new Set(['id', ...shape, ...slot.engineKeys]);
     const dropped = Object.keys(entry).filter((key) => !keep.has(key));
     if (dropped.length === 0) continue;
     out = structuredClone(out);

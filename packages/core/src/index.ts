@@ -25,15 +25,18 @@ export type { BoundPlugin, BoundModelPlugin } from './registry/plugin-registry.t
 export { pluginTokens, pluginKinds, registerPlugins } from './registry/plugin-tokens.ts';
 export type { PluginByKind } from './registry/plugin-tokens.ts';
 
-export { ConfigError } from './config/config-error.ts';
+export { ConfigError, zodErrorLine } from './config/config-error.ts';
 export { experimentConfigSchema, backendNames } from './config/experiment-config.ts';
 export type { ExperimentConfig, BackendName, PluginEntry, MetricEntry } from './config/experiment-config.ts';
-export { loadConfig, readConfigFile, resolveConfig, pluginVersions } from './config/load-config.ts';
+export { configSlots, slotAt, slotEntries, slotKeys } from './config/config-slots.ts';
+export type { ConfigSlot, SlotKey } from './config/config-slots.ts';
+export { withCurrentNames } from './config/former-names.ts';
+export { configPackages, loadConfig, readConfigFile, resolveConfig, pluginVersions } from './config/load-config.ts';
 export type { ResolvedExperiment, ResolveOptions } from './config/load-config.ts';
 export { applySetOverride, getField, setField } from './config/set-override.ts';
 export { cellId, canonicalJson, shortHash } from './config/cell-id.ts';
 export { executionKeys, withoutExecutionSettings } from './config/execution-settings.ts';
-export { pathOption, absolutePath, pathKeys, withAbsolutePaths } from './config/path-option.ts';
+export { pathOption, absolutePath, packagePath, pathKeys, withAbsolutePaths } from './config/path-option.ts';
 export { expandSweep, isSweepConfig, sweepBase } from './sweep/expand-sweep.ts';
 export type { SweepCell, SweepPlan } from './sweep/expand-sweep.ts';
 export { sweepKeys, sweepSchema } from './sweep/sweep-config.ts';

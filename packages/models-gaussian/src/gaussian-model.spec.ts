@@ -214,7 +214,7 @@ describe('GaussianModel save and load', () => {
     );
     await expect(GaussianModel.load(dir)).rejects.toThrow(`${join(dir, 'gaussian.json')}: mean has 3 values; expected 2 for sampleShape [2]`);
     writeFileSync(join(dir, 'gaussian.json'), JSON.stringify({ format: 'ouroboros.gaussian', version: 1, sampleShape: [2], ridge: 0, trainCount: 4, mean: [0, 0] }));
-    await expect(GaussianModel.load(dir)).rejects.toThrow(`${join(dir, 'gaussian.json')}: covariance:`);
+    await expect(GaussianModel.load(dir)).rejects.toThrow(`${join(dir, 'gaussian.json')}: covariance is missing: expected array, received undefined; expected a model written by GaussianModel.save`);
   });
 
   it('refuses to save an unfitted model and forgets its parameters on dispose', async () => {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
@@ -9,6 +9,7 @@ import {
   dataCodec,
   takeFloat32,
   choleskyLogDet,
+  readJsonFile,
   writeFileAtomic,
   type FitReport,
   type GenerativeModel,
@@ -154,18 +155,7 @@ export class GaussianModel implements GenerativeModel {
   static async load(dir: string, ridge = 0): Promise<GaussianModel> {
     const path = join(dir, GAUSSIAN_MODEL_FILE);
     if (!existsSync(path)) throw new Error(`${path}: no Gaussian model here (missing ${GAUSSIAN_MODEL_FILE})`);
-    let json: unknown;
-    try {
-      json = JSON.parse(readFileSync(path, 'utf8'));
-    } catch (error) {
-      throw new Error(`${path}: not valid JSON (${(error as Error).message})`);
-    }
-    const parsed = savedModelSchema.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new Error(`${path}: ${issue.path.join('.') || '(file)'}: ${issue.message}; expected a model written by GaussianModel.save`);
-    }
-    const saved = parsed.data;
+    const saved = readJsonFile(path, savedModelSchema, 'a model written by GaussianModel.save');
     const model = new GaussianModel(saved.sampleShape, ridge);
     const d = model.dim;
     if (saved.mean.length !== d) throw new Error(`${path}: mean has ${saved.mean.length} values; expected ${d} for sampleShape [${saved.sampleShape}]`);

@@ -60,9 +60,9 @@ export async function planSweep(path: string, sets: readonly string[], note: (me
   return { name: cells[0]?.config.name ?? 'experiment', source: resolve(path), sets, axes: plan.axes, cells };
 }
 
-/** Whether any cell names plugin packages or modules (`plugins:`). */
+/** Whether any cell names plugin packages or modules (`packages:`). */
 export function namesPlugins(planned: PlannedSweep): boolean {
-  return planned.cells.some((cell) => Array.isArray(cell.user.plugins) && cell.user.plugins.length > 0);
+  return planned.cells.some((cell) => cell.config.packages.length > 0);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { withoutExecutionSettings } from './execution-settings.ts';
+import { withFirstNames } from './former-names.ts';
 
 /** JSON with object keys sorted, so equal configs serialize equally. */
 export function canonicalJson(value: unknown): string {
@@ -16,9 +17,11 @@ export function shortHash(value: unknown): string {
 }
 
 /**
- * Short hash of a resolved config without its execution settings (`threads`): the same experiment
- * always lands in the same run folder, whatever it computes with.
+ * Short hash of a resolved config without its execution settings (`threads`), under the key names
+ * ids were first computed with: the same experiment always lands in the same run folder, whatever
+ * it computes with and whatever a key is called today.
  */
 export function cellId(config: unknown): string {
-  return shortHash(withoutExecutionSettings(config));
+  const identity = withoutExecutionSettings(config);
+  return shortHash(identity !== null && typeof identity === 'object' && !Array.isArray(identity) ? withFirstNames(identity as Record<string, unknown>) : identity);
 }

@@ -5,8 +5,16 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/**
+ * A failed zod parse as one line, `path.to.field = value: expected ...`, from its first issue:
+ * `root` is the value parsed, `basePath` where it sits (`model`, `metrics.0`) when not at the top.
+ */
+export function zodErrorLine(error: z.ZodError, root: unknown, basePath = ''): string {
+  return describeZodIssue(error.issues[0]!, root, basePath);
+}
+
 /** `path.to.field = value: expected ...` for one zod issue found in `root` under `basePath`. */
-export function describeZodIssue(issue: z.core.$ZodIssue, root: unknown, basePath = ''): string {
+function describeZodIssue(issue: z.core.$ZodIssue, root: unknown, basePath = ''): string {
   const segments = issue.path.map(String);
   const path = [basePath, ...segments].filter(Boolean).join('.') || '(config)';
   const value = valueAt(root, issue.path);

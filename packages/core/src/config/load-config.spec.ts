@@ -12,8 +12,9 @@ import { DatasetPlugin } from '../contracts/dataset.ts';
 import { PluginRegistry } from '../registry/plugin-registry.ts';
 import { corePackage } from '../register.ts';
 import { diagonalGaussianModelPlugin, normalDatasetPlugin, tempDir } from '../testing/index.ts';
+import { cellId, shortHash } from './cell-id.ts';
 import { ConfigError } from './config-error.ts';
-import { loadConfig, resolveConfig } from './load-config.ts';
+import { configPackages, loadConfig, resolveConfig } from './load-config.ts';
 
 const scope = container.createChildContainer();
 corePackage.register(scope);
@@ -134,11 +135,21 @@ describe('paths in a config', () => {
     const resolved = loadConfig(path, fileRegistry);
     expect(resolved.config.dataset).toEqual({ id: 'test-file', path: join(t.dir, 'data', 'cifar.tar.gz'), labels: '/abs/labels.json', note: './not-a-path' });
     expect(resolved.config.model).toEqual({ id: 'test-diagonal-gaussian', init: join(folder, 'pretrained') });
-    expect(resolved.config.plugins).toEqual([join(folder, 'my-plugin.mjs'), 'some-package']);
+    expect(resolved.config.packages).toEqual([join(folder, 'my-plugin.mjs'), 'some-package']);
     expect(resolved.user.dataset).toEqual({ id: 'test-file', path: join(t.dir, 'data', 'cifar.tar.gz'), labels: '/abs/labels.json', note: './not-a-path' });
     expect(resolveConfig({ generations: 0, dataset: { id: 'test-file', path: '~/data' }, model: { id: 'test-diagonal-gaussian' }, schedule: { id: 'fully-synthetic' }, metrics: [] }, fileRegistry).config.dataset).toMatchObject({
       path: join(homedir(), 'data'),
     });
+  });
+});
+
+describe('plugin packages in a config', () => {
+  it('takes module paths (./, ../, ~/, /, . and .. and ~ alone) from the config folder or home, and package names as they are', () => {
+    const listed = ['./x.mjs', '../y.ts', '~/plugins/z.mjs', '/abs/w.mjs', '..', '~', 'some-package', '@scope/pkg', '.hidden-name'];
+    const expected = [join('/cfg', 'x.mjs'), '/y.ts', join(homedir(), 'plugins', 'z.mjs'), '/abs/w.mjs', '/', homedir(), 'some-package', '@scope/pkg', '.hidden-name'];
+    expect(configPackages({ packages: listed }, '/cfg')).toEqual(expected);
+    expect(configPackages({ plugins: listed }, '/cfg')).toEqual(expected);
+    expect(resolveConfig({ ...base(), plugins: listed }, registry, { baseDir: '/cfg' }).config.packages).toEqual(expected);
   });
 });
 
@@ -157,14 +168,36 @@ describe('plugin binding', () => {
   });
 
   it('keeps the engine keys of metric and model entries apart from the plugin options', () => {
-    const resolved = resolveConfig({ ...base(), metrics: [{ id: 'fd', every: 5, reference: 'train', features: 'pixels' }] }, registryWithMetrics());
-    expect(resolved.metrics[0]!.entry).toMatchObject({ every: 5, reference: 'train', features: 'pixels' });
+    const resolved = resolveConfig({ ...base(), metrics: [{ id: 'fd', every: 5, reference: 'train', extractor: 'pixels' }] }, registryWithMetrics());
+    expect(resolved.metrics[0]!.entry).toMatchObject({ every: 5, reference: 'train', extractor: 'pixels' });
     expect(resolved.metrics[0]!.bound.options).toEqual({});
-    expect(resolved.config.metrics).toEqual([{ id: 'fd', every: 5, reference: 'train', features: 'pixels' }]);
-    expect(errorOf(() => resolveConfig({ ...base(), metrics: [{ id: 'fd', features: 'inceptoin' }] }, registryWithMetrics()))).toMatch(
-      /^metrics\.0\.features = "inceptoin": unknown feature extractor; known ids: identity, pixels$/,
+    expect(resolved.config.metrics).toEqual([{ id: 'fd', every: 5, reference: 'train', extractor: 'pixels' }]);
+    expect(errorOf(() => resolveConfig({ ...base(), metrics: [{ id: 'fd', extractor: 'inceptoin' }] }, registryWithMetrics()))).toMatch(
+      /^metrics\.0\.extractor = "inceptoin": unknown feature extractor; known ids: identity, pixels$/,
     );
     expect(errorOf(() => resolveConfig({ ...base(), metrics: [{ id: 'fd', every: 0 }] }, registryWithMetrics()))).toBe('metrics.0.every = 0: expected number to be >=1');
+  });
+
+  it('takes the earlier key names (plugins, features) with a note, and keeps the run id they gave', () => {
+    const notes: string[] = [];
+    const earlier = { ...base(), plugins: [], features: [{ id: 'pixels' }], metrics: [{ id: 'fd', features: 'pixels' }] };
+    const current = { ...base(), packages: [], extractors: [{ id: 'pixels' }], metrics: [{ id: 'fd', extractor: 'pixels' }] };
+    const old = resolveConfig(earlier, registryWithMetrics(), { note: (line) => notes.push(line) });
+    const now = resolveConfig(current, registryWithMetrics());
+    expect(old.config).toEqual(now.config);
+    expect(old.user).toEqual(now.user);
+    expect(notes).toEqual([
+      'plugins is now called packages; the old name still works',
+      'features is now called extractors; the old name still works',
+      'metrics.0.features is now called metrics.0.extractor; the old name still works',
+    ]);
+    const { packages, extractors, metrics, ...rest } = now.config;
+    const underFirstNames = { ...rest, plugins: packages, features: extractors, metrics: metrics.map(({ extractor, ...m }) => ({ ...m, features: extractor })) };
+    expect(cellId(now.config)).toBe(shortHash(underFirstNames));
+    expect(errorOf(() => resolveConfig({ ...current, plugins: [] }, registryWithMetrics()))).toBe('plugins and packages: both given; expected only packages (plugins is its earlier name)');
+    expect(errorOf(() => resolveConfig({ ...base(), metrics: [{ id: 'fd', features: 'pixels', extractor: 'pixels' }] }, registryWithMetrics()))).toBe(
+      'metrics.0.features and metrics.0.extractor: both given; expected only metrics.0.extractor (features is its earlier name)',
+    );
   });
 
   it('gives generation 0 the initial budget and later generations the retrain budget, over the shared fields', () => {

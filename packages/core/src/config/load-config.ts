@@ -4,9 +4,11 @@ import type { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import type { PluginKind } from '../contracts/plugin.ts';
 import type { BoundModelPlugin, BoundPlugin, PluginRegistry } from '../registry/plugin-registry.ts';
-import { ConfigError, describeZodIssue } from './config-error.ts';
-import { engineKeys, experimentConfigSchema, type ExperimentConfig, type MetricEntry } from './experiment-config.ts';
-import { absolutePath, pathKeys, withAbsolutePaths } from './path-option.ts';
+import { ConfigError, zodErrorLine } from './config-error.ts';
+import { configSlots, slotEntries, slotKeys, type ConfigSlot, type MetricEntry, type PluginEntry, type SlotKey } from './config-slots.ts';
+import { experimentConfigSchema, type ExperimentConfig } from './experiment-config.ts';
+import { withCurrentNames } from './former-names.ts';
+import { packagePath, pathKeys, withAbsolutePaths } from './path-option.ts';
 import { applySetOverride } from './set-override.ts';
 
 /** Reads a YAML or JSON config file into a plain object; errors name the file. */
@@ -30,20 +32,22 @@ export function readConfigFile(path: string): Record<string, unknown> {
 export interface ResolvedExperiment {
   /** Defaults filled in, each plugin's options parsed: written to config.json. */
   readonly config: ExperimentConfig;
-  /** The config as the user wrote it (after `--set`), paths made absolute: the run's identity. */
+  /** The config as the user wrote it (after `--set`, under current key names), paths made absolute: the run's identity. */
   readonly user: Record<string, unknown>;
+  /** Every slot's plugins, bound, in entry order (a single-entry slot: one). */
+  readonly slots: Readonly<Record<SlotKey, ReadonlyArray<BoundPlugin<PluginKind>>>>;
   readonly dataset: BoundPlugin<'dataset'>;
   readonly model: BoundModelPlugin;
   readonly schedule: BoundPlugin<'schedule'>;
   readonly metrics: ReadonlyArray<{ readonly entry: MetricEntry; readonly bound: BoundPlugin<'metric'> }>;
   readonly trackers: ReadonlyArray<BoundPlugin<'tracker'>>;
-  /** Extractors by id: those listed under `features`, and those metrics name with default options. */
+  /** Extractors by id: those listed under `extractors`, and those metrics name with default options. */
   readonly features: ReadonlyMap<string, BoundPlugin<'features'>>;
   /** The default extractors (`identity` for vectors, `pixels` for images) with default options, when registered. */
   readonly defaultFeatures: ReadonlyMap<string, BoundPlugin<'features'>>;
 }
 
-/** The extractor a metric without `features` uses, by the kind of data. */
+/** The extractor a metric without `extractor` uses, by the kind of data. */
 export const defaultExtractorIds = { vector: 'identity', image: 'pixels' } as const;
 
 export interface ResolveOptions {
@@ -51,6 +55,8 @@ export interface ResolveOptions {
   readonly overrides?: readonly string[];
   /** Folder relative paths are taken from (the config file's); the working directory by default. */
   readonly baseDir?: string;
+  /** Says once what the user should change (an earlier key name, say). */
+  readonly note?: (message: string) => void;
 }
 
 /**
@@ -61,74 +67,91 @@ export interface ResolveOptions {
 export function resolveConfig(raw: Record<string, unknown>, registry: PluginRegistry, options: ResolveOptions = {}): ResolvedExperiment {
   let user = raw;
   for (const assignment of options.overrides ?? []) user = applySetOverride(user, assignment);
-  user = absolutePaths(user, registry, options.baseDir ?? process.cwd());
+  user = absolutePaths(withCurrentNames(user, options.note), registry, options.baseDir ?? process.cwd());
   const parsed = experimentConfigSchema.safeParse(user);
-  if (!parsed.success) throw new ConfigError(describeZodIssue(parsed.error.issues[0]!, user));
-  const config = parsed.data;
+  if (!parsed.success) throw new ConfigError(zodErrorLine(parsed.error, user));
+  const config = withNamedExtractors(parsed.data, registry);
 
-  const dataset = registry.bind('dataset', config.dataset, 'dataset');
-  const model = registry.bindModel(config.model, 'model', engineKeys.model);
-  const schedule = registry.bind('schedule', config.schedule, 'schedule');
+  const slots = Object.fromEntries(
+    slotKeys.map((key) => {
+      const slot: ConfigSlot = configSlots[key];
+      const bind = (entry: PluginEntry, path: string) => (slot.kind === 'model' ? registry.bindModel(entry, path, slot.engineKeys) : registry.bind(slot.kind, entry, path, slot.engineKeys));
+      return [key, slotEntries(key, config[key]).map(({ path, entry }) => bind(entry as PluginEntry, path))];
+    }),
+  ) as unknown as ResolvedExperiment['slots'];
   const features = new Map<string, BoundPlugin<'features'>>();
-  config.features.forEach((entry, i) => {
-    if (features.has(entry.id)) throw new ConfigError(`features.${i}.id = ${JSON.stringify(entry.id)}: listed twice; expected each extractor once`);
-    features.set(entry.id, registry.bind('features', entry, `features.${i}`));
-  });
-  const metrics = config.metrics.map((entry, i) => {
-    if (entry.features !== undefined && !features.has(entry.features)) {
-      if (!registry.has('features', entry.features)) {
-        throw new ConfigError(`metrics.${i}.features = ${JSON.stringify(entry.features)}: unknown feature extractor; known ids: ${registry.ids('features').join(', ')}`);
-      }
-      features.set(entry.features, registry.bind('features', { id: entry.features }, `metrics.${i}.features`));
-    }
-    return { entry, bound: registry.bind('metric', entry, `metrics.${i}`, engineKeys.metric) };
-  });
-  const trackers = config.trackers.map((entry, i) => registry.bind('tracker', entry, `trackers.${i}`));
+  for (const [i, bound] of (slots.extractors as ReadonlyArray<BoundPlugin<'features'>>).entries()) {
+    if (features.has(bound.id)) throw new ConfigError(`extractors.${i}.id = ${JSON.stringify(bound.id)}: listed twice; expected each extractor once`);
+    features.set(bound.id, bound);
+  }
   const defaultFeatures = new Map<string, BoundPlugin<'features'>>();
   for (const id of Object.values(defaultExtractorIds)) {
-    if (registry.has('features', id)) defaultFeatures.set(id, registry.bind('features', { id }, `features (default ${id})`));
+    if (registry.has('features', id)) defaultFeatures.set(id, registry.bind('features', { id }, `extractors (default ${id})`));
   }
 
-  const withOptions = <E extends { id: string }>(entry: E, bound: BoundPlugin<PluginKind>, keep: readonly string[] = []): E => {
-    const kept = Object.fromEntries(keep.filter((k) => k in entry).map((k) => [k, entry[k as keyof E]]));
-    return { id: entry.id, ...kept, ...bound.options } as E;
+  const resolved: Record<string, unknown> = { ...config };
+  for (const key of slotKeys) {
+    const slot: ConfigSlot = configSlots[key];
+    const withOptions = ({ entry }: { entry: unknown }, i: number) => {
+      const { id, ...rest } = entry as PluginEntry;
+      return { id, ...Object.fromEntries(slot.engineKeys.filter((k) => k in rest).map((k) => [k, rest[k]])), ...slots[key][i]!.options };
+    };
+    const entries = slotEntries(key, config[key]).map(withOptions);
+    resolved[key] = slot.list ? entries : entries[0];
+  }
+  return {
+    config: resolved as ExperimentConfig,
+    user,
+    slots,
+    dataset: slots.dataset[0] as BoundPlugin<'dataset'>,
+    model: slots.model[0] as BoundModelPlugin,
+    schedule: slots.schedule[0] as BoundPlugin<'schedule'>,
+    metrics: config.metrics.map((entry, i) => ({ entry, bound: slots.metrics[i] as BoundPlugin<'metric'> })),
+    trackers: slots.trackers as ReadonlyArray<BoundPlugin<'tracker'>>,
+    features,
+    defaultFeatures,
   };
-  const resolved: ExperimentConfig = {
-    ...config,
-    dataset: withOptions(config.dataset, dataset),
-    model: withOptions(config.model, model, engineKeys.model),
-    schedule: withOptions(config.schedule, schedule),
-    features: [...features.values()].map((f) => ({ id: f.id, ...f.options })),
-    metrics: config.metrics.map((m, i) => withOptions(m, metrics[i]!.bound, engineKeys.metric)),
-    trackers: config.trackers.map((t, i) => withOptions(t, trackers[i]!)),
-  };
-  return { config: resolved, user, dataset, model, schedule, metrics, trackers, features, defaultFeatures };
+}
+
+/** The config with every extractor a metric names and `extractors` does not list added to it, with default options. */
+function withNamedExtractors(config: ExperimentConfig, registry: PluginRegistry): ExperimentConfig {
+  const extractors = [...config.extractors];
+  config.metrics.forEach((entry, i) => {
+    if (entry.extractor === undefined || extractors.some((e) => e.id === entry.extractor)) return;
+    if (!registry.has('features', entry.extractor)) {
+      throw new ConfigError(`metrics.${i}.extractor = ${JSON.stringify(entry.extractor)}: unknown feature extractor; known ids: ${registry.ids('features').join(', ')}`);
+    }
+    extractors.push({ id: entry.extractor });
+  });
+  return { ...config, extractors };
 }
 
 /** The options version of every plugin a resolved experiment uses, keyed `kind:id`. */
 export function pluginVersions(resolved: ResolvedExperiment): Record<string, number> {
-  const all: Array<BoundPlugin<PluginKind>> = [resolved.dataset, resolved.model, resolved.schedule, ...resolved.metrics.map((m) => m.bound), ...resolved.trackers, ...resolved.features.values()];
+  const all = Object.values(resolved.slots).flat() as Array<BoundPlugin<PluginKind>>;
   return Object.fromEntries(all.map((b) => [`${b.kind}:${b.id}`, b.version]).sort(([a], [b]) => String(a).localeCompare(String(b))));
 }
 
-/** The raw config with every path-valued option (plugin paths, `model.init`, `plugins:` paths) absolute. */
+/** The config's plugin packages (`packages:`, or its earlier name `plugins:`), module paths made absolute. */
+export function configPackages(raw: Record<string, unknown>, baseDir: string): string[] {
+  const list = withCurrentNames(raw).packages;
+  return Array.isArray(list) ? list.filter((p): p is string => typeof p === 'string').map((p) => packagePath(p, baseDir)) : [];
+}
+
+/** The raw config with every path-valued option (plugin paths, engine paths like `model.init`, `packages:` paths) absolute. */
 function absolutePaths(raw: Record<string, unknown>, registry: PluginRegistry, baseDir: string): Record<string, unknown> {
-  const entry = (kind: PluginKind, value: unknown, extra: readonly string[] = []): unknown => {
-    if (!isEntry(value)) return value;
-    const keys = registry.has(kind, value.id) ? pathKeys(registry.get(kind, value.id).options as z.ZodType) : [];
-    return withAbsolutePaths(value, [...keys, ...extra], baseDir);
-  };
-  const list = (kind: PluginKind, value: unknown) => (Array.isArray(value) ? value.map((v) => entry(kind, v)) : value);
   const out: Record<string, unknown> = { ...raw };
-  if ('dataset' in raw) out.dataset = entry('dataset', raw.dataset);
-  if ('model' in raw) out.model = entry('model', raw.model, ['init']);
-  if ('schedule' in raw) out.schedule = entry('schedule', raw.schedule);
-  if ('features' in raw) out.features = list('features', raw.features);
-  if ('metrics' in raw) out.metrics = list('metric', raw.metrics);
-  if ('trackers' in raw) out.trackers = list('tracker', raw.trackers);
-  if (Array.isArray(raw.plugins)) {
-    out.plugins = raw.plugins.map((p: unknown) => (typeof p === 'string' && /^(\.{1,2}\/|~\/)/.test(p) ? absolutePath(p, baseDir) : p));
+  for (const key of slotKeys) {
+    if (!(key in raw)) continue;
+    const slot: ConfigSlot = configSlots[key];
+    const entries = slotEntries(key, raw[key]).map(({ entry }) => {
+      if (!isEntry(entry)) return entry;
+      const keys = registry.has(slot.kind, entry.id) ? pathKeys(registry.get(slot.kind, entry.id).options as z.ZodType) : [];
+      return withAbsolutePaths(entry, [...keys, ...slot.enginePaths], baseDir);
+    });
+    out[key] = slot.list ? (Array.isArray(raw[key]) ? entries : raw[key]) : entries[0];
   }
+  if (Array.isArray(raw.packages)) out.packages = raw.packages.map((p: unknown) => (typeof p === 'string' ? packagePath(p, baseDir) : p));
   return out;
 }
 
@@ -137,10 +160,10 @@ function isEntry(value: unknown): value is { id: string } & Record<string, unkno
 }
 
 /** Reads, overrides and resolves a config file; relative paths are taken from its folder; errors name the file. */
-export function loadConfig(path: string, registry: PluginRegistry, overrides: readonly string[] = []): ResolvedExperiment {
+export function loadConfig(path: string, registry: PluginRegistry, overrides: readonly string[] = [], note?: (message: string) => void): ResolvedExperiment {
   const raw = readConfigFile(path);
   try {
-    return resolveConfig(raw, registry, { overrides, baseDir: dirname(resolvePath(path)) });
+    return resolveConfig(raw, registry, { overrides, baseDir: dirname(resolvePath(path)), ...(note ? { note } : {}) });
   } catch (error) {
     if (error instanceof ConfigError) throw new ConfigError(`${path}: ${error.message}`);
     throw error;

@@ -18,8 +18,22 @@ export function pathOption(): z.ZodString {
 
 /** `path` made absolute against `baseDir`, with `~/` for the home folder. */
 export function absolutePath(path: string, baseDir: string): string {
-  if (path === '~' || path.startsWith('~/')) return resolve(homedir(), path.slice(2));
+  if (isHomePath(path)) return resolve(homedir(), path.slice(2));
   return isAbsolute(path) ? path : resolve(baseDir, path);
+}
+
+/** `~` or `~/...`: a path in the home folder. */
+function isHomePath(value: string): boolean {
+  return value === '~' || value.startsWith('~/');
+}
+
+/**
+ * A `packages:` entry: a module path (`./x.mjs`, `../x`, `~/x.mjs`, `/abs/x.mjs`) made absolute
+ * against `baseDir`, or a package name as it is.
+ */
+export function packagePath(entry: string, baseDir: string): string {
+  const isPath = isHomePath(entry) || isAbsolute(entry) || /^\.{1,2}(\/|$)/.test(entry);
+  return isPath ? absolutePath(entry, baseDir) : entry;
 }
 
 /** The top-level keys of an object schema whose values are paths (through optional/default wrappers). */

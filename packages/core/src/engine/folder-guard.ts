@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { canonicalJson } from '../config/cell-id.ts';
 import { ConfigError } from '../config/config-error.ts';
 import { withoutExecutionSettings } from '../config/execution-settings.ts';
+import { withCurrentNames } from '../config/former-names.ts';
 import { sealMarker, type RunFiles, type RunMarker } from './run-files.ts';
 import type { RunFolder } from './run-folder.ts';
 
@@ -40,8 +41,8 @@ export function guardRunFolder(folder: RunFolder, files: RunFiles, identity: Run
   }
   const edited = files.markerProblem(marker);
   if (edited) throw new ConfigError(edited);
-  // Execution settings (threads) may differ from one process of a run to the next.
-  const difference = firstDifference(withoutExecutionSettings(marker.config), withoutExecutionSettings(identity.user));
+  // Execution settings (threads) may differ from one process of a run to the next; keys renamed since the run began are the same key.
+  const difference = firstDifference(withoutExecutionSettings(withCurrentNames(marker.config)), withoutExecutionSettings(identity.user));
   if (difference) {
     throw new ConfigError(
       `${folder.root}: holds a run of a different config (${difference.path}: ${show(difference.left)} in the folder, ${show(difference.right)} now); expected the same config, or another --out`,

@@ -43,11 +43,11 @@ export function buildRunParts(resolved: ResolvedExperiment, env: PartsEnv): RunP
 
   const extractors = new Map<string, NamedExtractor>();
   const extractorFor = (entry: MetricEntry, path: string): NamedExtractor => {
-    const id = entry.features ?? defaultExtractorIds[data.kind];
+    const id = entry.extractor ?? defaultExtractorIds[data.kind];
     let named = extractors.get(id);
     if (!named) {
       const bound = resolved.features.get(id) ?? resolved.defaultFeatures.get(id);
-      if (!bound) throw new ConfigError(`${path}.features: needs the feature extractor '${id}', which no loaded plugin package registers`);
+      if (!bound) throw new ConfigError(`${path}.extractor: needs the feature extractor '${id}', which no loaded plugin package registers`);
       const hasOptions = Object.keys(bound.options).length > 0;
       named = { id, key: hasOptions ? `${id}-${shortHash(bound.options)}` : id, extractor: bound.create({ data }) };
       extractors.set(id, named);

@@ -2,7 +2,7 @@ import type { DependencyContainer } from 'tsyringe';
 import type { z } from 'zod';
 import type { GenerativeModel, ModelEnv } from '../contracts/model.ts';
 import type { AnyPluginDefinition, PluginKind } from '../contracts/plugin.ts';
-import { ConfigError, describeZodIssue } from '../config/config-error.ts';
+import { ConfigError, zodErrorLine } from '../config/config-error.ts';
 import { pluginKinds, pluginTokens, type PluginByKind } from './plugin-tokens.ts';
 import { withCurrentOptionNames } from './renamed-options.ts';
 
@@ -86,7 +86,7 @@ export class PluginRegistry {
     for (const [key, value] of Object.entries(entry)) if (key !== 'id' && !reserved.includes(key)) given[key] = value;
     const { options: rest, notes } = withCurrentOptionNames(given, (plugin as AnyPluginDefinition).renamedOptions ?? {}, path);
     const parsed = (plugin.options as z.ZodType).safeParse(rest);
-    if (!parsed.success) throw new ConfigError(describeZodIssue(parsed.error.issues[0]!, rest, path));
+    if (!parsed.success) throw new ConfigError(zodErrorLine(parsed.error, rest, path));
     const options = parsed.data;
     const definition = plugin as AnyPluginDefinition;
     return {

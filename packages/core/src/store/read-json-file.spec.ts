@@ -16,7 +16,7 @@ describe('readJsonFile', () => {
     writeFileSync(path, '{"format": "x",');
     expect(() => readJsonFile(path, schema, 'a file written by X')).toThrow(new RegExp(`^${path}: not valid JSON \\(.*\\); expected a file written by X$`));
     writeFileSync(path, '{"format": "x", "values": [1, "two"]}');
-    expect(() => readJsonFile(path, schema, 'a file written by X')).toThrow(`${path}: values.1: Invalid input: expected number, received string; expected a file written by X`);
+    expect(() => readJsonFile(path, schema, 'a file written by X')).toThrow(`${path}: values.1 = "two": expected number, received string; expected a file written by X`);
     writeFileSync(path, '{"format": "x", "values": [1, 2]}');
     expect(readJsonFile(path, schema, 'a file written by X')).toEqual({ format: 'x', values: [1, 2] });
   });

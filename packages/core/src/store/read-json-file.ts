@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { z } from 'zod';
+import { zodErrorLine } from '../config/config-error.ts';
 
 /**
  * Reads and checks a JSON file that ouroboros wrote (a saved model's header, say). Every failure is
@@ -15,9 +16,6 @@ export function readJsonFile<T>(path: string, schema: z.ZodType<T>, expected: st
     throw new Error(`${path}: not valid JSON (${(error as Error).message.split('\n')[0]}); expected ${expected}`);
   }
   const parsed = schema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`${path}: ${issue.path.join('.') || '(file)'}: ${issue.message}; expected ${expected}`);
-  }
+  if (!parsed.success) throw new Error(`${path}: ${zodErrorLine(parsed.error, json)}; expected ${expected}`);
   return parsed.data;
 }

@@ -1,5 +1,5 @@
 import { canonicalJson } from '../config/cell-id.ts';
-import { ConfigError, describeZodIssue } from '../config/config-error.ts';
+import { ConfigError, zodErrorLine } from '../config/config-error.ts';
 import { setField } from '../config/set-override.ts';
 import { sweepKeys, sweepSchema, type SweepConfig } from './sweep-config.ts';
 
@@ -36,7 +36,7 @@ export function sweepBase(raw: Record<string, unknown>): Record<string, unknown>
  */
 export function expandSweep(raw: Record<string, unknown>): SweepPlan {
   const parsed = sweepSchema.safeParse(Object.fromEntries(sweepKeys.filter((key) => key in raw).map((key) => [key, raw[key]])));
-  if (!parsed.success) throw new ConfigError(describeZodIssue(parsed.error.issues[0]!, raw));
+  if (!parsed.success) throw new ConfigError(zodErrorLine(parsed.error, raw));
   const sweep = parsed.data;
   const base = sweepBase(raw);
   const axes = Object.entries(sweep.matrix);

@@ -1,3 +1,4 @@
+import { zodErrorLine } from '@ouroboros/core';
 import { z } from 'zod';
 import { DATASET_JSON, type ImageFiles } from './image-files.ts';
 
@@ -28,13 +29,16 @@ export function imageLabels(files: ImageFiles, source: LabelSource): ImageLabels
 function datasetJsonLabels(files: ImageFiles, optional: boolean): ImageLabels {
   const where = files.where(DATASET_JSON);
   if (files.datasetJson === undefined) throw new Error(`${where}: missing; expected EDM's labels file (labels: dataset-json)`);
-  let parsed: z.infer<typeof datasetJsonSchema>;
+  const expected = 'expected {"labels": [["name.png", class number], ...]} or {"labels": null}';
+  let json: unknown;
   try {
-    parsed = datasetJsonSchema.parse(JSON.parse(files.datasetJson));
+    json = JSON.parse(files.datasetJson);
   } catch (error) {
-    const detail = error instanceof z.ZodError ? `${error.issues[0]!.path.join('.')}: ${error.issues[0]!.message}` : (error as Error).message;
-    throw new Error(`${where}: ${detail.split('\n')[0]}; expected {"labels": [["name.png", class number], ...]} or {"labels": null}`);
+    throw new Error(`${where}: not valid JSON (${(error as Error).message.split('\n')[0]}); ${expected}`);
   }
+  const result = datasetJsonSchema.safeParse(json);
+  if (!result.success) throw new Error(`${where}: ${zodErrorLine(result.error, json)}; ${expected}`);
+  const parsed = result.data;
   if (parsed.labels === null) {
     if (optional) return {};
     throw new Error(`${where}: labels is null; expected a label for every image (or labels: none)`);

@@ -187,7 +187,7 @@ print(json.dumps(out))
   it('rejects bad options, gradients and states with one-line errors', () => {
     const params = quadraticParams();
     expect(() => new Adam(params, { betas: [0.9, 1] })).toThrow('adam: betas.1 = 1: expected number to be <1');
-    expect(() => new Adam(params, { lr: 1, momentum: 0.9 } as never)).toThrow("adam: unknown option 'momentum'");
+    expect(() => new Adam(params, { lr: 1, momentum: 0.9 } as never)).toThrow('adam: momentum: unknown field; remove or rename it');
     expect(() => new Adam([...params, ['w', params.get('w')!]])).toThrow("adam: parameter 'w' is listed twice");
     const adam = new Adam(params);
     const grads = quadraticGrads(params);

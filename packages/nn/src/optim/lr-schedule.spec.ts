@@ -17,7 +17,7 @@ describe('learning-rate schedule', () => {
   });
 
   it('rejects inconsistent options and bad steps with one-line errors', () => {
-    expect(() => lrSchedule({ lr: 1, decay: 'cosine' })).toThrow('lr schedule: totalSteps = undefined: expected an integer above warmupSteps when decay is cosine');
+    expect(() => lrSchedule({ lr: 1, decay: 'cosine' })).toThrow('lr schedule: totalSteps is missing: expected an integer above warmupSteps when decay is cosine');
     expect(() => lrSchedule({ lr: 1, decay: 'cosine', warmupSteps: 5, totalSteps: 5 })).toThrow('lr schedule: totalSteps = 5: expected an integer above warmupSteps when decay is cosine');
     expect(lrSchedule({ lr: 1, decay: 'cosine', warmupSteps: 5, totalSteps: 6 }).totalSteps).toBe(6);
     expect(lrSchedule({ lr: 1, warmupSteps: 5, totalSteps: 5 }).totalSteps).toBe(5);
