@@ -55,6 +55,28 @@ describe('class-coverage', () => {
     );
   });
 
+  it('checks the plan: a labelled dataset of at least 2 classes', () => {
+    const data = recordingEnv(4).data;
+    const metric = classCoverageMetricPlugin.create(classCoverageOptions.parse({}), recordingEnv(4));
+    const plan = (classes?: string[]) => ({ data: { ...data, classes }, referenceSplit: 'test' as const, referenceCount: 10, generatedCount: 10 });
+    const message = 'class-coverage needs a labelled dataset (class names), and its features from classifier-logits';
+    expect(() => metric.check!(plan())).toThrow(message);
+    expect(() => metric.check!(plan(['a']))).toThrow(message);
+    expect(() => metric.check!(plan(['a', 'b']))).not.toThrow();
+  });
+
+  it('refuses logits whose width is not the number of classes, and a single class; takes 2 classes', async () => {
+    const withClasses = (classes: string[]) => ({ ...recordingEnv(2), data: { ...recordingEnv(2).data, classes } });
+    const compute = async (classes: string[], rows: number[][], name: string) => {
+      const store = await vectorStore(join(temp.dir, name), rows);
+      return classCoverageMetricPlugin.create(classCoverageOptions.parse({}), withClasses(classes)).compute(metricInput(store, store, undefined, 'classifier-logits'), testContext());
+    };
+    await expect(compute(['a', 'b', 'c', 'd'], [[1, 2], [3, 4]], 'four-of-2')).rejects.toThrow("got 'classifier-logits' features of 2 values for 4 classes");
+    await expect(compute(['a'], [[1], [3]], 'one-of-1')).rejects.toThrow("got 'classifier-logits' features of 1 values for 1 classes");
+    // rows predict class 1 and class 0: every class covered, p_gen = p_real's counts (1 each) against (1 + 1) / 4
+    expect(await compute(['a', 'b'], [[0, 5], [5, 0]], 'two-of-2')).toEqual({ class_kl: expect.closeTo(0, 12), classes_covered: 2 });
+  });
+
   it('computes KL(p || q) with p = 0 terms counting 0', () => {
     expect(klDivergence([0.5, 0.5, 0], [0.25, 0.25, 0.5])).toBeCloseTo(Math.log(2), 12);
   });

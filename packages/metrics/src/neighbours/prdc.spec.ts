@@ -8,6 +8,7 @@ import { bruteForceNeighbourMetrics, bruteForceRadii } from '../testing/brute-fo
 import { densityCoverageMetricPlugin, densityCoverageOptions } from './density-coverage-metric.ts';
 import { forEachDistanceBlock } from './distance-blocks.ts';
 import { kNearestSquaredRadii } from './knn-radii.ts';
+import { manifoldMatches } from './manifold-matches.ts';
 import { pointSet } from './point-set.ts';
 import { densityCoverage, improvedPrecisionRecall } from './prdc.ts';
 import { precisionRecallMetricPlugin, precisionRecallOptions } from './precision-recall-metric.ts';
@@ -116,6 +117,34 @@ describe.each(['cpu', 'wasm'] as const)('on the %s backend', (backend) => {
     await expect(kNearestSquaredRadii(points([[0], [1], [2]]), 3)).rejects.toThrow('kNearestSquaredRadii: k = 3 needs at least 4 points, got 3');
   });
 
+  it('refuses k that is not an integer >= 1, naming it', async () => {
+    const x = points([[0], [1], [3], [6]]);
+    await expect(kNearestSquaredRadii(x, 0)).rejects.toThrow('kNearestSquaredRadii: k = 0; expected an integer >= 1');
+    await expect(kNearestSquaredRadii(x, 1.5)).rejects.toThrow('kNearestSquaredRadii: k = 1.5; expected an integer >= 1');
+  });
+
+  it.each(['exhaustive', 'pruned'] as const)('matches a hand-worked line (%s): closed balls for precision and recall, open ones for density and coverage', async (search) => {
+    // Real 0, 1, 3 (1-NN radii^2 1, 1, 4); generated 0.5, 5, 10 with radii^2 0.1, 4, 1 given.
+    // D (generated rows): 0.5 -> 0.25, 0.25, 6.25; 5 -> 25, 16, 4 (on the boundary of real 3's ball); 10 -> 100, 81, 49.
+    const real = points([[0, 0], [1, 0], [3, 0]]);
+    const generated = points([[0.5, 0], [5, 0], [10, 0]]);
+    const realRadii = Float64Array.of(1, 1, 4);
+    const m = await manifoldMatches(real, generated, realRadii, Float64Array.of(0.1, 4, 1), { search });
+    expect(m.generatedInRealBall).toEqual(Uint8Array.of(1, 1, 0));
+    expect(m.realBallsAroundGenerated).toEqual(Uint32Array.of(2, 0, 0));
+    expect(m.realCovered).toEqual(Uint8Array.of(1, 1, 0));
+    // only real 3 lies in a generated ball: the one of 5, exactly on its boundary
+    expect(m.realInGeneratedBall).toEqual(Uint8Array.of(0, 0, 1));
+    expect((await manifoldMatches(real, generated, realRadii, null, { search })).realInGeneratedBall).toEqual(Uint8Array.of(0, 0, 0));
+  });
+
+  it('refuses radii that are not one per point', async () => {
+    const real = points([[0], [1], [3]]);
+    const generated = points([[0.5], [5]]);
+    await expect(manifoldMatches(real, generated, Float64Array.of(1, 1), null)).rejects.toThrow('manifoldMatches: 2 real radii; expected one per real point, 3');
+    await expect(manifoldMatches(real, generated, Float64Array.of(1, 1, 4), Float64Array.of(1, 1, 1))).rejects.toThrow('manifoldMatches: 3 generated radii; expected 2');
+  });
+
   it('k = 1, three real clusters and five generated points: precision 3/5, recall 2/3', async () => {
     // Real: unit squares at (0,0), (10,10), (30,0); every real ball has radius 1.
     // Generated (0.5,0.5), (10.5,10.2), (0,-0.9) fall in a real ball; (5,5) and (-3,0) do not: precision 3/5.
@@ -176,6 +205,38 @@ describe.each(['cpu', 'wasm'] as const)('on the %s backend', (backend) => {
       const radii = await kNearestSquaredRadii(real, 3, { search: 'exhaustive' });
       c.radii.forEach((r, i) => expect(Math.abs(radii[i]! - r)).toBeLessThanOrEqual(1e-5 * r));
     });
+  });
+});
+
+describe('progress of the neighbour metrics', () => {
+  beforeAll(async () => {
+    await selectBackend('cpu');
+  });
+
+  const real = points([[0, 0], [1, 0], [3, 0], [6, 1], [10, 2], [15, 0]]);
+  const generated = points([[0.5, 0], [5, 0], [10, 0], [2, 2], [7, 7]]);
+  // In blocks of 2 points: 6 upper-triangle blocks for each k-NN pass (3 starts), 3 row blocks for the cross pass (5 rows).
+  const selfBlocks = [1, 2, 3, 4, 5, 6].map((b) => b / 6);
+  const crossBlocks = [2 / 5, 4 / 5, 1].map((f) => [f, 'generated-to-real distances'] as const);
+  const expectProgress = (seen: [number, string][], want: (readonly [number, string])[]) => {
+    expect(seen.map(([, detail]) => detail)).toEqual(want.map(([, detail]) => detail));
+    seen.forEach(([f], i) => expect(f, `report ${i}`).toBeCloseTo(want[i]![0], 12));
+  };
+
+  it('precision-recall: the real radii, the generated radii and the cross pass each take a third, rising to 1', async () => {
+    const seen: [number, string][] = [];
+    await improvedPrecisionRecall(real, generated, 1, { knnBlock: 2, crossRows: 2, onProgress: (f, detail) => void seen.push([f, detail]) });
+    expectProgress(seen, [
+      ...selfBlocks.map((f) => [f / 3, '1-NN radii of 6 real samples'] as const),
+      ...selfBlocks.map((f) => [(1 + f) / 3, '1-NN radii of 5 generated samples'] as const),
+      ...crossBlocks.map(([f, detail]) => [(2 + f) / 3, detail] as const),
+    ]);
+  });
+
+  it('density-coverage: the real radii and the cross pass each take a half, rising to 1', async () => {
+    const seen: [number, string][] = [];
+    await densityCoverage(real, generated, 1, { knnBlock: 2, crossRows: 2, onProgress: (f, detail) => void seen.push([f, detail]) });
+    expectProgress(seen, [...selfBlocks.map((f) => [f / 2, '1-NN radii of 6 real samples'] as const), ...crossBlocks.map(([f, detail]) => [(1 + f) / 2, detail] as const)]);
   });
 });
 
@@ -284,6 +345,22 @@ describe('the metrics', () => {
           expect(await kept.compute(data, testContext(0, generation)), `${plugin.id}, maxSamples ${maxSamples}, generation ${generation}`).toEqual(fresh);
         }
       }
+    }
+  });
+
+  it('precision-recall: computes a whole reference\'s radii once per run (maxSamples = its count), a subsampled one\'s every generation', async () => {
+    const real = Array.from({ length: 12 }, (_, i) => [Math.sin(i), Math.cos(2 * i)]);
+    const generated = Array.from({ length: 10 }, (_, i) => [Math.sin(i) + 0.3, Math.cos(5 * i)]);
+    const data = await input(real, generated, 'radii-once');
+    for (const [maxSamples, passes] of [[12, [1, 0, 0]], [11, [1, 1, 1]]] as const) {
+      const metric = precisionRecallMetricPlugin.create(precisionRecallOptions.parse({ maxSamples }), recordingEnv(2));
+      const realPasses: number[] = [];
+      for (const generation of [1, 2, 3]) {
+        const details = new Set<string>();
+        await metric.compute(data, testContext(0, generation, { progress: (_f, detail) => void details.add(detail) }));
+        realPasses.push([...details].filter((d) => d.includes('real samples')).length);
+      }
+      expect(realPasses, `maxSamples ${maxSamples}`).toEqual(passes);
     }
   });
 
