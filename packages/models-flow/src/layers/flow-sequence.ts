@@ -14,13 +14,15 @@ export class FlowSequence extends FlowLayer {
   forward(x: tf.Tensor): FlowResult {
     return tf.tidy(() => {
       let h = x;
-      let logDet: tf.Tensor1D = tf.zeros([x.shape[0]!]);
+      const logDets: tf.Tensor1D[] = [];
       for (const layer of this.layers) {
         const out = layer.forward(h);
         h = out.y;
-        logDet = logDet.add(out.logDet);
+        logDets.push(out.logDet);
       }
-      return { y: h, logDet };
+      // one addN: a chain of adds saves both inputs and reshapes both gradients per layer
+      const logDet = logDets.length === 0 ? tf.zeros([x.shape[0]!]) : tf.addN(logDets);
+      return { y: h, logDet: logDet as tf.Tensor1D };
     });
   }
 

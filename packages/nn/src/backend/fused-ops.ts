@@ -4,6 +4,8 @@ import type { NamedAttrMap, NamedTensorMap } from '@tensorflow/tfjs';
 /** Kernels of ours that fuse a few tfjs ops into one pass, registered for the backends that have them. */
 export const ADAM_UPDATE = 'OuroborosAdamUpdate';
 export const SUM_OF_SQUARES = 'OuroborosSumOfSquares';
+/** The inputs of parameter i in one call of ADAM_UPDATE (which updates every parameter at once). */
+export const adamInputNames = (i: number) => [`p${i}`, `g${i}`, `m${i}`, `v${i}`] as const;
 /** A whole MLP's forward and backward pass (the native kernels register them). */
 export const MLP_FORWARD = 'OuroborosMlpForward';
 export const MLP_BACKWARD = 'OuroborosMlpBackward';

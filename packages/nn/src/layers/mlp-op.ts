@@ -21,21 +21,31 @@ function split(args: GradArgs): { save: tf.GradSaveFunc; x: tf.Tensor; params: t
 
 const named = (params: tf.Tensor[]) => Object.fromEntries(params.map((p, i) => [`${i % 2 === 0 ? 'w' : 'b'}${Math.floor(i / 2)}`, p]));
 
-/** Forward and backward each one kernel of the native layer (GEMMs and oneDNN's eltwise): any activation. */
+/**
+ * Forward and backward each one kernel of the native layer (GEMMs and oneDNN's eltwise): any
+ * activation. Saved for the backward pass: x, the weights (not the biases, which it does not read)
+ * and the hidden layers; for relu only their outputs h_i, since relu'(z) = step(relu(z)) reads the
+ * same off h_i as off z_{i−1}. Each saved tensor costs the engine a clone and a tape node.
+ */
 function kernelsOp(activation: ActivationName): MlpOp {
+  const derivativeFromOutput = activation === 'relu';
   return tf.customGrad((...args: GradArgs) => {
     const { save, x, params } = split(args);
-    const attrs = { activation, layers: params.length / 2 };
+    const layers = params.length / 2;
+    const attrs = { activation, layers };
+    const weights = params.filter((_, i) => i % 2 === 0);
     const [y, ...hidden] = tf.engine().runKernel(MLP_FORWARD, { x, ...named(params) }, attrs) as unknown as tf.Tensor[];
-    save([x, ...params, ...hidden]);
+    // hidden = [z_0, h_1, z_1, h_2, …]
+    save([x, ...weights, ...(derivativeFromOutput ? hidden.filter((_, i) => i % 2 === 1) : hidden)]);
     return {
       value: y!,
       gradFunc: (dy: tf.Tensor | tf.Tensor[], saved: tf.Tensor[]) => {
         const [xs, ...rest] = saved;
-        const weights = rest.slice(0, params.length);
-        const kept = rest.slice(params.length);
-        const layerState = Object.fromEntries(kept.map((t, i) => [i % 2 === 0 ? `z${i / 2}` : `h${(i + 1) / 2}`, t]));
-        return tf.engine().runKernel(MLP_BACKWARD, { dy: dy as tf.Tensor, x: xs!, ...named(weights), ...layerState }, attrs) as unknown as tf.Tensor[];
+        const kept = rest.slice(layers);
+        const pairs = derivativeFromOutput ? kept.flatMap((h) => [h, h]) : kept;
+        const layerState = Object.fromEntries(pairs.map((t, i) => [i % 2 === 0 ? `z${i / 2}` : `h${(i + 1) / 2}`, t]));
+        const weightInputs = Object.fromEntries(rest.slice(0, layers).map((w, i) => [`w${i}`, w]));
+        return tf.engine().runKernel(MLP_BACKWARD, { dy: dy as tf.Tensor, x: xs!, ...weightInputs, ...layerState }, attrs) as unknown as tf.Tensor[];
       },
     };
   }) as MlpOp;

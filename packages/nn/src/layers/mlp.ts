@@ -46,10 +46,10 @@ export class Mlp extends Module {
     if (!op) return this.layerByLayer(x);
     const [inFeatures, outFeatures] = [this.sizes[0]!, this.sizes[this.sizes.length - 1]!];
     checkLastAxis('Mlp', x.shape, inFeatures, 'features');
-    return tf.tidy(() => {
-      const params = this.layers.flatMap((layer) => [layer.weight, layer.bias!]);
-      return op(tf.reshape(x, [-1, inFeatures]), ...params).reshape([...x.shape.slice(0, -1), outFeatures]);
-    });
+    const params = this.layers.flatMap((layer) => [layer.weight, layer.bias!]);
+    // rows as they come: a reshape costs a kernel, a clone and a tape node each way
+    if (x.rank === 2) return op(x, ...params);
+    return tf.tidy(() => op(tf.reshape(x, [-1, inFeatures]), ...params).reshape([...x.shape.slice(0, -1), outFeatures]));
   }
 
   /** The same function through each Dense layer and tfjs's autodiff (the reference the fused op is tested against). */

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { checkSameNames, namedEntries, uniqueNames, type Named } from '../io/named.ts';
 import { parseOptions } from './parse-options.ts';
 import { ownedVariable } from './owned-variable.ts';
-import { ADAM_UPDATE, fusedOr } from '../backend/fused-ops.ts';
+import { ADAM_UPDATE, adamInputNames } from '../backend/fused-ops.ts';
 import type { AdamUpdateAttrs } from '../backend/wasm-kernels/optimizer-kernels.ts';
 
 export const adamOptions = z.strictObject({
@@ -51,13 +51,13 @@ export class Adam {
     const rootCorrection2 = Math.sqrt(1 - beta2 ** t);
     const attrs = { beta1, beta2, eps, stepSize, rootCorrection2, decay: 1 - lr * weightDecay };
     tf.tidy(() => {
-      for (const [name, param] of this.params) {
-        const [g, m, v] = [byName.get(name)!, this.m.get(name)!, this.v.get(name)!];
-        const [pNext, mNext, vNext] = fusedOr(ADAM_UPDATE, { param, grad: g, m, v }, attrs, () => composedUpdate(param, g, m, v, attrs));
-        m.assign(mNext!);
-        v.assign(vNext!);
-        param.assign(pNext!);
-      }
+      const updates = this.updates(byName, attrs);
+      [...this.params].forEach(([name, param], i) => {
+        const [pNext, mNext, vNext] = updates.slice(3 * i, 3 * i + 3) as [tf.Tensor, tf.Tensor, tf.Tensor];
+        this.m.get(name)!.assign(mNext);
+        this.v.get(name)!.assign(vNext);
+        param.assign(pNext);
+      });
     });
     this.steps = t;
   }
@@ -94,6 +94,15 @@ export class Adam {
     tf.dispose([...this.m.values(), ...this.v.values()]);
     this.m.clear();
     this.v.clear();
+  }
+
+  /** [p', m', v'] of every parameter in order: one call of the fused kernel where the backend has it, else composed ops. */
+  private updates(byName: Map<string, tf.Tensor>, attrs: AdamUpdateAttrs): tf.Tensor[] {
+    const names = [...this.params.keys()];
+    const groups = names.map((name) => [this.params.get(name)!, byName.get(name)!, this.m.get(name)!, this.v.get(name)!] as const);
+    if (!tf.getKernel(ADAM_UPDATE, tf.getBackend())) return groups.flatMap(([p, g, m, v]) => composedUpdate(p, g, m, v, attrs));
+    const inputs = Object.fromEntries(groups.flatMap((group, i) => adamInputNames(i).map((key, j) => [key, group[j]!])));
+    return tf.engine().runKernel(ADAM_UPDATE, inputs, { ...attrs, count: groups.length }) as unknown as tf.Tensor[];
   }
 
   private checkedGrads(grads: Named<tf.Tensor>): Map<string, tf.Tensor> {

@@ -88,6 +88,10 @@ export class Code {
   f32Mul() { return this.op(0x94); }
   f32Div() { return this.op(0x95); }
   f32Sqrt() { return this.op(0x91); }
+  f32Max() { return this.op(0x97); }
+  /** i32 1 where a > b, else 0 (NaN compares false). */
+  f32Gt() { return this.op(0x5e); }
+  f32ConvertI32U() { return this.op(0xb3); }
   f32DemoteF64() { return this.op(0xb6); }
   f64PromoteF32() { return this.op(0xbb); }
   f32Load(offset = 0) { return this.op(0x2a, 2, ...uleb(offset)); }
@@ -110,6 +114,11 @@ export class Code {
   f32x4Mul() { return this.op(0xfd, ...uleb(0xe6)); }
   f32x4Div() { return this.op(0xfd, ...uleb(0xe7)); }
   f32x4Sqrt() { return this.op(0xfd, ...uleb(0xe3)); }
+  /** Lane-wise maximum, NaN when either lane is NaN. */
+  f32x4Max() { return this.op(0xfd, ...uleb(0xe9)); }
+  /** All ones in the lanes where a > b, zeros elsewhere (NaN compares false). */
+  f32x4Gt() { return this.op(0xfd, ...uleb(0x44)); }
+  v128And() { return this.op(0xfd, ...uleb(0x4e)); }
   /** The low two f32 lanes as f64x2. */
   f64x2PromoteLowF32x4() { return this.op(0xfd, ...uleb(0x5f)); }
   /** i8x16.shuffle of the two vectors on the stack by 16 lane indices (0-15 the first, 16-31 the second). */

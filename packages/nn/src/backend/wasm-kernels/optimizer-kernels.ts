@@ -1,6 +1,7 @@
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { heapMemory, heapView, offsetOf } from '../wasm-heap.ts';
+import { adamInputNames } from '../fused-ops.ts';
 import { simdOptimizer } from './simd-optimizer.ts';
 
 /** The scalars of one Adam update (see optim/adam.ts for their meaning). */
@@ -15,19 +16,25 @@ export interface AdamUpdateAttrs {
 }
 
 /**
- * One Adam update of one parameter in a single SIMD pass over the heap (the composed ops take 11
- * kernels and as many passes; a JavaScript loop 3-4 ns an element): p' = p·decay − stepSize·m' /
- * (√v' / rootCorrection2 + ε), m' = β1·m + (1 − β1)·g, v' = β2·v + (1 − β2)·g². Outputs [p', m', v'].
+ * One Adam update of every parameter in one kernel call, each in a single SIMD pass over the heap
+ * (the composed ops take 11 kernels and as many passes per parameter; a call per parameter costs the
+ * engine's dispatch each time): p' = p·decay − stepSize·m' / (√v' / rootCorrection2 + ε),
+ * m' = β1·m + (1 − β1)·g, v' = β2·v + (1 − β2)·g². Inputs p<i>, g<i>, m<i>, v<i> for i < count;
+ * outputs [p'_0, m'_0, v'_0, p'_1, …].
  */
 export const adamUpdateKernel: KernelFunc = (args) => {
-  const { param, grad, m, v } = args.inputs as Record<'param' | 'grad' | 'm' | 'v', TensorInfo>;
-  const c = args.attrs as unknown as AdamUpdateAttrs;
+  const inputs = args.inputs as Record<string, TensorInfo>;
+  const c = args.attrs as unknown as AdamUpdateAttrs & { count: number };
   const backend = args.backend as BackendWasm;
-  const outs = [param, m, v].map((t) => backend.makeOutput([...t.shape], 'float32'));
-  const n = heapView(backend, param).length;
+  const groups = Array.from({ length: c.count }, (_, i) => adamInputNames(i).map((name) => inputs[name]!));
+  const outs = groups.flatMap(([param, , m, v]) => [param!, m!, v!].map((t) => backend.makeOutput([...t.shape], 'float32')));
   const at = (t: TensorInfo) => offsetOf(backend, t);
   const scalars = { beta1: c.beta1, beta2: c.beta2, a1: 1 - c.beta1, a2: 1 - c.beta2, stepSize: c.stepSize, inverse: 1 / c.rootCorrection2, eps: c.eps, decay: c.decay };
-  simdOptimizer(heapMemory(backend)).adam(at(param), at(grad), at(m), at(v), at(outs[0]!), at(outs[1]!), at(outs[2]!), n, scalars);
+  const kernels = simdOptimizer(heapMemory(backend));
+  groups.forEach(([param, grad, m, v], i) => {
+    const [p1, m1, v1] = outs.slice(3 * i, 3 * i + 3) as [TensorInfo, TensorInfo, TensorInfo];
+    kernels.adam(at(param!), at(grad!), at(m!), at(v!), at(p1), at(m1), at(v1), heapView(backend, param!).length, scalars);
+  });
   return outs;
 };
 

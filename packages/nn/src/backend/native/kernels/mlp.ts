@@ -1,6 +1,7 @@
 import type { KernelFunc, TensorInfo } from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { allocate, heapView, release } from '../../wasm-heap.ts';
+import { allocate, heapMemory, heapView, release } from '../../wasm-heap.ts';
+import { simdRelu } from '../../wasm-kernels/simd-relu.ts';
 import type { EltwisePrimitives } from '../onednn/eltwise-primitives.ts';
 import type { EltwiseKind } from '../onednn/onednn-constants.ts';
 import { addBiasRows } from './fused-activation.ts';
@@ -16,11 +17,34 @@ export interface MlpAttrs {
   layers: number;
 }
 
+/** An activation's pass forward, h = act(z), and back, dz = act'(z) ⊙ dh, on heap views. */
+interface ActivationPasses {
+  forward(z: Float32Array, h: Float32Array): void;
+  backward(z: Float32Array, dh: Float32Array, dz: Float32Array): void;
+}
+
+/**
+ * relu as one SIMD pass on the calling thread (a max: waking oneDNN's OpenMP threads for it costs
+ * more than it saves, and they compete with the BLAS's threads for the cores); the others through
+ * oneDNN's vectorised exp.
+ */
+function activationPasses(backend: BackendWasm, eltwise: EltwisePrimitives, activation: string): ActivationPasses {
+  if (activation === 'relu') {
+    const relu = simdRelu(heapMemory(backend));
+    return {
+      forward: (z, h) => relu.forward(z.byteOffset, h.byteOffset, z.length),
+      backward: (z, dh, dz) => relu.backward(z.byteOffset, dh.byteOffset, dz.byteOffset, z.length),
+    };
+  }
+  const kind = MLP_ACTIVATIONS[activation]!;
+  return { forward: (z, h) => eltwise.forward(kind, z, h), backward: (z, dh, dz) => eltwise.backward(kind, z, dh, dz) };
+}
+
 const widthsOf = (weights: TensorInfo[]) => [weights[0]!.shape[0]!, ...weights.map((w) => w.shape[1]!)];
 
 /**
  * A whole MLP forward pass as one kernel: per layer z_i = h_i W_i + b_i (GEMM, bias rows),
- * h_{i+1} = act(z_i) (oneDNN eltwise) but for the last. Inputs x [n, in], w_i, b_i; outputs
+ * h_{i+1} = act(z_i) (activationPasses) but for the last. Inputs x [n, in], w_i, b_i; outputs
  * [y, z_0, h_1, …, z_{L−2}, h_{L−1}], the pre- and post-activations the backward kernel reads.
  */
 export function createMlpForward(sgemm: Sgemm, eltwise: EltwisePrimitives): KernelFunc {
@@ -36,6 +60,7 @@ export function createMlpForward(sgemm: Sgemm, eltwise: EltwisePrimitives): Kern
     // every output first: an allocation may grow the heap and detach earlier views
     const y = allocate(backend, [n, widths[layers]!]);
     const hidden = widths.slice(1, -1).flatMap((width) => [allocate(backend, [n, width]), allocate(backend, [n, width])]);
+    const act = activationPasses(backend, eltwise, activation);
     let h = heapView(backend, x);
     for (let i = 0; i < layers; i++) {
       const z = heapView(backend, i < layers - 1 ? hidden[2 * i]! : y);
@@ -43,7 +68,7 @@ export function createMlpForward(sgemm: Sgemm, eltwise: EltwisePrimitives): Kern
       addBiasRows(sgemm, z, heapView(backend, biases[i]!), widths[i + 1]!);
       if (i < layers - 1) {
         h = heapView(backend, hidden[2 * i + 1]!);
-        eltwise.forward(MLP_ACTIVATIONS[activation]!, z, h);
+        act.forward(z, h);
       }
     }
     return [y, ...hidden];
@@ -68,6 +93,7 @@ export function createMlpBackward(sgemm: Sgemm, eltwise: EltwisePrimitives): Ker
     const grads = weights.flatMap((w, i) => [allocate(backend, [...w.shape]), allocate(backend, [widths[i + 1]!])]);
     const scratch = Array.from({ length: layers - 1 }, (_, i) => [allocate(backend, [n, widths[i + 1]!]), allocate(backend, [n, widths[i + 1]!])]);
     const ones = onesOf(n);
+    const act = activationPasses(backend, eltwise, activation);
     let g = heapView(backend, inputs.dy!);
     for (let i = layers - 1; i >= 0; i--) {
       const [inW, outW] = [widths[i]!, widths[i + 1]!];
@@ -77,7 +103,7 @@ export function createMlpBackward(sgemm: Sgemm, eltwise: EltwisePrimitives): Ker
       sgemm(false, true, n, inW, outW, 1, g, outW, heapView(backend, weights[i]!), outW, 0, back, inW);
       if (i > 0) {
         g = heapView(backend, scratch[i - 1]![1]!);
-        eltwise.backward(MLP_ACTIVATIONS[activation]!, heapView(backend, inputs[`z${i - 1}`]!), back, g);
+        act.backward(heapView(backend, inputs[`z${i - 1}`]!), back, g);
       }
     }
     release(backend, ...scratch.flat());
