@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readHistory, tempDir, withoutSeconds } from '@ouroboros/core/testing';
 import { ouro, tinyGaussianYaml } from './testing/run-ouro.ts';
-import { arrayScript, arraySpec } from './sweep/slurm-executor.ts';
+import { arrayScript, arraySpec } from './sweep/slurm-script.ts';
 import { arrayIndices } from './sweep/slurm-queue.ts';
 import type { SweepFile } from './sweep/sweep-file.ts';
 

@@ -1,10 +1,4 @@
 import type { ResolvedExperiment } from '@ouroboros/core';
-import { positiveInt } from './positive-int-option.ts';
-
-/** A `--threads` value, checked: the threads the native libraries compute on. */
-export function threadsOption(value: string | undefined): number | undefined {
-  return value === undefined ? undefined : positiveInt('--threads', value);
-}
 
 /**
  * The experiment with `--threads` as its `threads`, over the config's: an execution setting, so

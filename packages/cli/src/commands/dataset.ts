@@ -3,30 +3,28 @@ import { writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { z } from 'zod';
-import type { CommandRun } from '../commands.ts';
 import { buildContainer } from '../composition-root.ts';
-import { UsageError } from '../usage-error.ts';
+import { bool, flags, integer, oneOf, text, texts } from '../options/flags.ts';
+import { withFlags } from '../options/parse-flags.ts';
+
+const datasetFlags = flags({ set: texts, split: oneOf(['train', 'test']), seed: integer, grid: text, json: bool, cache: text });
 
 /** `ouro dataset ID [--set KEY=VALUE]... [--split S] [--seed N] [--grid FILE] [--json] [--cache DIR]`. */
-export const dataset: CommandRun = async ([id], values, { stdout, stderr }) => {
-  const split = (values.split as string | undefined) ?? 'train';
-  if (split !== 'train' && split !== 'test') throw new UsageError(`--split ${split}: expected train or test`);
-  const seed = Number((values.seed as string | undefined) ?? 0);
-  if (!Number.isInteger(seed)) throw new UsageError(`--seed ${values.seed as string}: expected an integer`);
-  return describeDataset(
+export const dataset = withFlags(datasetFlags, async ([id], { set, split, seed, grid, json, cache }, { stdout, stderr }) =>
+  describeDataset(
     {
       id: id!,
-      sets: (values.set as string[] | undefined) ?? [],
-      split,
-      seed,
-      json: Boolean(values.json),
-      ...(values.grid !== undefined ? { grid: values.grid as string } : {}),
-      ...(values.cache !== undefined ? { cache: values.cache as string } : {}),
+      sets: set,
+      split: split ?? 'train',
+      seed: seed ?? 0,
+      json,
+      ...(grid !== undefined ? { grid } : {}),
+      ...(cache !== undefined ? { cache } : {}),
     },
     stdout,
     stderr,
-  );
-};
+  ),
+);
 
 export interface DatasetArgs {
   readonly id: string;

@@ -1,13 +1,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { backendSummary, backendThreads, selectBackend, type BackendChoice } from '@ouroboros/nn';
 import { availableParallelism, cpus } from 'node:os';
-import { backendName } from '../backend-option.ts';
-import type { CommandRun } from '../commands.ts';
 import { gpuDeviceLines, unloadedBackendLines, whyNotLoaded } from '../doctor/backend-requirements.ts';
 import { kernelSpeeds } from '../doctor/kernel-speeds.ts';
 import { missingNativeLines, nativePathLines } from '../doctor/native-path.ts';
 import { formatReport, keyWidth, type ReportLine } from '../doctor/report-lines.ts';
-import { threadsOption } from '../threads-option.ts';
+import { backend, flags, positiveInt } from '../options/flags.ts';
+import { withFlags } from '../options/parse-flags.ts';
 
 /** How long each speed figure is timed. */
 const SECONDS = 1;
@@ -16,9 +15,9 @@ const SECONDS = 1;
  * `ouro doctor`: which backend loads and why faster ones were passed over, what serves each op
  * with how many threads, and sgemm and 3x3 convolution speeds (native and wasm side by side).
  */
-export const doctor: CommandRun = async (_positionals, values, { stdout }) => {
-  const preferred = backendName(values.backend as string | undefined) ?? 'auto';
-  const threads = threadsOption(values.threads as string | undefined);
+export const doctor = withFlags(flags({ backend, threads: positiveInt }), async (_positionals, given, { stdout }) => {
+  const preferred = given.backend ?? 'auto';
+  const { threads } = given;
   const machine: ReportLine[] = [
     ['node', process.version],
     ['tfjs', tf.version.tfjs],
@@ -38,7 +37,7 @@ export const doctor: CommandRun = async (_positionals, values, { stdout }) => {
   // The figures take a few seconds: the lines above are shown meanwhile.
   stdout.write(formatReport(await kernelSpeeds(choice, SECONDS), width));
   return 0;
-};
+});
 
 /** The backend, its summary line and threads, what it passed over, and what serves the heavy ops. */
 async function backendLines(choice: BackendChoice): Promise<ReportLine[]> {

@@ -5,11 +5,9 @@ import { selectBackend } from '@ouroboros/nn';
 import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { resolve } from 'node:path';
-import { backendName } from '../backend-option.ts';
-import type { CommandRun } from '../commands.ts';
 import { buildContainer } from '../composition-root.ts';
-import { threadsOption } from '../threads-option.ts';
-import { UsageError } from '../usage-error.ts';
+import { backend, bool, flags, positiveInt, text } from '../options/flags.ts';
+import { withFlags } from '../options/parse-flags.ts';
 import { decodeRgb, IMAGE_EXTENSIONS, listImageFiles } from '@ouroboros/datasets';
 
 export interface FidArgs {
@@ -26,25 +24,24 @@ export interface FidArgs {
 }
 
 /** `ouro fid A B [--extractor ID] [--weights FILE] [--batch-size N] [--backend NAME] [--threads N] [--json]`. */
-export const fid: CommandRun = async ([a, b], values, { stdout, stderr }) => {
-  const batch = values['batch-size'] as string | undefined;
-  const batchSize = batch === undefined ? undefined : Number(batch);
-  if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) throw new UsageError(`--batch-size ${batch}: expected a positive integer`);
-  return fidCommand(
+const fidFlags = flags({ extractor: text, weights: text, 'batch-size': positiveInt, backend, threads: positiveInt, json: bool });
+
+export const fid = withFlags(fidFlags, async ([a, b], given, { stdout, stderr }) =>
+  fidCommand(
     {
       a: a!,
       b: b!,
-      extractor: (values.extractor as string | undefined) ?? 'inception-v3',
-      weights: values.weights as string | undefined,
-      batchSize,
-      backend: backendName(values.backend as string | undefined) ?? 'auto',
-      threads: threadsOption(values.threads as string | undefined),
-      json: Boolean(values.json),
+      extractor: given.extractor ?? 'inception-v3',
+      weights: given.weights,
+      batchSize: given['batch-size'],
+      backend: given.backend ?? 'auto',
+      threads: given.threads,
+      json: given.json,
     },
     stdout,
     stderr,
-  );
-};
+  ),
+);
 
 /**
  * `ouro fid A B`: the Frechet distance between the images of two folders or zips on the features of

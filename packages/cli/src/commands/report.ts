@@ -1,10 +1,11 @@
-import type { CommandRun } from '../commands.ts';
+import { flags, text } from '../options/flags.ts';
+import { withFlags } from '../options/parse-flags.ts';
 import { writeReport } from '../report/write-report.ts';
 
 /** `ouro report DIR [--by AXIS]`: the sweep's self-contained HTML report and SVG figures. */
-export const report: CommandRun = async ([dir], values, { stdout, stderr }) => {
+export const report = withFlags(flags({ by: text }), async ([dir], { by }, { stdout, stderr }) => {
   const note = (message: string) => stderr.write(`note: ${message}\n`);
-  const path = await writeReport(dir!, { ...(values.by === undefined ? {} : { by: values.by as string }), note });
+  const path = await writeReport(dir!, { ...(by === undefined ? {} : { by }), note });
   stdout.write(`${path}\n`);
   return 0;
-};
+});

@@ -1,21 +1,23 @@
 import { RetrainingEngine, type RunMarker } from '@ouroboros/core';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CommandRun } from '../commands.ts';
 import { resolveForRun } from '../config-loading.ts';
 import { stopOnSignals } from '../interrupt.ts';
+import { bool, flags, positiveInt } from '../options/flags.ts';
+import { withFlags } from '../options/parse-flags.ts';
 import { installedPluginsUnless } from '../plugin-loading/plugin-access.ts';
-import { threadsOption, withThreads } from '../threads-option.ts';
+import { withThreads } from '../threads-option.ts';
+
+const resumeFlags = flags({ threads: positiveInt, 'allow-plugins': bool });
 
 /**
  * `ouro resume DIR`: continues after the last committed generation (or from a mid-fit checkpoint)
  * with the config the run was started with, as its user wrote it, resolved by today's plugins;
  * `--threads` may differ from the first run's.
  */
-export const resume: CommandRun = async ([dir], values, { stdout, stderr }) => {
-  const threads = threadsOption(values.threads as string | undefined);
+export const resume = withFlags(resumeFlags, async ([dir], { threads, 'allow-plugins': allowPlugins }, { stdout, stderr }) => {
   const marker = readMarker(dir!);
-  const { resolved: configured, container } = await resolveForRun(marker.config, join(dir!, 'run.json'), resolve(dir!), [], undefined, installedPluginsUnless(values['allow-plugins'], 'ouro resume'));
+  const { resolved: configured, container } = await resolveForRun(marker.config, join(dir!, 'run.json'), resolve(dir!), [], undefined, installedPluginsUnless(allowPlugins, 'ouro resume'));
   const resolved = withThreads(configured, threads);
   const interrupt = stopOnSignals(stderr);
   try {
@@ -25,7 +27,7 @@ export const resume: CommandRun = async ([dir], values, { stdout, stderr }) => {
   } finally {
     interrupt.release();
   }
-};
+});
 
 /** The run marker of a run folder, with errors naming what is wrong. */
 export function readMarker(dir: string): RunMarker {

@@ -1,10 +1,16 @@
 import { formatDuration } from '@ouroboros/core';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import type { z } from 'zod';
+import { flags, positiveInt } from '../options/flags.ts';
 import { onNpxParentExit } from '../parent-exit.ts';
+import { writeReport } from '../report/write-report.ts';
 import { describeValues } from './axis-label.ts';
 import { cellState } from './cell-state.ts';
+import { cliBin } from './cli-bin.ts';
+import type { SweepExecutor, SweepRun } from './sweep-executor.ts';
 import { writeSweep, type SweepFile, type SweepFileCell } from './sweep-file.ts';
 import { localWorkerThreads, type WorkerThreads } from './worker-threads.ts';
 
@@ -166,3 +172,34 @@ function runWorker(
     });
   });
 }
+
+const localFlags = flags({ jobs: positiveInt, threads: positiveInt });
+
+export type LocalFlags = z.output<typeof localFlags>;
+
+/**
+ * `--executor local` (the default): runs the cells here in `--jobs` worker processes (runLocally),
+ * then writes DIR/report.html and prints its path; exit 0 only when every cell finished.
+ */
+export const localExecutor: SweepExecutor<LocalFlags> = {
+  name: 'local',
+  flags: localFlags,
+  checkReplan: () => {},
+
+  async execute({ dir, plan, again, allowPlugins, io: { stdout, stderr } }: SweepRun, { jobs, threads }) {
+    const result = await runLocally(dir, plan, { jobs: jobs ?? availableParallelism(), ...(threads !== undefined ? { threads } : {}), bin: cliBin(), allowPlugins, stderr });
+    const parts = [`${result.finished + result.skipped} of ${plan.cells.length} cells finished${result.skipped ? ` (${result.skipped} skipped)` : ''}`];
+    if (result.failed.length) parts.push(`${result.failed.length} failed (${result.failed.map((c) => `cell ${c.index} ${describeValues(c.values)}`).join('; ')})`);
+    if (result.interrupted.length) parts.push(`${result.interrupted.length} interrupted`);
+    if (result.notStarted) parts.push(`${result.notStarted} not started`);
+    stderr.write(`sweep ${plan.name}: ${parts.join(', ')}${result.stoppedBy || result.failed.length ? `; '${again}' again runs what is not finished` : ''}\n`);
+    if (result.stoppedBy) return result.stoppedBy === 'SIGINT' ? 130 : 143;
+    const report = await writeReport(dir, {});
+    stderr.write(`report: ${report}\n`);
+    stdout.write(`${report}\n`);
+    return result.failed.length === 0 ? 0 : 1;
+  },
+
+  view: () => null,
+  cellStarted: () => {},
+};

@@ -6,8 +6,8 @@ import { stopOnSignals } from '../interrupt.ts';
 import type { PluginAccess } from '../plugin-loading/plugin-access.ts';
 import { withThreads } from '../threads-option.ts';
 import { cellState } from './cell-state.ts';
-import { recordSlurmTask } from './slurm-queue.ts';
 import { findCell, readSweep, sweepFilePath } from './sweep-file.ts';
+import { sweepExecutors } from './sweep-executors.ts';
 
 /**
  * `ouro run --sweep DIR --cell K`: runs one planned cell in DIR/<cell-id>, what every sweep worker
@@ -19,7 +19,7 @@ export async function runSweepCell(dir: string, key: string, { stdout, stderr }:
   const sweep = readSweep(dir);
   const cell = findCell(sweep, key, dir);
   const runDir = join(dir, cell.id);
-  recordSlurmTask(dir, cell.id);
+  for (const executor of sweepExecutors()) executor.cellStarted(dir, cell.id, process.env);
   if (cellState(runDir).status === 'finished') {
     stderr.write(`cell ${cell.index} (${cell.id}) of sweep ${sweep.name} is already finished; nothing to do\n`);
     stdout.write(`${join(runDir, 'history.jsonl')}\n`);

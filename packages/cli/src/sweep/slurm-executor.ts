@@ -1,104 +1,117 @@
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import type { SweepFile } from './sweep-file.ts';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { bool, flags, positiveInt, word } from '../options/flags.ts';
+import { cliBin } from './cli-bin.ts';
+import { arrayScript, arraySpec, sbatchDirective, submit, writeArrayScript, type SlurmResources } from './slurm-script.ts';
+import { activeSubmission, endedStates, recordSlurmTask, slurmTaskStates } from './slurm-queue.ts';
+import type { ExecutorView, SweepExecutor, SweepRun } from './sweep-executor.ts';
+import { writeSweep } from './sweep-file.ts';
 
-/** What each array task asks SLURM for. */
-export interface SlurmResources {
-  readonly partition?: string;
-  readonly time?: string;
-  /** --cpus-per-task: each task computes on that many threads (SLURM_CPUS_PER_TASK). */
-  readonly cpus: number;
-  /** `--threads` of the sweep: each task's, over its cell's `threads:`. */
-  readonly threads?: number;
-  readonly gpus?: number;
-  readonly mem?: string;
-  /** Further #SBATCH directives, each `--name=value`. */
-  readonly extra: readonly string[];
-  /** At most this many tasks at once (`%N` of --array). */
-  readonly parallel?: number;
-}
+/** `--sbatch DIRECTIVE`, repeatable: further #SBATCH lines, each checked. */
+const sbatchLines = (flag: string) =>
+  z
+    .array(z.string())
+    .default([])
+    .transform((given, ctx) => {
+      const lines = given.map(sbatchDirective);
+      const bad = lines.indexOf(null);
+      if (bad < 0) return lines.filter((line) => line !== null);
+      ctx.addIssue({ code: 'custom', message: `${flag} ${JSON.stringify(given[bad])}: expected an sbatch option such as --account=lab or --qos=short` });
+      return z.NEVER;
+    });
 
-/** `0-3,5,7-9`, with `%N` when at most N tasks may run at once. */
-export function arraySpec(indices: readonly number[], parallel?: number): string {
-  const sorted = [...indices].sort((a, b) => a - b);
-  const ranges: string[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    let j = i;
-    while (j + 1 < sorted.length && sorted[j + 1] === sorted[j]! + 1) j++;
-    ranges.push(i === j ? `${sorted[i]}` : `${sorted[i]}-${sorted[j]}`);
-    i = j + 1;
-  }
-  return `${ranges.join(',')}${parallel ? `%${parallel}` : ''}`;
+const slurmFlags = flags({
+  jobs: positiveInt,
+  threads: positiveInt,
+  partition: word,
+  time: word,
+  cpus: positiveInt,
+  gpus: positiveInt,
+  mem: word,
+  sbatch: sbatchLines,
+  'no-submit': bool,
+});
+
+export type SlurmFlags = z.output<typeof slurmFlags>;
+
+/** What each array task asks for: `--cpus` (default `--threads`, else 1), `--jobs` as the array's `%N`. */
+export function slurmResources(given: SlurmFlags): SlurmResources {
+  const { jobs, threads, partition, time, cpus, gpus, mem, sbatch } = given;
+  return {
+    cpus: cpus ?? threads ?? 1,
+    ...(threads !== undefined ? { threads } : {}),
+    ...(gpus !== undefined ? { gpus } : {}),
+    ...(partition !== undefined ? { partition } : {}),
+    ...(time !== undefined ? { time } : {}),
+    ...(mem !== undefined ? { mem } : {}),
+    extra: sbatch,
+    ...(jobs !== undefined ? { parallel: jobs } : {}),
+  };
 }
 
 /**
- * The `sbatch --array` script of a sweep: task K runs `ouro run --sweep DIR --cell K` with this
- * machine's node and the absolute path of the `ouro` bin (a shared filesystem holds both, as it
- * holds DIR); `exec` makes the worker the task's process, so SLURM's SIGTERM (scancel, the time
- * limit) reaches it and it stops at a safe point, resumable by running the sweep again. Each task
- * computes on SLURM_CPUS_PER_TASK threads (a default its cell's `threads:` replaces), or on the
- * sweep's `--threads`. With `allowPlugins` (the sweep's config names plugins, and the user ran it)
- * each task loads them (`--allow-plugins`).
+ * `--executor slurm`: writes DIR/slurm/array.sbatch, one array task per unfinished cell (task K
+ * runs cell K), submits it with sbatch and records the job in sweep.json; `ouro sweep status` asks
+ * squeue, scontrol and sacct what became of each task.
  */
-export function arrayScript(dir: string, sweep: SweepFile, indices: readonly number[], resources: SlurmResources, paths: { node: string; bin: string; allowPlugins?: boolean }): string {
-  const out = resolve(dir);
-  for (const [what, path] of [['the sweep folder', out], ['node', paths.node], ['the ouro bin', paths.bin]] as const) {
-    if (/\s/.test(path)) throw new Error(`--executor slurm: ${what} ${JSON.stringify(path)} has whitespace, which #SBATCH lines cannot hold; expected a path without spaces`);
-  }
-  const directives = [
-    `--job-name=ouro-${sweep.name}`,
-    `--array=${arraySpec(indices, resources.parallel)}`,
-    `--output=${join(out, 'slurm', '%A_%a.out')}`,
-    `--cpus-per-task=${resources.cpus}`,
-    ...(resources.partition ? [`--partition=${resources.partition}`] : []),
-    ...(resources.time ? [`--time=${resources.time}`] : []),
-    ...(resources.gpus ? [`--gres=gpu:${resources.gpus}`] : []),
-    ...(resources.mem ? [`--mem=${resources.mem}`] : []),
-    ...resources.extra,
-  ];
-  return `#!/bin/bash
-# ouroboros sweep '${sweep.name}': ${indices.length} of its ${sweep.cells.length} cells, one array task each.
-# Task K runs cell K of ${join(out, 'sweep.json')} in ${out}/<cell-id>/ (a finished cell is skipped, an
-# interrupted one resumed). Written by 'ouro sweep --executor slurm'; 'ouro sweep status ${out}' follows it.
-${directives.map((d) => `#SBATCH ${d}`).join('\n')}
-export OURO_THREADS="\${SLURM_CPUS_PER_TASK:-1}"
-exec ${shellQuote(paths.node)} ${shellQuote(paths.bin)} run --sweep ${shellQuote(out)} --cell "$SLURM_ARRAY_TASK_ID"${resources.threads ? ` --threads ${resources.threads}` : ''}${paths.allowPlugins ? ' --allow-plugins' : ''}
-`;
-}
+export const slurmExecutor: SweepExecutor<SlurmFlags> = {
+  name: 'slurm',
+  flags: slurmFlags,
 
-/** Writes the array script into DIR/slurm/array.sbatch and returns its path. */
-export function writeArrayScript(dir: string, script: string): string {
-  mkdirSync(join(dir, 'slurm'), { recursive: true });
-  const path = join(dir, 'slurm', 'array.sbatch');
-  writeFileSync(path, script, { mode: 0o755 });
-  return path;
-}
+  checkReplan(dir, previous) {
+    const active = previous && activeSubmission(previous);
+    if (active) {
+      throw new Error(`${dir}: SLURM job ${active.jobId} of this sweep is still queued or running, and its tasks read their cells from sweep.json; wait for it ('ouro sweep status ${dir}') or cancel it ('scancel ${active.jobId}')`);
+    }
+  },
 
-/** `sbatch --parsable SCRIPT`: the job id. */
-export function submit(script: string): string {
-  const result = spawnSync('sbatch', ['--parsable', script], { encoding: 'utf8', timeout: 60_000 });
-  if (result.error) {
-    const missing = (result.error as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new Error(missing ? `--executor slurm: sbatch not found on PATH; expected a machine that submits to a SLURM cluster (a login node)` : `sbatch ${script}: ${result.error.message}`);
-  }
-  if (result.status !== 0) throw new Error(`sbatch ${script}: ${firstLine(result.stderr) || `exit code ${result.status}`}`);
-  const jobId = result.stdout.trim().split(';')[0]!;
-  if (!/^\d+$/.test(jobId)) throw new Error(`sbatch ${script}: printed ${JSON.stringify(result.stdout.trim())}; expected a job id`);
-  return jobId;
-}
+  async execute({ dir, plan, allowPlugins, io: { stdout, stderr } }: SweepRun, given) {
+    const resources = slurmResources(given);
+    const indices = plan.cells.filter((cell) => cell.status !== 'finished').map((cell) => cell.index);
+    if (indices.length === 0) {
+      stderr.write(`sweep ${plan.name}: all ${plan.cells.length} cells are finished; nothing to submit ('ouro report ${dir}' draws them)\n`);
+      return 0;
+    }
+    const script = writeArrayScript(dir, arrayScript(dir, plan, indices, resources, { node: process.execPath, bin: cliBin(), allowPlugins }));
+    if (given['no-submit']) {
+      stderr.write(`sweep ${plan.name}: wrote ${script} (${indices.length} of ${plan.cells.length} cells); submit it with:\n`);
+      stdout.write(`sbatch --parsable ${script}\n`);
+      return 0;
+    }
+    const jobId = submit(script);
+    plan.slurm.push({ jobId, array: arraySpec(indices, resources.parallel), script: 'slurm/array.sbatch', submittedAt: new Date().toISOString() });
+    for (const cell of plan.cells) if (indices.includes(cell.index)) cell.status = 'queued';
+    writeSweep(dir, plan);
+    stderr.write(`sweep ${plan.name}: submitted SLURM job ${jobId}, ${indices.length} array task(s) of ${plan.cells.length} cells (${script}); follow it with 'ouro sweep status ${resolve(dir)}', then 'ouro report ${resolve(dir)}'\n`);
+    stdout.write(`${jobId}\n`);
+    return 0;
+  },
 
-/** An #SBATCH directive the user added: `--name=value` or `--flag`. */
-export function checkDirective(directive: string): string {
-  const text = directive.trim().replace(/^#SBATCH\s+/, '');
-  if (!/^--?[A-Za-z]/.test(text) || /[\n\r]/.test(text)) throw new Error(`--sbatch ${JSON.stringify(directive)}: expected an sbatch option such as --account=lab or --qos=short`);
-  return text;
-}
+  view(dir, sweep) {
+    const job = sweep.slurm.at(-1);
+    if (!job) return null;
+    const tasks = slurmTaskStates(dir, sweep);
+    return {
+      key: 'slurm',
+      headline: `SLURM job ${job.jobId}${tasks ? '' : ': squeue is not installed here, so queued tasks show as pending'}`,
+      json: { slurmJob: job.jobId, slurmKnown: tasks !== null },
+      cell(cell, state) {
+        const task = tasks?.get(cell.index);
+        if (!task) return undefined;
+        const column = `${task.state}${task.exitCode ? ` ${task.exitCode}` : ''}`;
+        if (state.status === 'finished' || state.status === 'running') return { column, json: task };
+        if (task.state === 'PENDING') return { status: 'queued', column, json: task };
+        if (!endedStates.has(task.state)) return { status: 'running', column, json: task };
+        if (state.status === 'pending' || (state.status === 'interrupted' && state.exitCode === undefined)) {
+          const error = `SLURM task ${task.jobId}_${cell.index} ${task.state}${task.reason ? ` (${task.reason})` : ''}${task.exitCode ? `, exit code ${task.exitCode}` : ''}, before ouro could write its summary; see slurm/${task.jobId}_${cell.index}.out`;
+          return { status: 'failed', error, column, json: task };
+        }
+        return { column, json: task };
+      },
+    } satisfies ExecutorView;
+  },
 
-export function shellQuote(text: string): string {
-  return /^[A-Za-z0-9_./:=@+-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
-}
-
-export function firstLine(text: string | null | undefined): string {
-  return (text ?? '').trim().split('\n')[0] ?? '';
-}
+  cellStarted(dir, cellId, env) {
+    recordSlurmTask(dir, cellId, env);
+  },
+};

@@ -2,7 +2,17 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { SlurmSubmission, SweepFile } from './sweep-file.ts';
+import type { SweepFile } from './sweep-file.ts';
+
+/** One `sbatch --array` submission of the sweep. */
+export interface SlurmSubmission {
+  readonly jobId: string;
+  /** The array spec, e.g. 0-3,5: the indices of the cells it runs. */
+  readonly array: string;
+  /** The script, relative to DIR. */
+  readonly script: string;
+  readonly submittedAt: string;
+}
 
 /** What SLURM says of one array task. */
 export interface TaskState {

@@ -1,6 +1,7 @@
 import { writeJsonAtomic } from '@ouroboros/core';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SlurmSubmission } from './slurm-queue.ts';
 
 export const SWEEP_FILE = 'sweep.json';
 
@@ -24,16 +25,6 @@ export interface SweepFileCell {
   error?: string;
 }
 
-/** One `sbatch --array` submission of the sweep. */
-export interface SlurmSubmission {
-  readonly jobId: string;
-  /** The array spec, e.g. 0-3,5: the indices of the cells it runs. */
-  readonly array: string;
-  /** The script, relative to DIR. */
-  readonly script: string;
-  readonly submittedAt: string;
-}
-
 /** `DIR/sweep.json`: what a sweep folder holds. */
 export interface SweepFile {
   readonly format: 'ouroboros.sweep';
@@ -47,6 +38,7 @@ export interface SweepFile {
   /** Every field a cell sets: matrix axes, fields only include sets, then seed. */
   readonly axes: readonly string[];
   readonly cells: SweepFileCell[];
+  /** The SLURM executor's submissions (slurm-queue.ts); empty for a sweep run here. */
   readonly slurm: SlurmSubmission[];
 }
 

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cellState, type CellState } from './cell-state.ts';
-import { endedStates, slurmTaskStates, type TaskState } from './slurm-queue.ts';
+import type { CellOverlay, ExecutorView } from './sweep-executor.ts';
 import type { CellStatus, SweepFile, SweepFileCell } from './sweep-file.ts';
 
-/** One cell's standing: its run folder and, for a SLURM sweep, its array task. */
+/** One cell's standing: its run folder and what the executors know of it (SLURM: its array task, under `slurm`). */
 export interface CellReport {
   readonly index: number;
   readonly id: string;
@@ -14,24 +14,27 @@ export interface CellReport {
   readonly completed: number;
   readonly generations?: number;
   readonly error?: string;
-  readonly slurm?: TaskState & { jobId: string };
+  readonly [executorKey: string]: unknown;
 }
 
 export interface SweepReport {
   readonly counts: Partial<Record<CellStatus, number>>;
   readonly cells: CellReport[];
-  /** False when the sweep was submitted to SLURM but squeue is not installed here. */
-  readonly slurmKnown: boolean;
+  /** Each cell's entry in each executor's column, by the executor's key. */
+  readonly columns: ReadonlyArray<{ readonly key: string; readonly cells: readonly string[] }>;
 }
 
 /**
  * Where every cell stands, and sweep.json's statuses brought up to date. The run folder decides
- * (finished, running, interrupted, failed); SLURM fills in what a folder cannot say: a task still
- * queued, or one that ended without ouro writing its summary (killed for memory, a node failure).
+ * (finished, running, interrupted, failed); an executor's view fills in what a folder cannot say
+ * (SLURM: a task still queued, or one that ended without ouro writing its summary).
  */
-export function sweepReport(dir: string, sweep: SweepFile): SweepReport {
-  const tasks = sweep.slurm.length > 0 ? slurmTaskStates(dir, sweep) : new Map();
-  const cells = sweep.cells.map((cell) => cellReport(cell, cellState(join(dir, cell.id)), tasks?.get(cell.index), plannedGenerations(dir, cell)));
+export function sweepReport(dir: string, sweep: SweepFile, views: readonly ExecutorView[] = []): SweepReport {
+  const overlays = sweep.cells.map((cell) => {
+    const state = cellState(join(dir, cell.id));
+    return { state, overlays: views.map((view) => view.cell(cell, state)) };
+  });
+  const cells = sweep.cells.map((cell, i) => cellReport(cell, overlays[i]!.state, views, overlays[i]!.overlays, plannedGenerations(dir, cell)));
   const counts: Partial<Record<CellStatus, number>> = {};
   for (const cell of cells) counts[cell.status] = (counts[cell.status] ?? 0) + 1;
   for (const [i, cell] of cells.entries()) {
@@ -40,7 +43,8 @@ export function sweepReport(dir: string, sweep: SweepFile): SweepReport {
     if (cell.error) entry.error = cell.error;
     else delete entry.error;
   }
-  return { counts, cells, slurmKnown: tasks !== null };
+  const columns = views.map((view, v) => ({ key: view.key, cells: overlays.map((o) => o.overlays[v]?.column ?? '') }));
+  return { counts, cells, columns };
 }
 
 /** G of the cell's config (generations 0..G), when its config file says. */
@@ -53,18 +57,17 @@ function plannedGenerations(dir: string, cell: SweepFileCell): number | undefine
   }
 }
 
-function cellReport(cell: SweepFileCell, state: CellState, task: (TaskState & { jobId: string }) | undefined, generations: number | undefined): CellReport {
+function cellReport(cell: SweepFileCell, state: CellState, views: readonly ExecutorView[], overlays: ReadonlyArray<CellOverlay | undefined>, generations: number | undefined): CellReport {
   // A worker that failed before it made the run folder (a check on the data) left its word in sweep.json only.
-  const failedEarly = state.status === 'pending' && cell.status === 'failed' && !task;
+  const failedEarly = state.status === 'pending' && cell.status === 'failed' && overlays.every((o) => o === undefined);
   let status: CellStatus = failedEarly ? 'failed' : state.status;
   let error = failedEarly ? cell.error : state.error;
-  if (task && state.status !== 'finished' && state.status !== 'running') {
-    if (task.state === 'PENDING') status = 'queued';
-    else if (!endedStates.has(task.state)) status = 'running';
-    else if (state.status === 'pending' || (state.status === 'interrupted' && state.exitCode === undefined)) {
-      status = 'failed';
-      error = `SLURM task ${task.jobId}_${cell.index} ${task.state}${task.reason ? ` (${task.reason})` : ''}${task.exitCode ? `, exit code ${task.exitCode}` : ''}, before ouro could write its summary; see slurm/${task.jobId}_${cell.index}.out`;
-    }
+  const json: Record<string, unknown> = {};
+  for (const [v, overlay] of overlays.entries()) {
+    if (!overlay) continue;
+    if (overlay.status) status = overlay.status;
+    if (overlay.error) error = overlay.error;
+    json[views[v]!.key] = overlay.json;
   }
   return {
     index: cell.index,
@@ -74,6 +77,6 @@ function cellReport(cell: SweepFileCell, state: CellState, task: (TaskState & { 
     completed: state.completed,
     ...(generations !== undefined ? { generations } : {}),
     ...(error ? { error } : {}),
-    ...(task ? { slurm: task } : {}),
+    ...json,
   };
 }
