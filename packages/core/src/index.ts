@@ -14,7 +14,7 @@ export type { Metric, MetricEnv, MetricInput, MetricFeatures, MetricPlan, Featur
 export { FeatureExtractorPlugin } from './contracts/feature-extractor.ts';
 export type { FeatureExtractor, FeatureExtractorEnv, FeatureExtractorData } from './contracts/feature-extractor.ts';
 export { SchedulePlugin } from './contracts/schedule.ts';
-export type { MixingSchedule, ComposeInput, ScheduleEnv } from './contracts/schedule.ts';
+export type { MixingSchedule, ComposeInput, ScheduleEnv, SchedulePlan } from './contracts/schedule.ts';
 export { TrackerPlugin } from './contracts/tracker.ts';
 export type { Tracker, TrackerEnv, RunInfo, MetricRow } from './contracts/tracker.ts';
 export { TensorBackend } from './contracts/tensor-backend.ts';

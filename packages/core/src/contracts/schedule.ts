@@ -20,6 +20,21 @@ export interface MixingSchedule {
   compose(input: ComposeInput): Promise<TrainingSet>;
   /** How many samples each generation must produce for this schedule, given |D|. */
   samplesNeeded(realCount: number): number;
+  /**
+   * Throws when the schedule cannot work with this plan (a training set larger than the data it
+   * draws from, say): the engine asks before it creates the run folder.
+   */
+  check?(plan: SchedulePlan): void;
+}
+
+/** What a schedule will be given, known before the run starts. */
+export interface SchedulePlan {
+  /** |D|, the real training set. */
+  readonly realCount: number;
+  /** Samples each generation draws. */
+  readonly generatedCount: number;
+  /** Retraining generations after generation 0. */
+  readonly generations: number;
 }
 
 export type SchedulePlugin<TOptions = unknown> = PluginDefinition<TOptions, MixingSchedule, ScheduleEnv>;

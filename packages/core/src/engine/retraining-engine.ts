@@ -10,7 +10,7 @@ import type { DataSplit } from '../contracts/dataset.ts';
 import type { MetricInput } from '../contracts/metric.ts';
 import type { FitReport, GenerativeModel, ModelEnv, TrainBudget } from '../contracts/model.ts';
 import type { RunContext } from '../contracts/run-context.ts';
-import { TensorBackend } from '../contracts/tensor-backend.ts';
+import { TensorBackend, type ActiveBackend } from '../contracts/tensor-backend.ts';
 import type { MetricRow, Tracker } from '../contracts/tracker.ts';
 import { Rng } from '../rng/rng.ts';
 import { commitDir, writeFileAtomic, writeJsonAtomic } from '../store/atomic-write.ts';
@@ -36,6 +36,7 @@ import { RunFiles } from './run-files.ts';
 import { RunFolder } from './run-folder.ts';
 import { RunInterrupted, yieldToEventLoop } from './run-interrupted.ts';
 import { buildRunParts, type RunParts } from './run-parts.ts';
+import { buildFirstModel, checkRunPlan, modelEnv, sampleCount } from './run-checks.ts';
 import { MetricValues } from './metric-values.ts';
 import { samplePreview } from './sample-preview.ts';
 
@@ -78,6 +79,22 @@ interface RunState {
   readonly sampleCount: number;
   readonly backend: string;
   readonly signal: AbortSignal;
+  /** Generation 0's model, built before the folder was touched (see buildFirstModel), until it is taken. */
+  readonly first: { model: GenerativeModel | null };
+}
+
+/** What `run` has checked and prepared before the loop: the folder is ours, the backend chosen. */
+interface PreparedRun {
+  readonly resolved: ResolvedExperiment;
+  readonly folder: RunFolder;
+  readonly files: RunFiles;
+  readonly parts: RunParts;
+  readonly committed: number[];
+  readonly dataCache: string;
+  readonly runId: string;
+  readonly backend: ActiveBackend;
+  readonly root: Rng;
+  readonly first: { model: GenerativeModel | null };
 }
 
 /**
@@ -105,30 +122,40 @@ export class RetrainingEngine {
       extraTrackers: options.extraTrackers ?? [],
       ...(options.trackerTimeoutMs !== undefined ? { trackerTimeoutMs: options.trackerTimeoutMs } : {}),
     });
-    const generatedCount = sampleCount(config, parts, parts.dataset.info.trainCount);
-    checkMetrics(parts, generatedCount);
+    const generatedCount = checkRunPlan(config, parts);
     checkDiskRoom({ data: parts.dataset.info, sampleCount: generatedCount, generations: config.generations }, runDir);
-    prepareRunDir(runDir, folder.markerPath);
-    const lock = RunLock.acquire(runDir);
+    const backend = await this.tensorBackend.select(config.backend, { threads: config.threads });
+    const root = Rng.from(config.seed, 'experiment');
+    const first = { model: buildFirstModel(resolved, parts.dataset.info, root) };
     try {
-      const identity = { runId, name: config.name, user: resolved.user, plugins: pluginVersions(resolved), generations: config.generations };
-      const committed = guardRunFolder(folder, files, identity, { resume: options.resume ?? false, overwrite: options.overwrite ?? false });
-      // Damaged checkpoints are not fatal: each generation discards its own and computes them again.
-      const problems = verifyRun(runDir, { checkpoints: false });
-      if (problems.length > 0) throw new Error(`${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : ''}; run 'ouro verify ${runDir}' for the list`);
-      return await this.runIn(resolved, folder, files, parts, committed, dataCache, runId, options);
+      prepareRunDir(runDir, folder.markerPath);
+      const lock = RunLock.acquire(runDir);
+      try {
+        const identity = { runId, name: config.name, user: resolved.user, plugins: pluginVersions(resolved), generations: config.generations };
+        const committed = guardRunFolder(folder, files, identity, { resume: options.resume ?? false, overwrite: options.overwrite ?? false });
+        // Damaged checkpoints are not fatal: each generation discards its own and computes them again.
+        const problems = verifyRun(runDir, { checkpoints: false });
+        if (problems.length > 0) throw new Error(`${problems[0]}${problems.length > 1 ? ` (and ${problems.length - 1} more problems)` : ''}; run 'ouro verify ${runDir}' for the list`);
+        // Generation 0 is committed or its fit kept: it will not start from the model built for the check.
+        if (committed.length > 0 || keptFit(folder, 0)) {
+          first.model?.dispose();
+          first.model = null;
+        }
+        return await this.runIn({ resolved, folder, files, parts, committed, dataCache, runId, backend, root, first }, options);
+      } finally {
+        lock.release();
+      }
     } finally {
-      lock.release();
+      first.model?.dispose();
     }
   }
 
   /** The loop over generations, once the folder is ours and checked. */
-  private async runIn(resolved: ResolvedExperiment, folder: RunFolder, files: RunFiles, parts: RunParts, committed: number[], dataCache: string, runId: string, options: RunOptions): Promise<RunResult> {
+  private async runIn(prepared: PreparedRun, options: RunOptions): Promise<RunResult> {
+    const { resolved, folder, files, parts, committed, dataCache, runId, backend, root } = prepared;
     const { config } = resolved;
     const runDir = folder.root;
-    const backend = await this.tensorBackend.select(config.backend, { threads: config.threads });
     const signal = options.signal ?? new AbortController().signal;
-    const root = Rng.from(config.seed, 'experiment');
     const start = committed.length;
     files.writeConfig(config);
     const history = files.startHistory(start);
@@ -166,6 +193,7 @@ export class RetrainingEngine {
         sampleCount: sampleCount(config, parts, real.train.count),
         backend: backend.tfBackend,
         signal,
+        first: prepared.first,
       };
       if (start > config.generations) parts.trackers.note(`all ${config.generations + 1} generations are already committed; nothing to do`);
       else if (start > 0) parts.trackers.note(`resuming after generation ${start - 1}`);
@@ -202,13 +230,17 @@ export class RetrainingEngine {
    */
   private async modelFor(t: number, start: number, previous: GenerativeModel | null, run: RunState): Promise<GenerativeModel> {
     const { config, resolved, folder } = run;
-    const env = (g: number): ModelEnv => ({ data: run.parts.dataset.info, rng: run.root.fork('model-init', g) });
+    const env = (g: number): ModelEnv => modelEnv(run.parts.dataset.info, run.root, g);
+    if (t === 0 && run.first.model) {
+      const built = run.first.model;
+      run.first.model = null;
+      return built;
+    }
     if (t > 0 && config.train.warmStart) {
       return previous ?? (await resolved.model.load(join(folder.generationDir(t - 1), 'model'), env(t)));
     }
     previous?.dispose();
     if (t === 0 && config.model.init !== undefined) {
-      if (!existsSync(config.model.init)) throw new ConfigError(`model.init = ${JSON.stringify(config.model.init)}: no such folder; expected a saved model (a gen-XXX/model folder)`);
       return resolved.model.load(config.model.init, env(0));
     }
     return resolved.model.create(env(t));
@@ -217,7 +249,7 @@ export class RetrainingEngine {
   /** The model a stopped run's finished fit of generation t left in its checkpoint folder (see keptFit). */
   private async loadKeptFit(t: number, fitted: KeptFit, run: RunState): Promise<GenerativeModel> {
     run.parts.trackers.note(`generation ${t}: its fit finished before the run stopped; sampling from the kept model`);
-    return run.resolved.model.load(fitted.modelDir, { data: run.parts.dataset.info, rng: run.root.fork('model-init', t) });
+    return run.resolved.model.load(fitted.modelDir, modelEnv(run.parts.dataset.info, run.root, t));
   }
 
   /**
@@ -404,28 +436,6 @@ export function budgetFor(t: number, train: ExperimentConfig['train']): TrainBud
     ...(batchSize !== undefined ? { batchSize } : {}),
     checkpointEvery,
   };
-}
-
-/** Asks every metric whether it can work with what the run will give it, before the folder is touched. */
-function checkMetrics(parts: RunParts, generatedCount: number): void {
-  const data = parts.dataset.info;
-  parts.metrics.forEach(({ id, entry, metric }, i) => {
-    const referenceCount = entry.reference === 'train' ? data.trainCount : data.testCount;
-    try {
-      metric.check?.({ data, referenceSplit: entry.reference, referenceCount, generatedCount });
-    } catch (error) {
-      throw new ConfigError(`metrics.${i} (${id}): ${(error as Error).message}`);
-    }
-  });
-}
-
-function sampleCount(config: ExperimentConfig, parts: RunParts, realCount: number): number {
-  const needed = parts.schedule.samplesNeeded(realCount);
-  const count = config.sampling.count ?? Math.max(realCount, needed);
-  if (count < needed) {
-    throw new ConfigError(`sampling.count = ${count}: the schedule draws ${needed} samples per generation; expected at least ${needed}`);
-  }
-  return count;
 }
 
 /** Where a generation's finished fit is kept (a checkpoint store: the saved model and the fit's report, with checksums). */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ConfigError } from '../config/config-error.ts';
 import type { SchedulePlugin } from '../contracts/schedule.ts';
 import type { Rng } from '../rng/rng.ts';
 import { TrainingSet, type TrainingSegment } from '../store/training-set.ts';
@@ -20,6 +21,11 @@ export const accumulateSubsampleSchedule: SchedulePlugin<z.infer<typeof options>
   options,
   create: ({ lambda, size }) => ({
     samplesNeeded: (realCount) => syntheticCount(lambda, realCount),
+    check({ realCount }) {
+      // Generation 1's pool, D and generation 0's samples, is the smallest.
+      const smallest = realCount + syntheticCount(lambda, realCount);
+      if (size !== undefined && size > smallest) throw new ConfigError(`schedule.size = ${size}: generation 1 draws from a pool of ${smallest} samples (|D| = ${realCount} + generation 0's ${smallest - realCount}); expected size <= ${smallest}`);
+    },
     async compose({ generation, real, synthetic, rng }) {
       const pool: TrainingSegment[] = [{ name: 'real', store: real }, ...everyEarlierGeneration('accumulate-subsample', generation, synthetic, syntheticCount(lambda, real.count))];
       return new TrainingSet(subsample(pool, size ?? real.count, rng));
