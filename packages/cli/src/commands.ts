@@ -38,7 +38,7 @@ const threadsOption: CommandOption = { type: 'string', valueName: 'N', descripti
 const jsonOption: CommandOption = { type: 'boolean', description: 'print JSON' };
 const allowPluginsOption: CommandOption = {
   type: 'boolean',
-  description: "load the plugin code the config names in plugins: (otherwise only packages installed with ouroboros load); only for a config or run folder you trust",
+  description: "load the plugin code the config names in packages: (otherwise only packages installed with ouroboros load); only for a config or run folder you trust",
 };
 
 const sweepPlan: Command = {

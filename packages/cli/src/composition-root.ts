@@ -18,7 +18,7 @@ export const builtInPackages: readonly PluginPackage[] = [corePackage, datasetsP
 
 /**
  * The single composition root: a child container per run holding the built-in plugins, the
- * third-party packages a config names in `plugins:` (absolute module paths or package names, each
+ * third-party packages a config names in `packages:` (absolute module paths or package names, each
  * exporting a PluginPackage; what `access` lets load, see PluginAccess), the tensor backend and the
  * engine.
  */
@@ -30,7 +30,7 @@ export async function buildContainer(extraPackages: readonly string[] = [], from
     try {
       pkg.register(container);
     } catch (error) {
-      throw new Error(`plugins: package '${name}' failed to register its plugins (${firstLine(error)})`);
+      throw new Error(`packages: package '${name}' failed to register its plugins (${firstLine(error)})`);
     }
   }
   container.register(TensorBackend, { useValue: tensorBackend });

@@ -103,7 +103,7 @@ describe('ouro resume', () => {
 });
 
 describe('third-party plugins', () => {
-  it('loads a package named in plugins: and uses the plugins it registers', async () => {
+  it('loads a package named in packages: and uses the plugins it registers', async () => {
     // Inside node_modules so the fixture resolves zod like an installed package would.
     const pkg = mkdtempSync(join(workspace, 'node_modules', '.ouro-plugin-test-'));
     try {
@@ -132,7 +132,7 @@ export const rowsToFile = {
       expect(readFileSync(rows, 'utf8').trim().split('\n').map((line) => Number(line.split(' ')[0]))).toEqual([0, 1, 2]);
       const missing = await ouro('run', example, '--set', 'plugins=[ouroboros-no-such-plugin]');
       expect(missing.code).toBe(1);
-      expect(missing.stderr).toMatch(/plugins: cannot load package 'ouroboros-no-such-plugin' .*; expected an installed package/);
+      expect(missing.stderr).toMatch(/packages: cannot load package 'ouroboros-no-such-plugin' .*; expected an installed package/);
     } finally {
       rmSync(pkg, { recursive: true, force: true });
     }

@@ -1,7 +1,7 @@
 import { CONTRACT_VERSION, registerPlugins, type PluginPackage } from '@ouroboros/core';
 import { kdeModelPlugin } from './kde-plugin.ts';
 
-/** What the cli (or a config's `plugins:` list) loads: this package's plugins, under the core's tokens. */
+/** What the cli (or a config's `packages:` list) loads: this package's plugins, under the core's tokens. */
 export const kdeModelsPackage: PluginPackage = {
   name: '@ouroboros/models-kde',
   contractVersion: CONTRACT_VERSION,

@@ -79,13 +79,13 @@ export const localMetrics = {
     writeFileSync(join(folder, 'nothing.yaml'), experiment('[./nothing.mjs]'));
     const nothing = await node(folder, [cli, 'run', 'nothing.yaml']);
     expect(nothing.code).toBe(1);
-    expect(nothing.stderr.trim().split('\n')).toEqual([`ouro: plugins: package '${join(folder, 'nothing.mjs')}' exports no PluginPackage (an object with name and register(container))`]);
+    expect(nothing.stderr.trim().split('\n')).toEqual([`ouro: packages: package '${join(folder, 'nothing.mjs')}' exports no PluginPackage (an object with name and register(container))`]);
 
     writeFileSync(join(folder, 'old.mjs'), "export const oldPlugins = { name: 'old-plugins', contractVersion: 1, register() {} };\n");
     writeFileSync(join(folder, 'old.yaml'), experiment('[./old.mjs]'));
     const old = await node(folder, [cli, 'run', 'old.yaml']);
     expect(old.code).toBe(1);
     expect(old.stderr.trim().split('\n')).toHaveLength(1);
-    expect(old.stderr).toContain(`plugins: package '${join(folder, 'old.mjs')}' (old-plugins) implements plugin contract version 1; this ouroboros implements version 2`);
+    expect(old.stderr).toContain(`packages: package '${join(folder, 'old.mjs')}' (old-plugins) implements plugin contract version 1; this ouroboros implements version 2`);
   });
 });

@@ -7,7 +7,7 @@ import { cliPackageDir, installationRoot, isInside } from './installation.ts';
 import { refusal, type PluginAccess } from './plugin-access.ts';
 
 /**
- * Loads the PluginPackage a config's `plugins:` entry names: a module by absolute path, or an npm
+ * Loads the PluginPackage a config's `packages:` entry names: a module by absolute path, or an npm
  * package by name, installed in the project beside `from` (the config's folder) or with ouroboros.
  * Under 'installed' access only the latter: no path, and nothing from `from` (a received run
  * folder's own node_modules).
@@ -20,13 +20,13 @@ export async function loadPluginPackage(name: string, from: string, access: Plug
   try {
     module = (await import(specifier)) as Record<string, unknown>;
   } catch (error) {
-    throw new Error(`plugins: cannot load package '${name}' (${firstLine(error)}); expected an installed package or a module path`);
+    throw new Error(`packages: cannot load package '${name}' (${firstLine(error)}); expected an installed package or a module path`);
   }
   const pkg = [module.default, ...Object.values(module)].find(isPluginPackage);
-  if (!pkg) throw new Error(`plugins: package '${name}' exports no PluginPackage (an object with name and register(container))`);
+  if (!pkg) throw new Error(`packages: package '${name}' exports no PluginPackage (an object with name and register(container))`);
   if (pkg.contractVersion !== undefined && pkg.contractVersion !== CONTRACT_VERSION) {
     throw new Error(
-      `plugins: package '${name}' (${pkg.name}) implements plugin contract version ${pkg.contractVersion}; this ouroboros implements version ${CONTRACT_VERSION} (rebuild the package against @ouroboros/core with CONTRACT_VERSION = ${CONTRACT_VERSION})`,
+      `packages: package '${name}' (${pkg.name}) implements plugin contract version ${pkg.contractVersion}; this ouroboros implements version ${CONTRACT_VERSION} (rebuild the package against @ouroboros/core with CONTRACT_VERSION = ${CONTRACT_VERSION})`,
     );
   }
   return pkg;

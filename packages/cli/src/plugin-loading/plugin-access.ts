@@ -1,5 +1,5 @@
 /**
- * Whose plugin code a command loads. A config's `plugins:` are arbitrary code: `ouro run CONFIG` and
+ * Whose plugin code a command loads. A config's `packages:` are arbitrary code: `ouro run CONFIG` and
  * `ouro sweep CONFIG` load them (running a config means trusting it), while the commands that only
  * look at a config or continue a run folder, which may have come from someone else (a dry run, a
  * sweep plan, a resume, a planned sweep's cell), load only packages installed with ouroboros unless

@@ -43,10 +43,16 @@ export async function planSweep(path: string, sets: readonly string[], note: (me
     throw error;
   }
   const baseDir = dirname(resolve(path));
+  // Every cell shares the base config's notes (an earlier key name, say): each is said once.
+  const said = new Set<string>();
+  const noteOnce = (message: string) => {
+    if (!said.has(message)) note(message);
+    said.add(message);
+  };
   const cells: PlannedCell[] = [];
   const byId = new Map<string, PlannedCell>();
   for (const [index, cell] of plan.cells.entries()) {
-    const { resolved } = await resolveForRun(cell.config, `${path} (cell ${index}: ${describeValues(cell.values)})`, baseDir, [], note, access);
+    const { resolved } = await resolveForRun(cell.config, `${path} (cell ${index}: ${describeValues(cell.values)})`, baseDir, [], noteOnce, access);
     const planned: PlannedCell = { index, id: cellId(resolved.config), values: cell.values, origin: cell.origin, user: resolved.user, config: resolved.config };
     const twin = byId.get(planned.id);
     if (twin) {
