@@ -14,5 +14,5 @@ const unet = {
   guidance: 2,
 };
 describeModelConformance('ddpm with the U-Net', { plugin: ddpmModelPlugin, data: 'images', steps: 5, options: { ...unet, timesteps: 10, sampler: 'ancestral' } });
-describeModelConformance('edm with the U-Net', { plugin: edmModelPlugin, data: 'images', steps: 5, options: { ...unet, steps: 3 } });
-describeModelConformance('otcfm with the U-Net', { plugin: otcfmModelPlugin, data: 'images', steps: 5, options: { ...unet, sampler: 'heun', steps: 3, unet: { ...unet.unet, layout: 'compact' } } });
+describeModelConformance('edm with the U-Net', { plugin: edmModelPlugin, data: 'images', steps: 5, options: { ...unet, samplerSteps: 3 } });
+describeModelConformance('otcfm with the U-Net', { plugin: otcfmModelPlugin, data: 'images', steps: 5, options: { ...unet, sampler: 'heun', samplerSteps: 3, unet: { ...unet.unet, layout: 'compact' } } });

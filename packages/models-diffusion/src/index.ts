@@ -5,7 +5,7 @@ export { edmModelPlugin, edmOptions } from './plugins/edm-plugin.ts';
 export type { EdmOptions } from './plugins/edm-plugin.ts';
 export { otcfmModelPlugin, otcfmOptions } from './plugins/otcfm-plugin.ts';
 export type { OtcfmOptions } from './plugins/otcfm-plugin.ts';
-export { diffusionOptionsShape, diffusionModelPlugin, createDiffusionModel } from './plugins/diffusion-plugin.ts';
+export { diffusionOptions, diffusionModelPlugin, createDiffusionModel } from './plugins/diffusion-plugin.ts';
 export type { DiffusionOptions } from './plugins/diffusion-plugin.ts';
 export { DiffusionModel } from './diffusion-model.ts';
 export type { ConditioningOptions } from './diffusion-model.ts';

@@ -10,7 +10,7 @@ beforeAll(async () => {
 describe('ddpm on two-moons (wasm, the nn training loop)', () => {
   // Deterministic on a backend; see testing/fit-two-moons.ts for what the thresholds mean.
   it(`reaches fd < ${TWO_MOONS_FD} with at least 0.45 of its samples near the moons within 1500 steps`, async () => {
-    const { fd, near } = await fitTwoMoons(ddpmModelPlugin, { ...TWO_MOONS_OPTIONS, sampler: 'ddim', steps: 50 }, 1500);
+    const { fd, near } = await fitTwoMoons(ddpmModelPlugin, { ...TWO_MOONS_OPTIONS, sampler: 'ddim', samplerSteps: 50 }, 1500);
     expect(fd).toBeLessThan(TWO_MOONS_FD);
     expect(near).toBeGreaterThanOrEqual(0.45);
   });

@@ -10,7 +10,7 @@ beforeAll(async () => {
 describe('edm on two-moons (wasm, the nn training loop)', () => {
   // Deterministic on a backend; see testing/fit-two-moons.ts for what the thresholds mean.
   it(`reaches fd < ${TWO_MOONS_FD} with at least 0.55 of its samples near the moons within 800 steps`, async () => {
-    const { fd, near } = await fitTwoMoons(edmModelPlugin, { ...TWO_MOONS_OPTIONS, steps: 18 }, 800);
+    const { fd, near } = await fitTwoMoons(edmModelPlugin, { ...TWO_MOONS_OPTIONS, samplerSteps: 18 }, 800);
     expect(fd).toBeLessThan(TWO_MOONS_FD);
     expect(near).toBeGreaterThanOrEqual(0.55);
   });

@@ -7,8 +7,8 @@ import type { DensityFlow } from './density-flow.ts';
 export interface FlowSampling {
   /** Standard deviation multiplier of the base noise when sampling (Kingma & Dhariwal 2018, section 5). */
   readonly temperature: number;
-  /** Samples per batch when sampling and evaluating log-likelihoods. */
-  readonly evalBatchSize: number;
+  /** Samples per batch when sampling and evaluating log-likelihoods; each batch draws its noise from its own fork. */
+  readonly sampleBatch: number;
 }
 
 /**
@@ -39,7 +39,7 @@ export abstract class FlowModel extends TrainedModel {
   }
 
   async *sample(n: number, ctx: RunContext): AsyncIterable<tf.Tensor> {
-    const size = this.sampling.evalBatchSize;
+    const size = this.sampling.sampleBatch;
     for (let start = 0; start < n; start += size) {
       const rows = Math.min(size, n - start);
       const rng = ctx.rng.fork('batch', start);
@@ -50,7 +50,7 @@ export abstract class FlowModel extends TrainedModel {
   async logLikelihood(x: tf.Tensor): Promise<Float64Array> {
     const n = x.shape[0]!;
     const out = new Float64Array(n);
-    const size = this.sampling.evalBatchSize;
+    const size = this.sampling.sampleBatch;
     await this.withSamplingWeights(async () => {
       for (let start = 0; start < n; start += size) {
         const rows = Math.min(size, n - start);

@@ -12,10 +12,12 @@ export interface VaeSettings {
   readonly channels: number;
   readonly downsample: number;
   readonly elboSamples: number;
+  /** Samples decoded per batch (VAE_SAMPLE_BATCH when left out); each batch draws from its own fork. */
+  readonly sampleBatch?: number;
 }
 
-/** Samples decoded per batch. */
-const BATCH = 512;
+/** Samples decoded per batch unless the options say otherwise. */
+export const VAE_SAMPLE_BATCH = 512;
 /** Bounds on the decoder's log-scale and the encoder's log-variance, keeping exp() finite early in training. */
 const LOG_SCALE = [-7, 3] as const;
 const LOG_VAR = [-16, 8] as const;
@@ -34,6 +36,7 @@ export class VaeModel extends TrainedModel {
   private readonly network: VaeNetwork;
   private readonly latent: number;
   private readonly elboSamples: number;
+  private readonly sampleBatch: number;
   private readonly images: boolean;
 
   constructor(data: DataInfo, settings: VaeSettings, training: TrainingOptions, rng: Rng) {
@@ -46,6 +49,7 @@ export class VaeModel extends TrainedModel {
     this.images = images;
     this.latent = settings.latent;
     this.elboSamples = settings.elboSamples;
+    this.sampleBatch = settings.sampleBatch ?? VAE_SAMPLE_BATCH;
     this.architecture = images
       ? { network: 'conv', sampleShape: [...data.sampleShape], latent: settings.latent, channels: settings.channels, downsample: settings.downsample }
       : { network: 'mlp', sampleShape: [...data.sampleShape], latent: settings.latent, hidden: settings.hidden, layers: settings.layers };
@@ -59,8 +63,8 @@ export class VaeModel extends TrainedModel {
   /** z ~ N(0, I), then x ~ p(x|z), all noise from ctx.rng (forked per batch); sampling weights (EMA when enabled). */
   async *sample(n: number, ctx: RunContext): AsyncIterable<tf.Tensor> {
     if (!Number.isInteger(n) || n < 0) throw new RangeError(`vae.sample: n = ${n}; expected a non-negative integer`);
-    for (let start = 0; start < n; start += BATCH) {
-      const rows = Math.min(BATCH, n - start);
+    for (let start = 0; start < n; start += this.sampleBatch) {
+      const rows = Math.min(this.sampleBatch, n - start);
       const rng = ctx.rng.fork('batch', start);
       const z = normalNoise([rows, this.latent], rng.fork('z'));
       const noise = this.images ? logistics(rng.fork('x'), [rows, ...this.data.sampleShape]) : normalNoise([rows, ...this.data.sampleShape], rng.fork('x'));

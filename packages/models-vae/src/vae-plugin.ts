@@ -1,10 +1,9 @@
 import { z } from 'zod';
 import type { ModelPlugin } from '@ouroboros/core';
-import { restored, trainingOptionsShape } from '@ouroboros/nn';
-import { VaeModel, type VaeSettings } from './vae-model.ts';
+import { trainedModelOptions, trainedModelPlugin } from '@ouroboros/nn';
+import { VAE_SAMPLE_BATCH, VaeModel, type VaeSettings } from './vae-model.ts';
 
-export const vaeOptions = z.strictObject({
-  ...trainingOptionsShape,
+export const vaeOptions = trainedModelOptions(VAE_SAMPLE_BATCH, {
   latent: z.int().positive().default(8).describe('Latent dimensions.'),
   hidden: z.int().positive().default(128).describe("Width of the encoder's and decoder's hidden layers (vectors)."),
   layers: z.int().positive().default(2).describe('Hidden layers of the encoder and of the decoder (vectors).'),
@@ -14,22 +13,14 @@ export const vaeOptions = z.strictObject({
 });
 export type VaeOptions = z.infer<typeof vaeOptions>;
 
-function split({ latent, hidden, layers, channels, downsample, elboSamples, ...training }: VaeOptions) {
-  const settings: VaeSettings = { latent, hidden, layers, channels, downsample, elboSamples };
-  return { settings, training };
+function settings({ latent, hidden, layers, channels, downsample, elboSamples, sampleBatch }: VaeOptions): VaeSettings {
+  return { latent, hidden, layers, channels, downsample, elboSamples, sampleBatch };
 }
 
 /** The `vae` model: MLP or conv VAE trained on the ELBO, which is its likelihood bound. */
-export const vaeModelPlugin: ModelPlugin<VaeOptions> = {
+export const vaeModelPlugin: ModelPlugin<VaeOptions> = trainedModelPlugin({
   id: 'vae',
   description: 'variational auto-encoder (MLP for vectors, conv for images) trained on the ELBO, its likelihood bound (Kingma and Welling 2014)',
   options: vaeOptions,
-  create: (options, env) => {
-    const { settings, training } = split(options);
-    return new VaeModel(env.data, settings, training, env.rng);
-  },
-  load: (dir, options, env) => {
-    const { settings, training } = split(options);
-    return restored(new VaeModel(env.data, settings, training, env.rng), dir);
-  },
-};
+  build: (options, training, env) => new VaeModel(env.data, settings(options), training, env.rng),
+});

@@ -62,6 +62,10 @@ export { TrainedModel, restored, WEIGHTS_FILE, TRAINING_STATE_FILE, MODEL_FILE }
 export type { Batch, StepStats } from './train/trained-model.ts';
 export { trainingOptions, trainingOptionsShape } from './train/training-options.ts';
 export type { TrainingOptions } from './train/training-options.ts';
+export { sampleBatchOption } from './model-kit/sample-batch.ts';
+export type { SampleBatchOptions } from './model-kit/sample-batch.ts';
+export { trainedModelOptions, trainedModelPlugin, trainingPart } from './model-kit/trained-model-plugin.ts';
+export type { TrainedModelFamily } from './model-kit/trained-model-plugin.ts';
 export { fitLoop } from './train/fit-loop.ts';
 export { MiniBatches } from './train/minibatches.ts';
 export type { RawBatch } from './train/minibatches.ts';

@@ -44,9 +44,9 @@ describe('the diffusion plugins', () => {
     const shared = { ema: 0.999, gradClip: 1, lr: 1e-3, network: 'auto', classConditional: true, labelDropout: 0.1, guidance: 1, sampleBatch: 500 };
     const mlp = { hidden: 256, layers: 3, timeEmbedding: 64 };
     const unet = { channels: 64, channelMult: [1, 2, 2], resBlocks: 2, attentionResolutions: [16], dropout: 0.1, groups: 32, heads: 1, layout: 'ddpm' };
-    expect(registry.bind('model', { id: 'ddpm' }).options).toMatchObject({ ...shared, mlp, unet, timesteps: 1000, schedule: 'linear', betaStart: 1e-4, betaEnd: 0.02, variance: 'large', sampler: 'ddim', steps: 100, eta: 0, boundTimesteps: null });
-    expect(registry.bind('model', { id: 'edm' }).options).toMatchObject({ ...shared, sigmaData: 0.5, pMean: -1.2, pStd: 1.2, sigmaMin: 0.002, sigmaMax: 80, rho: 7, steps: 18, sampler: 'heun' });
-    expect(registry.bind('model', { id: 'otcfm' }).options).toMatchObject({ ...shared, sigma: 0, coupling: 'exact-ot', sampler: 'dopri5', rtol: 1e-5, atol: 1e-5, likelihood: 'none' });
+    expect(registry.bind('model', { id: 'ddpm' }).options).toMatchObject({ ...shared, mlp, unet, timesteps: 1000, betaSchedule: 'linear', betaStart: 1e-4, betaEnd: 0.02, variance: 'large', sampler: 'ddim', samplerSteps: 100, eta: 0, boundTimesteps: null });
+    expect(registry.bind('model', { id: 'edm' }).options).toMatchObject({ ...shared, sigmaData: 0.5, pMean: -1.2, pStd: 1.2, sigmaMin: 0.002, sigmaMax: 80, rho: 7, samplerSteps: 18, sampler: 'heun' });
+    expect(registry.bind('model', { id: 'otcfm' }).options).toMatchObject({ ...shared, sigma: 0, coupling: 'exact-ot', sampler: 'dopri5', rtol: 1e-5, atol: 1e-5, likelihoodEstimator: 'none', samplerSteps: 100 });
     expect(registry.bind('model', { id: 'ddpm', mlp: { hidden: 32 } }).options.mlp).toEqual({ ...mlp, hidden: 32 });
   });
 
@@ -55,17 +55,31 @@ describe('the diffusion plugins', () => {
     expect(() => registry.bind('model', { id: 'edm', sigmaMin: 5, sigmaMax: 1 })).toThrow(/sigmaMax/);
     expect(() => registry.bind('model', { id: 'ddpm', unet: { chanels: 3 } })).toThrow(/chanels/);
     expect(() => registry.bind('model', { id: 'otcfm', sampler: 'rk4' })).toThrow(/sampler/);
-    expect(() => registry.bind('model', { id: 'ddpm', timesteps: 50 })).toThrow(/model.steps is missing: expected at most 50 DDIM steps \(the timesteps; the default is 100\); lower steps or use sampler: ancestral/);
-    expect(registry.bind('model', { id: 'ddpm', timesteps: 50, sampler: 'ancestral' }).options.steps).toBe(100);
+    expect(() => registry.bind('model', { id: 'ddpm', timesteps: 50 })).toThrow(/model.samplerSteps is missing: expected at most 50 DDIM steps \(the timesteps; the default is 100\); lower samplerSteps or use sampler: ancestral/);
+    expect(registry.bind('model', { id: 'ddpm', timesteps: 50, sampler: 'ancestral' }).options.samplerSteps).toBe(100);
     expect(() => ddpmModelPlugin.create(ddpmModelPlugin.options.parse({ network: 'unet' }), { data: vectors, rng: Rng.from(0) })).toThrow(
       /network: unet needs image data; this dataset has vector samples of shape \[2\] \(use network: mlp\)/,
     );
   });
 
+  it('accept the earlier option names (steps, schedule, likelihood) as the current ones, each with a note', () => {
+    const cases: Array<[string, Record<string, unknown>, Record<string, unknown>, string[]]> = [
+      ['ddpm', { steps: 20, schedule: 'cosine' }, { samplerSteps: 20, betaSchedule: 'cosine' }, ['steps', 'schedule']],
+      ['edm', { steps: 40 }, { samplerSteps: 40 }, ['steps']],
+      ['otcfm', { steps: 7, likelihood: 'exact-trace' }, { samplerSteps: 7, likelihoodEstimator: 'exact-trace' }, ['steps', 'likelihood']],
+    ];
+    for (const [id, earlier, current, names] of cases) {
+      const old = registry.bindModel({ id, ...earlier });
+      expect(old.options).toEqual(registry.bindModel({ id, ...current }).options);
+      expect(old.notes).toEqual(names.map((name) => `model.${name} is now called model.${Object.keys(current)[names.indexOf(name)]}; the old name still works`));
+    }
+    expect(() => registry.bindModel({ id: 'ddpm', steps: 20, samplerSteps: 20 })).toThrow(/both given/);
+  });
+
   it("choose the MLP for vectors and the U-Net for images ('auto'), and say which likelihood each has", () => {
     const make = (plugin: typeof ddpmModelPlugin | typeof edmModelPlugin | typeof otcfmModelPlugin, data: DataInfo, options: Record<string, unknown> = {}) =>
       (plugin as typeof ddpmModelPlugin).create((plugin as typeof ddpmModelPlugin).options.parse({ ...tinyUnet, ...options }), { data, rng: Rng.from(0) }) as DiffusionModel;
-    const models = [make(ddpmModelPlugin, vectors), make(edmModelPlugin, images), make(otcfmModelPlugin, vectors), make(otcfmModelPlugin, vectors, { likelihood: 'hutchinson' })];
+    const models = [make(ddpmModelPlugin, vectors), make(edmModelPlugin, images), make(otcfmModelPlugin, vectors), make(otcfmModelPlugin, vectors, { likelihoodEstimator: 'hutchinson' })];
     expect(models.map((m) => m.architecture.network)).toEqual(['mlp', 'unet', 'mlp', 'mlp']);
     expect(models.map((m) => m.likelihood)).toEqual(['bound', undefined, undefined, 'estimate']);
     expect(models.map((m) => typeof m.logLikelihood)).toEqual(['function', 'undefined', 'undefined', 'function']);
@@ -74,7 +88,7 @@ describe('the diffusion plugins', () => {
   });
 
   it('are class-conditional on labelled data unless told not to; labels steer sampling and guidance changes it', async () => {
-    const make = (options: Record<string, unknown>, data = images) => ddpmModelPlugin.create(ddpmModelPlugin.options.parse({ ...tinyUnet, timesteps: 10, steps: 5, ema: null, ...options }), { data, rng: Rng.from(0) });
+    const make = (options: Record<string, unknown>, data = images) => ddpmModelPlugin.create(ddpmModelPlugin.options.parse({ ...tinyUnet, timesteps: 10, samplerSteps: 5, ema: null, ...options }), { data, rng: Rng.from(0) });
     const unlabelled = make({}, { ...images, classes: undefined });
     const off = make({ classConditional: false });
     const plain = make({});
@@ -91,7 +105,7 @@ describe('the diffusion plugins', () => {
     expect(withLabels).not.toEqual(withOthers);
     expect(withLabels).not.toEqual(withoutLabels);
     // the same weights sampled with guidance 3 instead of 1
-    const reloaded = await ddpmModelPlugin.load(join(temp.dir, 'guided'), ddpmModelPlugin.options.parse({ ...tinyUnet, timesteps: 10, steps: 5, ema: null }), { data: images, rng: Rng.from(1) });
+    const reloaded = await ddpmModelPlugin.load(join(temp.dir, 'guided'), ddpmModelPlugin.options.parse({ ...tinyUnet, timesteps: 10, samplerSteps: 5, ema: null }), { data: images, rng: Rng.from(1) });
     expect(await collect(guided.sample(4, testContext(5), { labels }))).not.toEqual(await collect(reloaded.sample(4, testContext(5), { labels })));
     await expect(collect(plain.sample(4, testContext(5), { labels: Int32Array.of(0, 1, 3, 0) }))).rejects.toThrow(/sampling labels must be in 0 … 2/);
     await expect(collect(plain.sample(3, testContext(5), { labels }))).rejects.toThrow(/sample\(3\) got 4 labels/);

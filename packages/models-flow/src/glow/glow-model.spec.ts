@@ -7,13 +7,14 @@ import { selectBackend } from '@ouroboros/nn';
 import { describeModelConformance } from '@ouroboros/nn/testing';
 import type { GlowModel } from './glow-model.ts';
 import { glowModelPlugin } from './glow-plugin.ts';
+import { realNvpModelPlugin } from '../realnvp/realnvp-plugin.ts';
 
 const temp = tempDir('glow-');
 const dataset = tinyImagesDatasetPlugin.create({ size: 8, train: 256, test: 64 }, { cacheDir: temp.dir, note: () => {} });
 const info = dataset.info as DataInfo;
 const codec = dataCodec(info);
 const env = (seed = 0): ModelEnv => ({ data: info, rng: Rng.from(seed, 'init') });
-const options = (extra: Record<string, unknown> = {}) => glowModelPlugin.options.parse({ levels: 2, steps: 2, hidden: 16, batchSize: 32, lr: 2e-3, ...extra });
+const options = (extra: Record<string, unknown> = {}) => glowModelPlugin.options.parse({ levels: 2, stepsPerLevel: 2, hidden: 16, batchSize: 32, lr: 2e-3, ...extra });
 let train: Uint8Array;
 let test: Uint8Array;
 
@@ -73,9 +74,13 @@ describe('glow on 8x8 RGB images (wasm)', () => {
 describe('glow options', () => {
   const registry = new PluginRegistry({ model: [glowModelPlugin] });
   it('are validated in one line that names the option', () => {
-    expect(registry.bind('model', { id: 'glow' }, 'model').options).toMatchObject({ levels: 3, steps: 8, hidden: 64, batchSize: 64, evalBatchSize: 256, temperature: 1 });
-    expect(() => registry.bind('model', { id: 'glow', steps: 0 }, 'model')).toThrow(ConfigError);
-    expect(() => registry.bind('model', { id: 'glow', steps: 0 }, 'model')).toThrow(/^model\.steps = 0: expected number to be >=1$/);
+    expect(registry.bind('model', { id: 'glow' }, 'model').options).toMatchObject({ levels: 3, stepsPerLevel: 8, hidden: 64, batchSize: 64, sampleBatch: 256, temperature: 1 });
+    expect(() => registry.bind('model', { id: 'glow', stepsPerLevel: 0 }, 'model')).toThrow(ConfigError);
+    expect(() => registry.bind('model', { id: 'glow', stepsPerLevel: 0 }, 'model')).toThrow(/^model\.stepsPerLevel = 0: expected number to be >=1$/);
+    const earlier = registry.bind('model', { id: 'glow', steps: 4, evalBatchSize: 100 }, 'model');
+    expect(earlier.options).toEqual(registry.bind('model', { id: 'glow', stepsPerLevel: 4, sampleBatch: 100 }, 'model').options);
+    expect(earlier.notes).toEqual(['model.steps is now called model.stepsPerLevel; the old name still works', 'model.evalBatchSize is now called model.sampleBatch; the old name still works']);
+    expect(new PluginRegistry({ model: [realNvpModelPlugin] }).bind('model', { id: 'realnvp', evalBatchSize: 100 }, 'model').options.sampleBatch).toBe(100);
     expect(() => registry.bind('model', { id: 'glow', levels: 0 }, 'model')).toThrow(/^model\.levels = 0: /);
   });
 
@@ -90,4 +95,4 @@ describe('glow options', () => {
   });
 });
 
-describeModelConformance('glow (tiny, EMA)', { plugin: glowModelPlugin, data: 'images', options: { levels: 2, steps: 1, hidden: 8, ema: 0.9, batchSize: 16 } });
+describeModelConformance('glow (tiny, EMA)', { plugin: glowModelPlugin, data: 'images', options: { levels: 2, stepsPerLevel: 1, hidden: 8, ema: 0.9, batchSize: 16 } });

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import { ConfigError, sampleSize, type DataInfo, type ModelPlugin } from '@ouroboros/core';
-import { activationNames } from '@ouroboros/nn';
-import { flowModelPlugin, flowOptionsShape } from '../flow-options.ts';
+import { activationNames, trainedModelOptions, trainedModelPlugin } from '@ouroboros/nn';
+import { flowOptionsShape, flowRenamedOptions, flowSampling } from '../flow-options.ts';
 import type { RealNvpArchitecture } from './realnvp-flow.ts';
 import { RealNvpModel } from './realnvp-model.ts';
 
-export const realNvpOptions = z.strictObject({
+export const realNvpOptions = trainedModelOptions(1024, {
   ...flowOptionsShape,
   couplings: z.int().min(1).default(8).describe('Affine coupling layers; their masks alternate between the first half of the coordinates and the rest.'),
   hidden: z.int().min(1).default(256).describe("Width of the hidden layers of each coupling's MLP."),
@@ -24,9 +24,11 @@ export function realNvpArchitecture(options: RealNvpOptions, data: DataInfo): Re
 }
 
 /** `realnvp`: RealNVP (Dinh et al. 2017) for vectors, exact likelihood. */
-export const realNvpModelPlugin: ModelPlugin<RealNvpOptions> = flowModelPlugin({
+export const realNvpModelPlugin: ModelPlugin<RealNvpOptions> = trainedModelPlugin({
   id: 'realnvp',
   description: 'RealNVP normalizing flow (affine couplings, MLP nets) for vector data, exact likelihood',
   options: realNvpOptions,
-  build: (options, { training, sampling }, data, rng) => new RealNvpModel(data, realNvpArchitecture(options, data), training, sampling, rng),
+  renamedOptions: flowRenamedOptions,
+  unstableOptions: ['temperature', 'lr'],
+  build: (options, training, { data, rng }) => new RealNvpModel(data, realNvpArchitecture(options, data), training, flowSampling(options), rng),
 });

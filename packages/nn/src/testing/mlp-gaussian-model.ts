@@ -4,10 +4,11 @@ import { sampleSize, type DataInfo, type ModelPlugin, type Rng, type RunContext,
 import { diagonalGaussianLogDensity } from '../density/gaussian-log-density.ts';
 import { Mlp } from '../layers/mlp.ts';
 import { seededNormalNoise } from '../random/normal-noise.ts';
-import { restored, TrainedModel, type Batch } from '../train/trained-model.ts';
-import { trainingOptionsShape, type TrainingOptions } from '../train/training-options.ts';
+import { trainedModelOptions, trainedModelPlugin } from '../model-kit/trained-model-plugin.ts';
+import { TrainedModel, type Batch } from '../train/trained-model.ts';
+import type { TrainingOptions } from '../train/training-options.ts';
 
-const options = z.strictObject({ ...trainingOptionsShape, hidden: z.int().positive().default(16) });
+const options = trainedModelOptions(1024, { hidden: z.int().positive().default(16) });
 type MlpGaussianOptions = z.infer<typeof options>;
 
 /**
@@ -21,7 +22,7 @@ export class MlpGaussianModel extends TrainedModel {
   readonly architecture: Record<string, unknown>;
   private readonly dims: number;
 
-  constructor(data: DataInfo, hidden: number, training: TrainingOptions, rng: Rng) {
+  constructor(data: DataInfo, hidden: number, training: TrainingOptions, rng: Rng, readonly sampleBatch = 1024) {
     const dims = sampleSize(data);
     super(data, new Mlp([1, hidden, 2 * dims], rng, { activation: 'tanh' }), training, true);
     this.dims = dims;
@@ -44,12 +45,12 @@ export class MlpGaussianModel extends TrainedModel {
     return this.logDensity(batch.x).mean().neg() as tf.Scalar;
   }
 
-  /** Each batch of 1024 from its own fork of ctx.rng, so `from` skips whole batches. */
+  /** Each batch of `sampleBatch` from its own fork of ctx.rng, so `from` skips whole batches. */
   readonly samplesFrom = true;
 
   async *sample(n: number, ctx: RunContext, options: SampleOptions = {}): AsyncIterable<tf.Tensor> {
-    for (let start = options.from ?? 0; start < n; start += 1024) {
-      const rows = Math.min(1024, n - start);
+    for (let start = options.from ?? 0; start < n; start += this.sampleBatch) {
+      const rows = Math.min(this.sampleBatch, n - start);
       const rng = ctx.rng.fork('batch', start);
       yield this.withSamplingWeights(() =>
         tf.tidy(() => {
@@ -72,10 +73,9 @@ export class MlpGaussianModel extends TrainedModel {
 }
 
 /** `test-mlp-gaussian`: the MlpGaussianModel as a plugin, for engine and conformance tests. */
-export const mlpGaussianModelPlugin: ModelPlugin<MlpGaussianOptions> = {
+export const mlpGaussianModelPlugin: ModelPlugin<MlpGaussianOptions> = trainedModelPlugin({
   id: 'test-mlp-gaussian',
   description: 'diagonal Gaussian parametrised by a small MLP, trained with Adam (tests only)',
   options,
-  create: ({ hidden, ...training }, env) => new MlpGaussianModel(env.data, hidden, training, env.rng),
-  load: (dir, { hidden, ...training }, env) => restored(new MlpGaussianModel(env.data, hidden, training, env.rng), dir),
-};
+  build: ({ hidden, sampleBatch }, training, env) => new MlpGaussianModel(env.data, hidden, training, env.rng, sampleBatch),
+});
