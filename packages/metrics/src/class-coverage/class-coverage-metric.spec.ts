@@ -51,7 +51,7 @@ describe('class-coverage', () => {
     const metric = classCoverageMetricPlugin.create(classCoverageOptions.parse({}), env);
     const store = await vectorStore(join(temp.dir, 'v'), [[1, 2], [3, 4]]);
     await expect(metric.compute(metricInput(store, store), testContext())).rejects.toThrow(
-      "class-coverage: needs class logits as features ('features: classifier-logits' on a labelled dataset), got 'identity' features of 2 values for 0 classes",
+      "class-coverage: needs class logits as features ('extractor: classifier-logits' on a labelled dataset), got 'identity' features of 2 values for 0 classes",
     );
   });
 

@@ -32,7 +32,7 @@ export function klDivergence(p: ArrayLike<number>, q: ArrayLike<number>): number
  */
 export const classCoverageMetricPlugin: MetricPlugin<ClassCoverageOptions> = {
   id: 'class-coverage',
-  description: 'histogram of predicted classes of the samples: KL to the real one and the number of classes covered (use with features: classifier-logits)',
+  description: 'histogram of predicted classes of the samples: KL to the real one and the number of classes covered (use with extractor: classifier-logits)',
   options: classCoverageOptions,
   create: ({ minShare }, env) => ({
     check({ data }) {
@@ -42,7 +42,7 @@ export const classCoverageMetricPlugin: MetricPlugin<ClassCoverageOptions> = {
       const classes = env.data.classes?.length ?? 0;
       const { extractor, reference, generated } = await input.features();
       if (classes < 2 || reference.dim !== classes) {
-        throw new Error(`class-coverage: needs class logits as features ('features: classifier-logits' on a labelled dataset), got '${extractor}' features of ${reference.dim} values for ${classes} classes`);
+        throw new Error(`class-coverage: needs class logits as features ('extractor: classifier-logits' on a labelled dataset), got '${extractor}' features of ${reference.dim} values for ${classes} classes`);
       }
       const real = await predictedClasses(reference.store, classes);
       const fake = await predictedClasses(generated.store, classes);
