@@ -9,6 +9,7 @@ import { namesPlugins, planSweep, prepareSweepDir, writePlan, type PlannedSweep 
 import type { SweepExecutor } from '../sweep/sweep-executor.ts';
 import { executorNamed, sweepExecutors } from '../sweep/sweep-executors.ts';
 import { readSweep, writeSweep } from '../sweep/sweep-file.ts';
+import { wandbSweepOf } from '../sweep/wandb-sweep.ts';
 import { sweepReport } from '../sweep/sweep-status.ts';
 import { UsageError } from '../usage-error.ts';
 
@@ -25,7 +26,8 @@ export const sweep = withFlags(sweepFlags, async ([configPath], given, io, value
   const executor = executorNamed(given.executor ?? 'local', executors);
   const executorFlags = parseFlags(executor.flags, values);
   refuseForeignFlags(values, executor, executors);
-  const planned = await planSweep(configPath!, setsWithBackend(given.set, given.backend), (note) => io.stderr.write(`note: ${note}\n`));
+  const note = (message: string) => io.stderr.write(`note: ${message}\n`);
+  const planned = await planSweep(configPath!, setsWithBackend(given.set, given.backend), note);
   const dir = given.out ?? join('runs', planned.name);
   const previous = prepareSweepDir(dir, planned.name);
   // One `ouro sweep` per folder; and a SLURM job's tasks read their cells from sweep.json by index.
@@ -33,6 +35,11 @@ export const sweep = withFlags(sweepFlags, async ([configPath], given, io, value
   try {
     for (const each of executors) each.checkReplan(dir, previous);
     const plan = writePlan(dir, planned, previous);
+    const wandbSweep = await wandbSweepOf(planned, previous, note);
+    if (wandbSweep !== undefined) {
+      plan.wandbSweep = wandbSweep;
+      writeSweep(dir, plan);
+    }
     const again = `ouro sweep ${configPath}${given.out !== undefined ? ` --out ${dir}` : ''}`;
     return await executor.execute({ dir, plan, again, allowPlugins: namesPlugins(planned), io }, executorFlags);
   } finally {

@@ -20,6 +20,8 @@ export async function runSweepCell(dir: string, key: string, { stdout, stderr }:
   const cell = findCell(sweep, key, dir);
   const runDir = join(dir, cell.id);
   for (const executor of sweepExecutors()) executor.cellStarted(dir, cell.id, process.env);
+  // The W&B grid sweep of the sweep, for the wandb tracker (its `sweep` option or an explicit $WANDB_SWEEP_ID go first).
+  if (sweep.wandbSweep !== undefined) process.env.WANDB_SWEEP_ID ??= sweep.wandbSweep;
   if (cellState(runDir).status === 'finished') {
     stderr.write(`cell ${cell.index} (${cell.id}) of sweep ${sweep.name} is already finished; nothing to do\n`);
     stdout.write(`${join(runDir, 'history.jsonl')}\n`);

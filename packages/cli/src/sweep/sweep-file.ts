@@ -40,6 +40,8 @@ export interface SweepFile {
   readonly cells: SweepFileCell[];
   /** The SLURM executor's submissions (slurm-queue.ts); empty for a sweep run here. */
   readonly slurm: SlurmSubmission[];
+  /** The W&B grid sweep the cells' runs join (wandb-sweep.ts), when they log to W&B. */
+  wandbSweep?: string;
 }
 
 export function sweepFilePath(dir: string): string {
