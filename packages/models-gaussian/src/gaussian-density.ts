@@ -1,6 +1,5 @@
 import { solveLower } from '@ouroboros/core';
-
-const LOG_2PI = Math.log(2 * Math.PI);
+import { LOG_2PI } from '@ouroboros/nn';
 
 /** log N(x; mu, L L^T) = -(d log 2 pi + log det Sigma + |L^{-1}(x - mu)|^2) / 2 for each row of the flat n x d array `x`. */
 export function gaussianLogDensity(x: ArrayLike<number>, mean: Float64Array, lower: Float64Array, logDet: number): Float64Array {

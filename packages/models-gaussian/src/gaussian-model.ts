@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
@@ -12,17 +12,17 @@ import {
   readJsonFile,
   writeFileAtomic,
   type FitReport,
-  type GenerativeModel,
+  type Rng,
   type RunContext,
   type SampleSource,
-  type TrainBudget,
 } from '@ouroboros/core';
+import { CLOSED_FORM_SAMPLE_BATCH, ClosedFormModel } from '@ouroboros/nn';
 import { gaussianLogDensity, gaussianTrainingNll, gaussianTransform } from './gaussian-density.ts';
 
 /** File that `save(dir)` writes and `load(dir)` reads. */
 export const GAUSSIAN_MODEL_FILE = 'gaussian.json';
-/** Samples per batch when streaming the training set and when sampling. */
-const BATCH = 4096;
+/** Samples per batch when streaming the training set. */
+const READ_BATCH = 4096;
 
 /** The fitted parameters, all float64: N(mean, covariance) with covariance = lower lower^T. */
 interface GaussianState {
@@ -49,25 +49,19 @@ type SavedModel = z.infer<typeof savedModelSchema>;
  * (x - mu)(x - mu)^T + ridge I. The exact reference model of the retraining theory (Bertrand et al.
  * 2024, Section 3): refitted on n of its own samples, E[Sigma_{t+1}] = (n-1)/n Sigma_t.
  */
-export class GaussianModel implements GenerativeModel {
-  readonly likelihood = 'exact' as const;
-  /** d = prod(sampleShape); the Gaussian lives on the flattened samples. */
-  readonly dim: number;
-  private state: GaussianState | null = null;
-
+export class GaussianModel extends ClosedFormModel<GaussianState> {
   constructor(
-    readonly sampleShape: readonly number[],
+    sampleShape: readonly number[],
     readonly ridge = 0, // added to the covariance diagonal; needed when n <= d or the data are degenerate
+    sampleBatch = CLOSED_FORM_SAMPLE_BATCH,
   ) {
-    this.dim = sampleShape.reduce((a, b) => a * b, 1);
-    if (!(this.dim > 0) || !sampleShape.every((s) => Number.isInteger(s) && s > 0)) {
-      throw new RangeError(`gaussian: sampleShape [${sampleShape.join(', ')}]; expected positive integers`);
-    }
+    super('gaussian', sampleShape, sampleBatch);
     if (!(ridge >= 0)) throw new RangeError(`gaussian: ridge = ${ridge}; expected a number >= 0`);
   }
 
-  get fitted(): boolean {
-    return this.state !== null;
+  /** d = prod(sampleShape); the Gaussian lives on the flattened samples. */
+  get dim(): number {
+    return this.dims;
   }
 
   /** mu (a copy). */
@@ -80,13 +74,13 @@ export class GaussianModel implements GenerativeModel {
     return this.fittedState('covariance').covariance.slice();
   }
 
-  /** Replaces the parameters by the MLE of `train` in model space (a closed form has nothing to warm-start). */
-  async fit(train: SampleSource, _budget: TrainBudget, ctx: RunContext): Promise<FitReport> {
+  /** The MLE of `train` in model space. */
+  protected async estimate(train: SampleSource, ctx: RunContext): Promise<{ state: GaussianState; report: FitReport }> {
     this.checkShape('fit: training set', train.sampleShape);
     if (train.count === 0) throw new RangeError('gaussian.fit: training set has 0 samples; expected at least 1');
     const moments = new MomentAccumulator(this.dim);
     const codec = dataCodec(train);
-    for await (const batch of train.batches(BATCH)) {
+    for await (const batch of train.batches(READ_BATCH)) {
       moments.add(codec.discrete ? await takeFloat32(codec.encode(batch)) : batch);
       ctx.progress(moments.count / train.count, `moments of ${moments.count}/${train.count} samples`);
     }
@@ -102,24 +96,16 @@ export class GaussianModel implements GenerativeModel {
       );
     }
     const logDet = choleskyLogDet(lower, d);
-    this.state = { mean: moments.mean(), covariance, lower, logDet, trainCount: moments.count };
     const inverseTrace = this.ridge > 0 ? choleskyInverseTrace(lower, d) : 0;
-    return { trainLoss: gaussianTrainingNll(d, logDet, this.ridge, inverseTrace), steps: 1 };
+    const state = { mean: moments.mean(), covariance, lower, logDet, trainCount: moments.count };
+    return { state, report: { trainLoss: gaussianTrainingNll(d, logDet, this.ridge, inverseTrace), steps: 1 } };
   }
 
-  /** x = mu + L z, z ~ N(0, I) from ctx.rng, computed in float64; batches of at most 4096 samples. */
-  async *sample(n: number, ctx: RunContext): AsyncIterable<tf.Tensor> {
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`gaussian.sample: n = ${n}; expected a non-negative integer`);
-    const { mean, lower } = this.fittedState('sample');
-    const d = this.dim;
-    for (let start = 0; start < n; start += BATCH) {
-      const rows = Math.min(BATCH, n - start);
-      const z = ctx.rng.normals(rows * d);
-      const values = new Float32Array(rows * d);
-      gaussianTransform(z, mean, lower, values);
-      ctx.progress((start + rows) / n, `${start + rows}/${n} samples`);
-      yield tf.tensor(values, [rows, ...this.sampleShape], 'float32');
-    }
+  /** x = mu + L z, z ~ N(0, I) from `rng`, computed in float64. */
+  protected draw({ mean, lower }: GaussianState, rows: number, rng: Rng): Float32Array {
+    const values = new Float32Array(rows * this.dim);
+    gaussianTransform(rng.normals(rows * this.dim), mean, lower, values);
+    return values;
   }
 
   /** Exact log N(x; mu, Sigma) in nats per sample, in float64. */
@@ -135,8 +121,7 @@ export class GaussianModel implements GenerativeModel {
   }
 
   /** Writes `gaussian.json`: every double in full (JSON numbers round-trip exactly), so a reload is bit-identical. */
-  async save(dir: string): Promise<void> {
-    const state = this.fittedState('save');
+  protected write(state: GaussianState, dir: string): void {
     const d = this.dim;
     const saved: SavedModel = {
       format: 'ouroboros.gaussian',
@@ -147,16 +132,15 @@ export class GaussianModel implements GenerativeModel {
       mean: Array.from(state.mean),
       covariance: Array.from({ length: d }, (_, i) => Array.from(state.covariance.subarray(i * d, (i + 1) * d))),
     };
-    mkdirSync(dir, { recursive: true });
     writeFileAtomic(join(dir, GAUSSIAN_MODEL_FILE), `${JSON.stringify(saved)}\n`);
   }
 
   /** Restores a model written by `save(dir)`; `ridge` applies to later fits (the saved covariance already has its own). */
-  static async load(dir: string, ridge = 0): Promise<GaussianModel> {
+  static async load(dir: string, ridge = 0, sampleBatch = CLOSED_FORM_SAMPLE_BATCH): Promise<GaussianModel> {
     const path = join(dir, GAUSSIAN_MODEL_FILE);
     if (!existsSync(path)) throw new Error(`${path}: no Gaussian model here (missing ${GAUSSIAN_MODEL_FILE})`);
     const saved = readJsonFile(path, savedModelSchema, 'a model written by GaussianModel.save');
-    const model = new GaussianModel(saved.sampleShape, ridge);
+    const model = new GaussianModel(saved.sampleShape, ridge, sampleBatch);
     const d = model.dim;
     if (saved.mean.length !== d) throw new Error(`${path}: mean has ${saved.mean.length} values; expected ${d} for sampleShape [${saved.sampleShape}]`);
     if (saved.covariance.length !== d || saved.covariance.some((row) => row.length !== d)) {
@@ -169,17 +153,7 @@ export class GaussianModel implements GenerativeModel {
     } catch (error) {
       throw new Error(`${path}: covariance is not positive definite (${(error as Error).message})`);
     }
-    model.state = { mean: Float64Array.from(saved.mean), covariance, lower, logDet: choleskyLogDet(lower, d), trainCount: saved.trainCount };
-    return model;
-  }
-
-  dispose(): void {
-    this.state = null;
-  }
-
-  private fittedState(what: string): GaussianState {
-    if (!this.state) throw new Error(`gaussian.${what}: the model is not fitted (or was disposed); call fit or load first`);
-    return this.state;
+    return model.restore({ mean: Float64Array.from(saved.mean), covariance, lower, logDet: choleskyLogDet(lower, d), trainCount: saved.trainCount });
   }
 
   private checkShape(what: string, shape: readonly number[]): void {

@@ -5,7 +5,7 @@ import { ConfigError, ModelPlugin, PluginRegistry, Rng, SampleStore, TrainingSet
 import { tempDir, testContext } from '@ouroboros/core/testing';
 import { container } from 'tsyringe';
 import { GaussianModel } from './gaussian-model.ts';
-import { gaussianModelPlugin } from './gaussian-plugin.ts';
+import { gaussianModelPlugin, gaussianOptions } from './gaussian-plugin.ts';
 import { gaussianModelsPackage } from './register.ts';
 import { describeModelConformance } from '@ouroboros/nn/testing';
 
@@ -24,8 +24,8 @@ describe('gaussian model plugin', () => {
     gaussianModelsPackage.register(child);
     expect(child.resolveAll(ModelPlugin)).toEqual([gaussianModelPlugin]);
     const registry = PluginRegistry.fromContainer(child);
-    expect(registry.bind('model', { id: 'gaussian' }).options).toEqual({ ridge: 0 });
-    expect(registry.bind('model', { id: 'gaussian', ridge: 1e-3 }).options).toEqual({ ridge: 1e-3 });
+    expect(registry.bind('model', { id: 'gaussian' }).options).toEqual({ ridge: 0, sampleBatch: 4096 });
+    expect(registry.bind('model', { id: 'gaussian', ridge: 1e-3 }).options).toEqual({ ridge: 1e-3, sampleBatch: 4096 });
   });
 
   it('rejects a negative ridge and unknown options', () => {
@@ -36,16 +36,16 @@ describe('gaussian model plugin', () => {
   });
 
   it('creates a model for the dataset shape and loads it back, refusing another shape', async () => {
-    const model = gaussianModelPlugin.create({ ridge: 0 }, env);
+    const model = gaussianModelPlugin.create(gaussianOptions.parse({}), env);
     expect(model).toBeInstanceOf(GaussianModel);
     const store = await SampleStore.write(join(temp.dir, 'real'), data, Float32Array.of(3, 0, -1, -2, 1, 0, 1, -2));
     await model.fit(new TrainingSet([{ name: 'real', store }]), {}, testContext());
     const dir = join(temp.dir, 'model');
     await model.save(dir);
-    const loaded = (await gaussianModelPlugin.load(dir, { ridge: 0 }, env)) as unknown as GaussianModel;
+    const loaded = (await gaussianModelPlugin.load(dir, gaussianOptions.parse({}), env)) as unknown as GaussianModel;
     expect(loaded.covariance).toEqual(Float64Array.of(2, 1, 1, 1));
     const other: ModelEnv = { data: { ...data, sampleShape: [3] }, rng: Rng.from(0) };
-    await expect(gaussianModelPlugin.load(dir, { ridge: 0 }, other)).rejects.toThrow('saved Gaussian has samples of shape [2]; expected [3] like the dataset');
+    await expect(gaussianModelPlugin.load(dir, gaussianOptions.parse({}), other)).rejects.toThrow('saved Gaussian has samples of shape [2]; expected [3] like the dataset');
   });
 });
 

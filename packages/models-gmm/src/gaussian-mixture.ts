@@ -1,6 +1,5 @@
 import { cholesky, choleskyLogDet, solveLower, type Rng } from '@ouroboros/core';
-
-const LOG_2PI = Math.log(2 * Math.PI);
+import { LOG_2PI } from '@ouroboros/nn';
 
 /** A mixture sum_k pi_k N(mu_k, Sigma_k) in d dimensions, float64, with each Sigma_k's Cholesky factor. */
 export interface Mixture {

@@ -47,7 +47,7 @@ describe('gmm model', () => {
     const child = container.createChildContainer();
     gmmModelsPackage.register(child);
     expect(child.resolveAll(ModelPlugin)).toEqual([gmmModelPlugin]);
-    expect(PluginRegistry.fromContainer(child).bind('model', { id: 'gmm' }).options).toEqual({ components: 8, maxIterations: 200, tolerance: 1e-6, ridge: 1e-6 });
+    expect(PluginRegistry.fromContainer(child).bind('model', { id: 'gmm' }).options).toEqual({ components: 8, maxIterations: 200, tolerance: 1e-6, ridge: 1e-6, sampleBatch: 4096 });
   });
 
   it('never decreases the log-likelihood over EM iterations (overlapping components, no ridge, 5 seeds)', async () => {

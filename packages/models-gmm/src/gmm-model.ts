@@ -1,5 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
-import { mkdirSync } from 'node:fs';
+import type * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
@@ -11,16 +10,15 @@ import {
   type DataCodec,
   type DataInfo,
   type FitReport,
-  type GenerativeModel,
+  type Rng,
   type RunContext,
-  type TrainBudget,
   type TrainingSet,
 } from '@ouroboros/core';
+import { CLOSED_FORM_SAMPLE_BATCH, ClosedFormModel } from '@ouroboros/nn';
 import { expectation, jointLogDensities, kMeansPlusPlus, maximization, mixture, nearestCentre, rowLogSumExp, type Mixture } from './gaussian-mixture.ts';
 
 /** The file `save(dir)` writes and `load(dir)` reads. */
 export const GMM_MODEL_FILE = 'gmm.json';
-const BATCH = 4096;
 
 const savedSchema = z.object({
   format: z.literal('ouroboros.gmm'),
@@ -40,6 +38,8 @@ export interface GmmSettings {
   readonly tolerance: number;
   /** Added to each covariance's diagonal (model space) after every M-step. */
   readonly ridge: number;
+  /** Samples per batch when sampling (CLOSED_FORM_SAMPLE_BATCH when left out). */
+  readonly sampleBatch?: number;
 }
 
 /**
@@ -48,25 +48,24 @@ export interface GmmSettings {
  * of Shumailov et al.'s "The Curse of Recursion" (2023): refitted on its own samples, it loses the
  * tails and merges modes. Every fit starts afresh from the new data, as the paper's GMMs do.
  */
-export class GmmModel implements GenerativeModel {
-  readonly likelihood = 'exact' as const;
+export class GmmModel extends ClosedFormModel<Mixture> {
   private readonly codec: DataCodec;
-  private state: Mixture | null = null;
 
   constructor(
     readonly data: DataInfo,
     readonly settings: GmmSettings,
   ) {
+    super('gmm', data.sampleShape, settings.sampleBatch ?? CLOSED_FORM_SAMPLE_BATCH);
     this.codec = dataCodec(data);
   }
 
   /** The fitted mixture (weights, means, covariances, Cholesky factors). */
   get mixture(): Mixture {
-    return this.fitted('mixture');
+    return this.fittedState('mixture');
   }
 
   /** EM until the gain per sample falls below `tolerance`; logs `log_likelihood` (mean per sample) every iteration. */
-  async fit(train: TrainingSet, _budget: TrainBudget, ctx: RunContext): Promise<FitReport> {
+  protected async estimate(train: TrainingSet, ctx: RunContext): Promise<{ state: Mixture; report: FitReport }> {
     const { components: k, maxIterations, tolerance, ridge } = this.settings;
     const d = this.codec.dims;
     const n = train.count;
@@ -87,43 +86,34 @@ export class GmmModel implements GenerativeModel {
       iterations++;
       await yieldToEventLoop();
     }
-    this.state = current;
-    return { trainLoss: -this.meanLogLikelihood(x), steps: iterations };
+    return { state: current, report: { trainLoss: -mixtureMeanLogLikelihood(current, x), steps: iterations } };
   }
 
-  /** Component c ~ Categorical(pi), then x = mu_c + L_c z with z ~ N(0, I), all from ctx.rng; float64 math. */
-  async *sample(n: number, ctx: RunContext): AsyncIterable<tf.Tensor> {
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`gmm.sample: n = ${n}; expected a non-negative integer`);
-    const m = this.fitted('sample');
+  /** Component c ~ Categorical(pi), then x = mu_c + L_c z with z ~ N(0, I), all from `rng`; float64 math. */
+  protected draw(m: Mixture, rows: number, rng: Rng): Float32Array {
     const { d } = m;
-    for (let start = 0; start < n; start += BATCH) {
-      const rows = Math.min(BATCH, n - start);
-      const values = new Float32Array(rows * d);
-      for (let r = 0; r < rows; r++) {
-        const c = pickComponent(m.weights, ctx.rng.uniform());
-        const z = ctx.rng.normals(d);
-        for (let i = 0; i < d; i++) {
-          let s = m.means[c * d + i]!;
-          for (let j = 0; j <= i; j++) s += m.lowers[c * d * d + i * d + j]! * z[j]!;
-          values[r * d + i] = s;
-        }
+    const values = new Float32Array(rows * d);
+    for (let r = 0; r < rows; r++) {
+      const c = pickComponent(m.weights, rng.uniform());
+      const z = rng.normals(d);
+      for (let i = 0; i < d; i++) {
+        let s = m.means[c * d + i]!;
+        for (let j = 0; j <= i; j++) s += m.lowers[c * d * d + i * d + j]! * z[j]!;
+        values[r * d + i] = s;
       }
-      ctx.progress((start + rows) / n, `${start + rows}/${n} samples`);
-      yield tf.tensor(values, [rows, ...this.data.sampleShape], 'float32');
     }
+    return values;
   }
 
   /** log p(x) = log sum_k pi_k N(x; mu_k, Sigma_k) in nats, float64, per row of x. */
   async logLikelihood(x: tf.Tensor): Promise<Float64Array> {
-    const m = this.fitted('logLikelihood');
+    const m = this.fittedState('logLikelihood');
     const values = Float64Array.from(await x.data());
     if (values.length % m.d !== 0) throw new RangeError(`gmm.logLikelihood: input of shape [${x.shape}] is not a batch of ${m.d}-value samples`);
     return rowLogSumExp(jointLogDensities(m, values), m.weights.length);
   }
 
-  async save(dir: string): Promise<void> {
-    const m = this.fitted('save');
-    mkdirSync(dir, { recursive: true });
+  protected write(m: Mixture, dir: string): void {
     writeJsonAtomic(join(dir, GMM_MODEL_FILE), { format: 'ouroboros.gmm', version: 1, dims: m.d, weights: [...m.weights], means: [...m.means], covariances: [...m.covariances] });
   }
 
@@ -138,29 +128,25 @@ export class GmmModel implements GenerativeModel {
     if (means.length !== k * dims || covariances.length !== k * dims * dims) {
       throw new Error(`${path}: ${means.length} mean and ${covariances.length} covariance values; expected ${k * dims} and ${k * dims * dims} for ${k} components in ${dims} dimensions`);
     }
+    let state: Mixture;
     try {
-      model.state = mixture(dims, Float64Array.from(weights), Float64Array.from(means), Float64Array.from(covariances));
+      state = mixture(dims, Float64Array.from(weights), Float64Array.from(means), Float64Array.from(covariances));
     } catch (error) {
       throw new Error(`${path}: ${(error as Error).message}`);
     }
-    return model;
-  }
-
-  dispose(): void {
-    this.state = null;
+    return model.restore(state);
   }
 
   /** (1/n) sum_i log p(x_i) of the flat rows `x`. */
   meanLogLikelihood(x: Float64Array): number {
-    const m = this.fitted('meanLogLikelihood');
-    const logP = rowLogSumExp(jointLogDensities(m, x), m.weights.length);
-    return logP.reduce((s, v) => s + v, 0) / logP.length;
+    return mixtureMeanLogLikelihood(this.fittedState('meanLogLikelihood'), x);
   }
+}
 
-  private fitted(what: string): Mixture {
-    if (!this.state) throw new Error(`gmm.${what}: the model is not fitted (or was disposed); call fit or load first`);
-    return this.state;
-  }
+/** (1/n) sum_i log p(x_i) of the flat rows `x` under the mixture `m`. */
+function mixtureMeanLogLikelihood(m: Mixture, x: Float64Array): number {
+  const logP = rowLogSumExp(jointLogDensities(m, x), m.weights.length);
+  return logP.reduce((s, v) => s + v, 0) / logP.length;
 }
 
 /** The component whose cumulative weight first exceeds u in [0, 1) (the last one on rounding). */

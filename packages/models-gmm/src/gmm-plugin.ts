@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { ModelPlugin } from '@ouroboros/core';
+import { closedFormOptions } from '@ouroboros/nn';
 import { GmmModel } from './gmm-model.ts';
 
-export const gmmOptions = z.strictObject({
+export const gmmOptions = closedFormOptions({
   components: z.int().positive().default(8).describe('Mixture components k.'),
   maxIterations: z.int().positive().default(200).describe('Most EM iterations per fit.'),
   tolerance: z.number().positive().default(1e-6).describe('Stop EM when the mean log-likelihood per sample gains less than this in one iteration.'),

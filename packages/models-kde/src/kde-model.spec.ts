@@ -50,8 +50,8 @@ describe('kde model', () => {
     kdeModelsPackage.register(child);
     expect(child.resolveAll(ModelPlugin)).toEqual([kdeModelPlugin]);
     const registry = PluginRegistry.fromContainer(child);
-    expect(registry.bind('model', { id: 'kde' }).options).toEqual({ bandwidth: 'scott' });
-    expect(registry.bind('model', { id: 'kde', bandwidth: 0.2 }).options).toEqual({ bandwidth: 0.2 });
+    expect(registry.bind('model', { id: 'kde' }).options).toEqual({ bandwidth: 'scott', sampleBatch: 4096 });
+    expect(registry.bind('model', { id: 'kde', bandwidth: 0.2 }).options).toEqual({ bandwidth: 0.2, sampleBatch: 4096 });
     expect(() => registry.bind('model', { id: 'kde', bandwidth: 'wide' })).toThrow(/model\.bandwidth/);
     expect(() => registry.bind('model', { id: 'kde', bandwidth: 0 })).toThrow(/model\.bandwidth/);
   });

@@ -1,5 +1,5 @@
-import * as tf from '@tensorflow/tfjs';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import type * as tf from '@tensorflow/tfjs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import {
@@ -11,18 +11,16 @@ import {
   type DataCodec,
   type DataInfo,
   type FitReport,
-  type GenerativeModel,
+  type Rng,
   type RunContext,
   type SampleSource,
-  type TrainBudget,
 } from '@ouroboros/core';
+import { CLOSED_FORM_SAMPLE_BATCH, ClosedFormModel, LOG_2PI } from '@ouroboros/nn';
 import { bandwidths, type BandwidthChoice } from './bandwidth.ts';
 
 /** The header `save(dir)` writes; the kernel centres go to KDE_POINTS_FILE as raw float64 little-endian. */
 export const KDE_MODEL_FILE = 'kde.json';
 export const KDE_POINTS_FILE = 'kde-points.f64';
-const BATCH = 4096;
-const LOG_2PI = Math.log(2 * Math.PI);
 
 const savedSchema = z.object({
   format: z.literal('ouroboros.kde'),
@@ -44,25 +42,25 @@ interface Fitted {
  * the model of Kazdan, Schaeffer et al.'s "Collapse or Thrive?" (2024) loops. Refitted on n of its own
  * samples with a fixed h, each dimension's variance follows E[v_{t+1}] = ((n-1)/n) v_t + h^2.
  */
-export class KdeModel implements GenerativeModel {
-  readonly likelihood = 'exact' as const;
+export class KdeModel extends ClosedFormModel<Fitted> {
   private readonly codec: DataCodec;
-  private state: Fitted | null = null;
 
   constructor(
     readonly data: DataInfo,
     readonly choice: BandwidthChoice,
+    sampleBatch = CLOSED_FORM_SAMPLE_BATCH,
   ) {
+    super('kde', data.sampleShape, sampleBatch);
     this.codec = dataCodec(data);
   }
 
   get bandwidth(): Float64Array {
-    return this.fitted('bandwidth').bandwidth.slice();
+    return this.fittedState('bandwidth').bandwidth.slice();
   }
 
   /** The variance of the density in each dimension: the centres' variance (divisor n) plus h_j^2. */
   get variance(): Float64Array {
-    const { points, bandwidth } = this.fitted('variance');
+    const { points, bandwidth } = this.fittedState('variance');
     const d = bandwidth.length;
     const n = points.length / d;
     return bandwidth.map((h, j) => {
@@ -76,30 +74,24 @@ export class KdeModel implements GenerativeModel {
   }
 
   /** Keeps the training samples as kernel centres and sets h (by the rule, on these samples); one step. */
-  async fit(train: SampleSource, _budget: TrainBudget, ctx: RunContext): Promise<FitReport> {
+  protected async estimate(train: SampleSource, ctx: RunContext): Promise<{ state: Fitted; report: FitReport }> {
     if (train.count === 0) throw new RangeError('kde.fit: training set has 0 samples; expected at least 1');
     const points = Float64Array.from(await takeFloat32(this.codec.encode(await train.read(0, train.count))));
-    this.state = { points, bandwidth: bandwidths(this.choice, points, this.codec.dims) };
+    const state = { points, bandwidth: bandwidths(this.choice, points, this.codec.dims) };
     ctx.progress(1, `${train.count} kernel centres`);
-    return { steps: 1 };
+    return { state, report: { steps: 1 } };
   }
 
-  /** x = x_i + h * z with i uniform on the centres and z ~ N(0, I), both from ctx.rng. */
-  async *sample(n: number, ctx: RunContext): AsyncIterable<tf.Tensor> {
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`kde.sample: n = ${n}; expected a non-negative integer`);
-    const { points, bandwidth } = this.fitted('sample');
+  /** x = x_i + h * z with i uniform on the centres and z ~ N(0, I), both from `rng`. */
+  protected draw({ points, bandwidth }: Fitted, rows: number, rng: Rng): Float32Array {
     const d = bandwidth.length;
     const count = points.length / d;
-    for (let start = 0; start < n; start += BATCH) {
-      const rows = Math.min(BATCH, n - start);
-      const values = new Float32Array(rows * d);
-      for (let r = 0; r < rows; r++) {
-        const i = ctx.rng.int(count);
-        for (let j = 0; j < d; j++) values[r * d + j] = points[i * d + j]! + bandwidth[j]! * ctx.rng.normal();
-      }
-      ctx.progress((start + rows) / n, `${start + rows}/${n} samples`);
-      yield tf.tensor(values, [rows, ...this.data.sampleShape], 'float32');
+    const values = new Float32Array(rows * d);
+    for (let r = 0; r < rows; r++) {
+      const i = rng.int(count);
+      for (let j = 0; j < d; j++) values[r * d + j] = points[i * d + j]! + bandwidth[j]! * rng.normal();
     }
+    return values;
   }
 
   /**
@@ -107,7 +99,7 @@ export class KdeModel implements GenerativeModel {
    * exactly, in float64, per row of x (the log-sum-exp keeps far points finite).
    */
   async logLikelihood(x: tf.Tensor, ctx?: RunContext): Promise<Float64Array> {
-    const { points, bandwidth } = this.fitted('logLikelihood');
+    const { points, bandwidth } = this.fittedState('logLikelihood');
     const d = bandwidth.length;
     const count = points.length / d;
     const values = await x.data();
@@ -132,9 +124,7 @@ export class KdeModel implements GenerativeModel {
     return out;
   }
 
-  async save(dir: string): Promise<void> {
-    const { points, bandwidth } = this.fitted('save');
-    mkdirSync(dir, { recursive: true });
+  protected write({ points, bandwidth }: Fitted, dir: string): void {
     const bytes = new Uint8Array(points.length * 8);
     const view = new DataView(bytes.buffer);
     points.forEach((v, i) => view.setFloat64(8 * i, v, true));
@@ -143,10 +133,10 @@ export class KdeModel implements GenerativeModel {
   }
 
   /** Restores a model written by `save(dir)`; errors name the file and what was expected. */
-  static async load(dir: string, data: DataInfo, choice: BandwidthChoice): Promise<KdeModel> {
+  static async load(dir: string, data: DataInfo, choice: BandwidthChoice, sampleBatch = CLOSED_FORM_SAMPLE_BATCH): Promise<KdeModel> {
     const path = join(dir, KDE_MODEL_FILE);
     const { count, dims, bandwidth } = readJsonFile(path, savedSchema, 'a kde model written by KdeModel.save');
-    const model = new KdeModel(data, choice);
+    const model = new KdeModel(data, choice, sampleBatch);
     if (dims !== model.codec.dims || bandwidth.length !== dims) {
       throw new Error(`${path}: dims = ${dims} with ${bandwidth.length} bandwidths; expected ${model.codec.dims} for samples of shape [${data.sampleShape}]`);
     }
@@ -156,16 +146,6 @@ export class KdeModel implements GenerativeModel {
     if (bytes.length !== count * dims * 8) throw new Error(`${pointsPath}: ${bytes.length} bytes; expected ${count * dims * 8} (${count} x ${dims} float64)`);
     const points = new Float64Array(count * dims);
     for (let i = 0; i < points.length; i++) points[i] = bytes.readDoubleLE(8 * i);
-    model.state = { points, bandwidth: Float64Array.from(bandwidth) };
-    return model;
-  }
-
-  dispose(): void {
-    this.state = null;
-  }
-
-  private fitted(what: string): Fitted {
-    if (!this.state) throw new Error(`kde.${what}: the model is not fitted (or was disposed); call fit or load first`);
-    return this.state;
+    return model.restore({ points, bandwidth: Float64Array.from(bandwidth) });
   }
 }

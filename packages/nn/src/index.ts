@@ -66,6 +66,8 @@ export { sampleBatchOption } from './model-kit/sample-batch.ts';
 export type { SampleBatchOptions } from './model-kit/sample-batch.ts';
 export { trainedModelOptions, trainedModelPlugin, trainingPart } from './model-kit/trained-model-plugin.ts';
 export type { TrainedModelFamily } from './model-kit/trained-model-plugin.ts';
+export { ClosedFormModel } from './model-kit/closed-form-model.ts';
+export { closedFormOptions, CLOSED_FORM_SAMPLE_BATCH } from './model-kit/closed-form-options.ts';
 export { fitLoop } from './train/fit-loop.ts';
 export { MiniBatches } from './train/minibatches.ts';
 export type { RawBatch } from './train/minibatches.ts';

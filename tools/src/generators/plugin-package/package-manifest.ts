@@ -6,7 +6,7 @@ export type Versions = Record<string, string>;
 
 /** What a plugin of each kind imports at run time (beyond @ouroboros/core) and in its tests. */
 const needs: Record<ScaffoldKind, { runtime: string[]; test: string[] }> = {
-  model: { runtime: ['@tensorflow/tfjs', 'zod'], test: ['@ouroboros/nn', 'reflect-metadata', 'tsyringe'] },
+  model: { runtime: ['@ouroboros/nn', '@tensorflow/tfjs', 'zod'], test: ['reflect-metadata', 'tsyringe'] },
   dataset: { runtime: ['zod'], test: ['reflect-metadata', 'tsyringe'] },
   metric: { runtime: ['zod'], test: ['reflect-metadata', 'tsyringe'] },
 };

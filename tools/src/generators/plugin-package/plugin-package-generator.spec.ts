@@ -47,7 +47,7 @@ describe('generatePluginPackage', () => {
     const pkg = JSON.parse(tree.read(`${dir}/package.json`, 'utf8')!);
     expect(pkg).toMatchObject({ name: '@ouroboros/models-my-flow', exports: { '.': { '@ouroboros/source': './src/index.ts', default: './dist/index.js' } } });
     expect(pkg.private).toBeUndefined();
-    expect(pkg.dependencies).toEqual({ '@ouroboros/core': '0.1.0', '@tensorflow/tfjs': '4.22.0', zod: '4.6.7' });
+    expect(pkg.dependencies).toEqual({ '@ouroboros/core': '0.1.0', '@ouroboros/nn': '0.1.0', '@tensorflow/tfjs': '4.22.0', zod: '4.6.7' });
     expect(JSON.parse(tree.read(`${dir}/project.json`, 'utf8')!).tags).toEqual(['scope:plugin', 'type:plugin']);
     expect(tree.read(`${dir}/src/register.ts`, 'utf8')).toContain("export const myFlowModelsPackage: PluginPackage = {\n  name: '@ouroboros/models-my-flow',");
     expect(tree.read(`${dir}/src/my-flow-plugin.ts`, 'utf8')).toContain("id: 'my-flow',");
