@@ -1,8 +1,9 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir } from '@ouroboros/core/testing';
-import { WandbStandIn } from '@ouroboros/wandb/testing';
+import type { WandbStandIn } from '@ouroboros/wandb/testing';
+import { standInPerTest } from './testing/wandb-stand-in.ts';
 import { ouro, tinyGaussianYaml } from './testing/run-ouro.ts';
 import type { SweepFile } from './sweep/sweep-file.ts';
 
@@ -10,15 +11,11 @@ const KEY = 'cli-sweep-key-5e7a9c1b3d2f4a6e';
 const tmp = tempDir('ouroboros-sweep-wandb-');
 afterAll(() => tmp.cleanup());
 
+const current = standInPerTest(KEY);
 let standIn: WandbStandIn;
-beforeEach(async () => {
-  standIn = await WandbStandIn.start(KEY);
-  for (const [name, value] of Object.entries(standIn.environment())) vi.stubEnv(name, value);
+beforeEach(() => {
+  standIn = current();
   vi.stubEnv('WANDB_SWEEP_ID', undefined);
-});
-afterEach(async () => {
-  vi.unstubAllEnvs();
-  await standIn.close();
 });
 
 function sweepConfig(name: string, tracker: string): string {

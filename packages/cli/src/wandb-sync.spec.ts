@@ -1,9 +1,10 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { readHistory, tempDir } from '@ouroboros/core/testing';
 import { wandbRunId } from '@ouroboros/wandb';
-import { WandbStandIn } from '@ouroboros/wandb/testing';
+import type { WandbStandIn } from '@ouroboros/wandb/testing';
+import { standInPerTest } from './testing/wandb-stand-in.ts';
 import { ouro } from './testing/run-ouro.ts';
 
 const KEY = 'cli-test-key-3d5f7a9b1c2e4d6f';
@@ -12,14 +13,10 @@ const example = join(examples, 'gaussian-collapse.yaml');
 const tmp = tempDir('ouroboros-cli-wandb-');
 afterAll(() => tmp.cleanup());
 
+const current = standInPerTest(KEY);
 let standIn: WandbStandIn;
-beforeEach(async () => {
-  standIn = await WandbStandIn.start(KEY);
-  for (const [name, value] of Object.entries(standIn.environment())) vi.stubEnv(name, value);
-});
-afterEach(async () => {
-  vi.unstubAllEnvs();
-  await standIn.close();
+beforeEach(() => {
+  standIn = current();
 });
 
 describe('ouro wandb sync', () => {

@@ -2,21 +2,13 @@ import 'reflect-metadata';
 import { container } from 'tsyringe';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { thrownMessage as messageOf } from '@ouroboros/core/testing';
 import { parseFlags } from '../options/parse-flags.ts';
 import { localExecutor } from './local-executor.ts';
 import { slurmExecutor, slurmResources } from './slurm-executor.ts';
 import { SweepExecutor } from './sweep-executor.ts';
 import { executorNamed, registerSweepExecutors, sweepExecutors } from './sweep-executors.ts';
 import type { SweepFile } from './sweep-file.ts';
-
-const messageOf = (run: () => unknown) => {
-  try {
-    run();
-    return 'no error';
-  } catch (error) {
-    return (error as Error).message;
-  }
-};
 
 describe('sweep executors', () => {
   it('are the local and SLURM implementations of SweepExecutor, registered under its token, local first', () => {

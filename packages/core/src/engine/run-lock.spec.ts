@@ -3,7 +3,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, utimesSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { tempDir } from '../testing/index.ts';
+import { tempDir, thrownMessage as errorOf } from '../testing/index.ts';
 import { RunLock } from './run-lock.ts';
 
 const root = tempDir();
@@ -21,14 +21,6 @@ function staleLockIn(name: string): string {
   writeFileSync(join(dir, 'run.lock'), JSON.stringify({ pid: deadPid(), host: hostname(), bootId, startedAt: '2026-11-28T10:00:00Z' }));
   return dir;
 }
-const errorOf = (act: () => unknown) => {
-  try {
-    act();
-    return 'no error';
-  } catch (error) {
-    return (error as Error).message;
-  }
-};
 const exited = (child: ChildProcess) => new Promise<void>((done) => (child.exitCode !== null ? done() : child.on('exit', () => done())));
 
 describe('RunLock', () => {

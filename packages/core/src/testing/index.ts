@@ -74,6 +74,16 @@ export function gaussianRunConfig(fields: Record<string, unknown> = {}): Record<
   };
 }
 
+/** The message `act` throws, or 'no error'. */
+export function thrownMessage(act: () => unknown): string {
+  try {
+    act();
+    return 'no error';
+  } catch (error) {
+    return (error as Error).message;
+  }
+}
+
 /** The message a promise rejects with, or 'no error'. */
 export function errorOf(promise: Promise<unknown>): Promise<string> {
   return promise.then(
