@@ -158,6 +158,23 @@ export const commands: readonly Command[] = [
     load: async () => (await import('./commands/report.ts')).report,
   },
   {
+    name: 'theory',
+    summary: "the stability certificate of Bertrand et al.'s Theorem 1 at generation 0 and, for the Gaussian, the exact expected dynamics",
+    usage: 'theory CONFIG|RUN_DIR [--out DIR] [--set PATH=VALUE]... [--rows N] [--allow-plugins] [--json]',
+    description:
+      "Estimates at generation 0's parameters alpha (smallest eigenvalue of the negative Hessian of the expected log-likelihood: Lanczos on Hessian-vector products by finite differences of the model's gradients), L (Lipschitz constant in x of the per-sample Hessian, local) and epsilon (W1 between real rows and generation 0's samples), and the largest lambda with lambda (1 + L epsilon / alpha) < 1/2. For the gaussian model, the exact expected E[Sigma_t] and Cov(mu_t) under the run's schedule beside the run's own. A CONFIG runs its generation 0 first (in --out or runs/<name>/<cell-id>). Writes RUN_DIR/theory.json and summary.json's theory.",
+    positionals: ['TARGET'],
+    options: {
+      out: { type: 'string', valueName: 'DIR', description: 'run folder for a CONFIG\'s generation 0' },
+      set: setOption,
+      rows: { type: 'string', valueName: 'N', description: 'real rows and samples the estimates use (default 512)' },
+      'allow-plugins': allowPluginsOption,
+      json: jsonOption,
+    },
+    example: 'ouro theory examples/gaussian-collapse.yaml',
+    load: async () => (await import('./commands/theory.ts')).theory,
+  },
+  {
     name: 'plugins',
     summary: 'list every plugin with its options',
     usage: 'plugins [--json]',

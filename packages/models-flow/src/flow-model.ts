@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
-import { dataCodec, type DataInfo, type RunContext } from '@ouroboros/core';
+import { dataCodec, type DataInfo, type LikelihoodGradients, type RunContext } from '@ouroboros/core';
 import { TrainedModel, type Batch, type TrainingOptions } from '@ouroboros/nn';
+import { moduleLikelihoodGradients } from './flow-likelihood-gradients.ts';
 import type { DensityFlow } from './density-flow.ts';
 
 /** How a flow samples and evaluates, options every flow plugin shares. */
@@ -45,6 +46,11 @@ export abstract class FlowModel extends TrainedModel {
       const rng = ctx.rng.fork('batch', start);
       yield this.withSamplingWeights(() => tf.tidy(() => this.flow.generate(rows, this.sampling.temperature, rng)));
     }
+  }
+
+  /** Gradients of the mean log-likelihood in every weight of the flow (its EMA when it has one), for `ouro theory`. */
+  likelihoodGradients(): LikelihoodGradients {
+    return moduleLikelihoodGradients(this.net, (x) => this.flow.logProb(x), (fn) => this.withSamplingWeights(fn), this.data.sampleShape);
   }
 
   async logLikelihood(x: tf.Tensor): Promise<Float64Array> {

@@ -12,12 +12,14 @@ import {
   readJsonFile,
   writeFileAtomic,
   type FitReport,
+  type LikelihoodGradients,
   type Rng,
   type RunContext,
   type SampleSource,
 } from '@ouroboros/core';
 import { CLOSED_FORM_SAMPLE_BATCH, ClosedFormModel } from '@ouroboros/nn';
 import { gaussianLogDensity, gaussianTrainingNll, gaussianTransform } from './gaussian-density.ts';
+import { gaussianLikelihoodGradients } from './gaussian-likelihood-gradients.ts';
 
 /** File that `save(dir)` writes and `load(dir)` reads. */
 export const GAUSSIAN_MODEL_FILE = 'gaussian.json';
@@ -118,6 +120,12 @@ export class GaussianModel extends ClosedFormModel<GaussianState> {
   logDensity(x: ArrayLike<number>): Float64Array {
     const { mean, lower, logDet } = this.fittedState('logDensity');
     return gaussianLogDensity(x, mean, lower, logDet);
+  }
+
+  /** Gradients of the mean log-likelihood in (mu, upper triangle of Sigma), for `ouro theory`. */
+  likelihoodGradients(): LikelihoodGradients {
+    const { mean, covariance } = this.fittedState('likelihoodGradients');
+    return gaussianLikelihoodGradients(mean, covariance);
   }
 
   /** Writes `gaussian.json`: every double in full (JSON numbers round-trip exactly), so a reload is bit-identical. */

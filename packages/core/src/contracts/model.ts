@@ -56,9 +56,24 @@ export interface GenerativeModel {
   readonly likelihood?: LikelihoodKind;
   /** log p(x) in nats of each row of `x` (model space, [batch, ...sampleShape]), in float64. */
   logLikelihood?(x: tf.Tensor, ctx: RunContext): Promise<Float64Array>;
+  /** The log-likelihood's gradients in the model's parameters, for `ouro theory` (models with an exact likelihood). */
+  likelihoodGradients?(): LikelihoodGradients;
   /** Writes everything needed to continue training bit for bit: weights, optimizer, EMA, step. */
   save(dir: string): Promise<void>;
   dispose(): void;
+}
+
+/**
+ * theta -> mean over rows of grad_theta log p_theta(x): enough for Hessian-vector products by
+ * finite differences of gradients, at parameters near the fitted ones (the model is left as it was).
+ */
+export interface LikelihoodGradients {
+  /** The fitted parameters, flattened (the weights the model samples and scores with). */
+  readonly parameters: Float64Array;
+  /** Precision the gradients are computed in; it sets the finite-difference step. */
+  readonly precision: 'float32' | 'float64';
+  /** (1/n) sum_i grad_theta log p_theta(x_i) at `theta`, for n rows of `x` (flat, model space). */
+  meanGradient(theta: Float64Array, x: Float32Array, n: number): Promise<Float64Array>;
 }
 
 export interface ModelEnv {
