@@ -86,8 +86,10 @@ function dropOptionsOfReplacedPlugins(user: Record<string, unknown>, sets: reado
     if (path.at(-1) !== 'id') continue;
     const entryPath = path.slice(0, -1);
     const slot = slotAt(entryPath);
-    const entry = getField(out, entryPath);
-    if (!slot || typeof entry !== 'object' || entry === null) continue;
+    if (!slot) continue;
+    const at = [slot.key, ...entryPath.slice(1)];
+    const entry = getField(out, at);
+    if (typeof entry !== 'object' || entry === null) continue;
     const { kind } = slot;
     const id = (entry as { id?: unknown }).id;
     if (typeof id !== 'string' || !registry.has(kind, id)) continue;
@@ -99,9 +101,9 @@ function dropOptionsOfReplacedPlugins(user: Record<string, unknown>, sets: reado
     if (dropped.length === 0) continue;
     out = structuredClone(out);
     let target: Record<string, unknown> = out;
-    for (const key of entryPath) target = target[key] as Record<string, unknown>;
+    for (const key of at) target = target[key] as Record<string, unknown>;
     for (const key of dropped) delete target[key];
-    note(`--set ${assignment}: dropped ${dropped.map((k) => `${entryPath.join('.')}.${k}`).join(', ')}, which '${id}' does not take`);
+    note(`--set ${assignment}: dropped ${dropped.map((k) => `${at.join('.')}.${k}`).join(', ')}, which '${id}' does not take`);
   }
   return out;
 }

@@ -6,6 +6,7 @@ describe('config slots', () => {
     expect(slotAt(['model'])).toMatchObject({ key: 'model', kind: 'model', engineKeys: ['init'] });
     expect(slotAt(['metrics', '2'])).toMatchObject({ key: 'metrics', kind: 'metric', engineKeys: ['every', 'reference', 'extractor'] });
     expect(slotAt(['extractors', '0'])).toMatchObject({ key: 'extractors', kind: 'features' });
+    expect(slotAt(['features', '1'])).toMatchObject({ key: 'extractors', kind: 'features' });
     for (const path of [['metrics'], ['model', '0'], ['metrics', 'x'], ['train'], ['trackers', '0', 'id'], []]) expect(slotAt(path)).toBeNull();
   });
 

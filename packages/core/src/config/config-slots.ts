@@ -26,8 +26,8 @@ export type MetricEntry = z.infer<typeof metricEntry>;
  * One place in the config that names plugins of one kind: `model: {id, ...}` or `metrics: [{id, ...}]`.
  * The entry's keys other than `id` and `engineKeys` are the plugin's options.
  */
-export interface ConfigSlot<S extends z.ZodType = z.ZodType> {
-  readonly kind: PluginKind;
+export interface ConfigSlot<S extends z.ZodType = z.ZodType, K extends PluginKind = PluginKind> {
+  readonly kind: K;
   /** A list of entries (`metrics: [...]`) or one entry (`model: {...}`). */
   readonly list: boolean;
   /** The schema of the slot's value; plugin options pass through it unchecked (the registry checks them). */
@@ -42,7 +42,7 @@ export interface ConfigSlot<S extends z.ZodType = z.ZodType> {
   readonly formerly?: string;
 }
 
-function slot<S extends z.ZodType>(kind: PluginKind, schema: S, more: Partial<Omit<ConfigSlot, 'kind' | 'schema'>> = {}): ConfigSlot<S> {
+function slot<K extends PluginKind, S extends z.ZodType>(kind: K, schema: S, more: Partial<Omit<ConfigSlot, 'kind' | 'schema'>> = {}): ConfigSlot<S, K> {
   return { kind, schema, list: false, engineKeys: [], enginePaths: [], formerEngineKeys: {}, ...more };
 }
 
@@ -57,6 +57,7 @@ export const configSlots = {
   extractors: slot('features', z.array(pluginEntry).default([]).describe("Feature extractors with options (weights files, say), named by metrics' `extractor`."), { list: true, formerly: 'features' }),
   metrics: slot('metric', z.array(metricEntry).prefault([{ id: 'fd' }]), { list: true, engineKeys: ['every', 'reference', 'extractor'], formerEngineKeys: { features: 'extractor' } }),
   trackers: slot('tracker', z.array(pluginEntry).default([{ id: 'console' }]), { list: true }),
+  curator: slot('curator', pluginEntry.prefault({ id: 'none' }).describe('Acts on each generation\'s samples before the schedule mixes them; `none` by default.')),
 } as const;
 
 export type SlotKey = keyof typeof configSlots;
@@ -65,13 +66,14 @@ export const slotKeys = Object.keys(configSlots) as SlotKey[];
 /** The schema fields of every slot, for the experiment schema. */
 export const slotShape = Object.fromEntries(slotKeys.map((key) => [key, configSlots[key].schema])) as { [K in SlotKey]: (typeof configSlots)[K]['schema'] };
 
-/** The slot an entry path of a config names (`['model']`, `['metrics', '0']`), or null. */
+/** The slot an entry path of a config names (`['model']`, `['metrics', '0']`, or under a slot's earlier name), or null. */
 export function slotAt(path: readonly string[]): (ConfigSlot & { key: SlotKey }) | null {
   const [head, index] = path;
-  if (head === undefined || !(head in configSlots)) return null;
-  const found = configSlots[head as SlotKey] as ConfigSlot;
+  const key = slotKeys.find((k) => k === head || configSlots[k].formerly === head);
+  if (key === undefined) return null;
+  const found: ConfigSlot = configSlots[key];
   const fits = found.list ? path.length === 2 && /^\d+$/.test(index!) : path.length === 1;
-  return fits ? { ...found, key: head as SlotKey } : null;
+  return fits ? { ...found, key } : null;
 }
 
 /** Each entry of a slot's value (one for a single entry, every element for a list) with its config path. */

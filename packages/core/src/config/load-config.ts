@@ -35,10 +35,11 @@ export interface ResolvedExperiment {
   /** The config as the user wrote it (after `--set`, under current key names), paths made absolute: the run's identity. */
   readonly user: Record<string, unknown>;
   /** Every slot's plugins, bound, in entry order (a single-entry slot: one). */
-  readonly slots: Readonly<Record<SlotKey, ReadonlyArray<BoundPlugin<PluginKind>>>>;
+  readonly slots: { readonly [K in SlotKey]: ReadonlyArray<BoundPlugin<(typeof configSlots)[K]['kind']>> };
   readonly dataset: BoundPlugin<'dataset'>;
   readonly model: BoundModelPlugin;
   readonly schedule: BoundPlugin<'schedule'>;
+  readonly curator: BoundPlugin<'curator'>;
   readonly metrics: ReadonlyArray<{ readonly entry: MetricEntry; readonly bound: BoundPlugin<'metric'> }>;
   readonly trackers: ReadonlyArray<BoundPlugin<'tracker'>>;
   /** Extractors by id: those listed under `extractors`, and those metrics name with default options. */
@@ -80,7 +81,7 @@ export function resolveConfig(raw: Record<string, unknown>, registry: PluginRegi
     }),
   ) as unknown as ResolvedExperiment['slots'];
   const features = new Map<string, BoundPlugin<'features'>>();
-  for (const [i, bound] of (slots.extractors as ReadonlyArray<BoundPlugin<'features'>>).entries()) {
+  for (const [i, bound] of slots.extractors.entries()) {
     if (features.has(bound.id)) throw new ConfigError(`extractors.${i}.id = ${JSON.stringify(bound.id)}: listed twice; expected each extractor once`);
     features.set(bound.id, bound);
   }
@@ -103,11 +104,12 @@ export function resolveConfig(raw: Record<string, unknown>, registry: PluginRegi
     config: resolved as ExperimentConfig,
     user,
     slots,
-    dataset: slots.dataset[0] as BoundPlugin<'dataset'>,
+    dataset: slots.dataset[0]!,
     model: slots.model[0] as BoundModelPlugin,
-    schedule: slots.schedule[0] as BoundPlugin<'schedule'>,
-    metrics: config.metrics.map((entry, i) => ({ entry, bound: slots.metrics[i] as BoundPlugin<'metric'> })),
-    trackers: slots.trackers as ReadonlyArray<BoundPlugin<'tracker'>>,
+    schedule: slots.schedule[0]!,
+    curator: slots.curator[0]!,
+    metrics: config.metrics.map((entry, i) => ({ entry, bound: slots.metrics[i]! })),
+    trackers: slots.trackers,
     features,
     defaultFeatures,
   };
