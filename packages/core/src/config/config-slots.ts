@@ -75,6 +75,12 @@ export function slotAt(path: readonly string[]): (ConfigSlot & { key: SlotKey })
   return fits ? { ...found, key } : null;
 }
 
+/** A slot's value with `f` applied to each entry and its config path; a list slot's value that is not a list is kept as it is (the schema names it). */
+export function mapSlotEntries(key: SlotKey, value: unknown, f: (entry: unknown, path: string) => unknown): unknown {
+  if (!configSlots[key].list) return f(value, key);
+  return Array.isArray(value) ? value.map((entry, i) => f(entry, `${key}.${i}`)) : value;
+}
+
 /** Each entry of a slot's value (one for a single entry, every element for a list) with its config path. */
 export function slotEntries(key: SlotKey, value: unknown): Array<{ path: string; entry: unknown }> {
   if (!configSlots[key].list) return [{ path: key, entry: value }];

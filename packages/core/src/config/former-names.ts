@@ -1,4 +1,4 @@
-import { configSlots, slotEntries, slotKeys } from './config-slots.ts';
+import { configSlots, mapSlotEntries, slotKeys } from './config-slots.ts';
 import { ConfigError } from './config-error.ts';
 import { formerTopLevelKeys } from './experiment-config.ts';
 
@@ -17,8 +17,7 @@ export function withCurrentNames(raw: Record<string, unknown>, note: (message: s
   for (const key of slotKeys) {
     const renames = configSlots[key].formerEngineKeys;
     if (Object.keys(renames).length === 0 || !(key in out)) continue;
-    const entries = slotEntries(key, out[key]).map(({ path, entry }) => (isObject(entry) ? renameKeys(entry, renames, `${path}.`, note) : entry));
-    out[key] = configSlots[key].list ? entries : entries[0];
+    out[key] = mapSlotEntries(key, out[key], (entry, path) => (isObject(entry) ? renameKeys(entry, renames, `${path}.`, note) : entry));
   }
   return out;
 }
@@ -33,8 +32,7 @@ export function withFirstNames(config: Record<string, unknown>): Record<string, 
     const renames = invert(configSlots[key].formerEngineKeys);
     const at = configSlots[key].formerly ?? key;
     if (Object.keys(renames).length === 0 || !(at in out)) continue;
-    const entries = slotEntries(key, out[at]).map(({ entry }) => (isObject(entry) ? renameKeys(entry, renames, '', () => {}) : entry));
-    out[at] = configSlots[key].list ? entries : entries[0];
+    out[at] = mapSlotEntries(key, out[at], (entry) => (isObject(entry) ? renameKeys(entry, renames, '', () => {}) : entry));
   }
   return out;
 }

@@ -5,7 +5,7 @@ import { parse as parseYaml } from 'yaml';
 import type { PluginKind } from '../contracts/plugin.ts';
 import type { BoundModelPlugin, BoundPlugin, PluginRegistry } from '../registry/plugin-registry.ts';
 import { ConfigError, zodErrorLine } from './config-error.ts';
-import { configSlots, slotEntries, slotKeys, type ConfigSlot, type MetricEntry, type PluginEntry, type SlotKey } from './config-slots.ts';
+import { configSlots, mapSlotEntries, slotEntries, slotKeys, type ConfigSlot, type MetricEntry, type PluginEntry, type SlotKey } from './config-slots.ts';
 import { experimentConfigSchema, type ExperimentConfig } from './experiment-config.ts';
 import { withCurrentNames } from './former-names.ts';
 import { packagePath, pathKeys, withAbsolutePaths } from './path-option.ts';
@@ -144,12 +144,11 @@ function absolutePaths(raw: Record<string, unknown>, registry: PluginRegistry, b
   for (const key of slotKeys) {
     if (!(key in raw)) continue;
     const slot: ConfigSlot = configSlots[key];
-    const entries = slotEntries(key, raw[key]).map(({ entry }) => {
+    out[key] = mapSlotEntries(key, raw[key], (entry) => {
       if (!isEntry(entry)) return entry;
       const keys = registry.has(slot.kind, entry.id) ? pathKeys(registry.get(slot.kind, entry.id).options as z.ZodType) : [];
       return withAbsolutePaths(entry, [...keys, ...slot.enginePaths], baseDir);
     });
-    out[key] = slot.list ? (Array.isArray(raw[key]) ? entries : raw[key]) : entries[0];
   }
   if (Array.isArray(raw.packages)) out.packages = raw.packages.map((p: unknown) => (typeof p === 'string' ? packagePath(p, baseDir) : p));
   return out;
