@@ -67,6 +67,7 @@ export { corePackage } from './register.ts';
 export { RetrainingEngine, budgetFor } from './engine/retraining-engine.ts';
 export type { RunOptions, RunResult } from './engine/retraining-engine.ts';
 export { RunInterrupted, stopPoint, yieldToEventLoop } from './engine/run-interrupted.ts';
+export { StepLog } from './engine/generation-context.ts';
 export { RunFolder } from './engine/run-folder.ts';
 export { RunLock } from './engine/run-lock.ts';
 export type { LockHolder } from './engine/run-lock.ts';

@@ -58,6 +58,7 @@ export type { Named } from './io/named.ts';
 export { LOG_2PI, diagonalGaussianLogDensity, standardNormalLogDensity } from './density/gaussian-log-density.ts';
 export { normalNoise, seededNormalNoise } from './random/normal-noise.ts';
 
+export { TrainedNetwork } from './train/trained-network.ts';
 export { TrainedModel, restored, WEIGHTS_FILE, TRAINING_STATE_FILE, MODEL_FILE } from './train/trained-model.ts';
 export type { Batch, StepStats } from './train/trained-model.ts';
 export { trainingOptions, trainingOptionsShape } from './train/training-options.ts';

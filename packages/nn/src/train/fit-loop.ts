@@ -1,7 +1,7 @@
 import { yieldToEventLoop, type FitReport, type RunContext, type TrainBudget, type TrainingSet } from '@ouroboros/core';
 import { fitCheckpoints, type FitPosition } from './fit-checkpoint.ts';
 import { MiniBatches } from './minibatches.ts';
-import type { TrainedModel } from './trained-model.ts';
+import type { TrainedNetwork } from './trained-network.ts';
 
 /** Losses averaged for the fit's reported training loss. */
 const RECENT_LOSSES = 50;
@@ -14,7 +14,7 @@ const RECENT_LOSSES = 50;
  * continues from the latest checkpoint there when one exists: a fit stopped and resumed ends bit for
  * bit where an uninterrupted one does.
  */
-export async function fitLoop(model: TrainedModel, train: TrainingSet, budget: TrainBudget, ctx: RunContext): Promise<FitReport> {
+export async function fitLoop(model: TrainedNetwork, train: TrainingSet, budget: TrainBudget, ctx: RunContext): Promise<FitReport> {
   const batches = new MiniBatches(train, budget.batchSize ?? model.training.batchSize, ctx.rng.fork('data'));
   const totalSteps = budget.steps ?? batches.stepsFor(budget.epochs ?? 1);
   let fitStep = 0;

@@ -22,6 +22,8 @@ function classifierPlugin(id: string, output: 'features' | 'logits', description
   return {
     id,
     description,
+    // 2: the classifier is trained by nn's training loop (another mini-batch order: other weights, other FD-cnn values).
+    version: 2,
     options: classifierOptions,
     create: (options, { data }): FeatureExtractor => {
       if (!data.classes || data.classes.length < 2) {

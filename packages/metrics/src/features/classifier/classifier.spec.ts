@@ -91,6 +91,24 @@ describe('classifier features', () => {
     expect(verifyChecksums(join(cacheDir, entry))).toEqual([]);
   });
 
+  it('trains through the nn training loop: a stop leaves no cache entry but a checkpoint the next prepare continues from, and the entry keeps the step log', async () => {
+    const stopper = new AbortController();
+    const checkpointDir = join(temp.dir, 'checkpoints');
+    const stopping = testContext(0, 0, { checkpointDir, signal: stopper.signal, progress: (_, detail) => detail.includes('step 20/') && stopper.abort() });
+    await expect(classifierFeaturesPlugin.create(options, { data }).prepare!({ train, cacheDir, seed: 7, note }, stopping)).rejects.toThrow();
+    const entries = () => readdirSync(cacheDir).filter((name) => name.startsWith('classifier-') && readFileSync(join(cacheDir, name, 'classifier.json'), 'utf8').includes('"seed": 7'));
+    expect(entries()).toEqual([]);
+    const lines: string[] = [];
+    const resumed = testContext(0, 0, { checkpointDir, progress: (_, detail) => lines.push(detail) });
+    await classifierFeaturesPlugin.create(options, { data }).prepare!({ train, cacheDir, seed: 7, note }, resumed);
+    expect(lines.some((line) => line.startsWith('classifier: training continuing from the checkpoint at step 20/'))).toBe(true);
+    expect(lines.some((line) => line.startsWith('classifier: training step 1/'))).toBe(false);
+    const rows = readFileSync(join(cacheDir, entries()[0]!, 'steps.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, number>);
+    expect(rows[0]).toMatchObject({ step: 0 });
+    expect(rows.every((row) => Number.isFinite(row.loss) && row.lr === options.learningRate && row.grad_norm! > 0)).toBe(true);
+    expect(rows.at(-1)!.loss).toBeLessThan(rows[0]!.loss!);
+  });
+
   it('refuses unlabelled data with a clear error', async () => {
     const unlabelled = await split('train', false);
     const extractor = classifierFeaturesPlugin.create(options, { data });

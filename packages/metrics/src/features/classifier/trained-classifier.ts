@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { dataCodec, publishCacheEntry, removeAbandonedScratch, Rng, scratchFor, TrainingSet, verifyChecksums, writeChecksums, writeJsonAtomic, yieldToEventLoop, type DataCodec, type DataInfo, type RunContext, type SampleArray, type SampleStore } from '@ouroboros/core';
-import { Adam, loadModuleWeights, MiniBatches, saveTensors } from '@ouroboros/nn';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { dataCodec, publishCacheEntry, removeAbandonedScratch, Rng, scratchFor, StepLog, TrainingSet, verifyChecksums, writeChecksums, writeJsonAtomic, type DataCodec, type DataInfo, type RunContext, type SampleArray, type SampleStore } from '@ouroboros/core';
+import { assignModuleWeights, loadModuleWeights, saveTensors, trainingOptions } from '@ouroboros/nn';
+import { ClassifierNetwork } from './classifier-network.ts';
 import { SmallCnn, type SmallCnnShape } from './small-cnn.ts';
 
 /** How the classifier is trained (the options of the classifier extractors). */
@@ -16,10 +17,12 @@ export interface ClassifierTraining {
   readonly maxTrain: number;
 }
 
-/** Bump when the network or its training changes: old cache entries are then ignored. */
-const FORMAT = 1;
+/** Bump when the network or its training changes: old cache entries are then ignored. (2: trained by nn's fitLoop.) */
+const FORMAT = 2;
 const HELD_OUT_MAX = 1000;
 const READ_BATCH = 4096;
+/** The classifier's per-step scalars (loss, lr, grad_norm), kept in its cache entry. */
+const STEP_LOG = 'steps.jsonl';
 
 /** A classifier trained on a dataset's labels, with the accuracy it reached on training samples it never saw. */
 export class TrainedClassifier {
@@ -112,57 +115,59 @@ async function loadOrTrain(dir: string, source: ClassifierSource, training: Clas
     ctx.progress(1, `classifier loaded from ${dir} (held-out accuracy ${info.heldOutAccuracy.toFixed(3)})`);
     return new TrainedClassifier(net, data, info.heldOutAccuracy);
   }
-  const heldOutAccuracy = await train(net, source, training, ctx);
+  const checkpointDir = join(ctx.checkpointDir, basename(dir));
+  const heldOutAccuracy = await train(net, shape, checkpointDir, source, training, ctx);
   removeAbandonedScratch(source.cacheDir);
   const partial = scratchFor(dir);
   try {
     mkdirSync(partial, { recursive: true });
     await saveTensors(join(partial, 'weights.safetensors'), Object.fromEntries(net.namedParameters()));
+    copyFileSync(join(checkpointDir, STEP_LOG), join(partial, STEP_LOG));
     writeJsonAtomic(join(partial, 'classifier.json'), { format: FORMAT, seed, training, shape, classes: data.classes, trainCount: source.train.count, heldOutAccuracy });
     writeChecksums(partial);
     publishCacheEntry(partial, dir, (entry) => verifyChecksums(entry).length === 0);
   } finally {
     rmSync(partial, { recursive: true, force: true });
   }
+  rmSync(checkpointDir, { recursive: true, force: true });
   return new TrainedClassifier(net, data, heldOutAccuracy);
 }
 
 /**
- * Adam on the softmax cross-entropy of the labels, over at most `maxTrain` samples of the training
- * split; another min(1000, n / 10) samples are held out. Returns the held-out accuracy.
+ * Adam on the softmax cross-entropy of the labels through nn's training loop (stop signal,
+ * checkpoints in `checkpointDir` that a stopped run continues from, step log, progress), over at
+ * most `maxTrain` samples of the training split; another min(1000, n / 10) samples are held out.
+ * Leaves the trained weights in `net` and the logged steps in `checkpointDir`/steps.jsonl; returns
+ * the held-out accuracy.
  */
-async function train(net: SmallCnn, { train, data, seed }: ClassifierSource, training: ClassifierTraining, ctx: RunContext): Promise<number> {
+async function train(net: SmallCnn, shape: SmallCnnShape, checkpointDir: string, { train, data, seed }: ClassifierSource, training: ClassifierTraining, ctx: RunContext): Promise<number> {
   const rng = Rng.from(seed, 'classifier');
   const order = rng.fork('split').permutation(train.count);
   const heldCount = Math.min(HELD_OUT_MAX, Math.floor(train.count / 10));
   const held = order.slice(0, heldCount);
   const rest = order.slice(heldCount, heldCount + training.maxTrain);
-  const batches = new MiniBatches(new TrainingSet([{ name: 'train', store: train, indices: rest }]), training.batchSize, rng.fork('batches'));
-  const steps = batches.stepsFor(training.epochs);
   const classes = data.classes!.length;
-  const codec = dataCodec(data);
-  const params = net.namedParameters();
-  const names = new Map(params.map(([name, variable]) => [variable.name, name]));
-  const adam = new Adam(params, { lr: training.learningRate });
+  checkLabels(await train.gatherLabels(rest), classes);
+  mkdirSync(checkpointDir, { recursive: true });
+  const steps = new StepLog(join(checkpointDir, STEP_LOG));
+  const network = new ClassifierNetwork(new SmallCnn(shape, Rng.from(seed, 'classifier', 'init')), shape, data, trainingOptions.parse({ lr: training.learningRate, batchSize: training.batchSize }));
   try {
-    for (let step = 0; step < steps; step++) {
-      const raw = await batches.at(step);
-      checkLabels(raw.labels!, classes);
-      const loss = tf.tidy(() => {
-        const x = codec.encode(raw.values) as tf.Tensor4D;
-        const target = tf.oneHot(tf.tensor1d(raw.labels!, 'int32'), classes);
-        const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(target, net.logits(x)) as tf.Scalar, params.map(([, v]) => v));
-        adam.step(new Map(Object.entries(grads).map(([tfName, grad]) => [names.get(tfName)!, grad])));
-        return value;
-      });
-      const value = loss.dataSync()[0]!;
-      loss.dispose();
-      if (!Number.isFinite(value)) throw new Error(`classifier: training diverged (loss ${value} at step ${step}); lower learningRate`);
-      ctx.progress((step + 1) / steps, `classifier: training step ${step + 1}/${steps}, loss ${value.toPrecision(3)}`);
-      await yieldToEventLoop();
-    }
+    await network.fit(new TrainingSet([{ name: 'train', store: train, indices: rest }]), { epochs: training.epochs, checkpointEvery: { minutes: 5 } }, {
+      generation: ctx.generation,
+      rng,
+      backend: ctx.backend,
+      signal: ctx.signal,
+      checkpointDir,
+      progress: (fraction, detail) => ctx.progress(fraction, `classifier: training ${detail}`),
+      log: (scalars, step) => steps.append(step, scalars),
+    });
+    ctx.signal.throwIfAborted();
+    assignModuleWeights(net, Object.fromEntries(network.cnn.namedParameters()));
+  } catch (error) {
+    if (ctx.signal.aborted) throw error;
+    throw new Error(`classifier: ${(error as Error).message.replace(/; lower lr or set gradClip$/, '; lower learningRate')}`, { cause: error });
   } finally {
-    adam.dispose();
+    network.dispose();
   }
   const classifier = new TrainedClassifier(net, data, NaN);
   let correct = 0;
