@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { configSlots, type ConfigSlot } from './config-slots.ts';
 import { withoutExecutionSettings } from './execution-settings.ts';
 import { withFirstNames } from './former-names.ts';
 
@@ -18,10 +19,22 @@ export function shortHash(value: unknown): string {
 
 /**
  * Short hash of a resolved config without its execution settings (`threads`), under the key names
- * ids were first computed with: the same experiment always lands in the same run folder, whatever
- * it computes with and whatever a key is called today.
+ * ids were first computed with and without the slots added since that it leaves unused: the same
+ * experiment always lands in the same run folder, whatever it computes with, whatever a key is
+ * called today and whatever kinds of plugin came since.
  */
 export function cellId(config: unknown): string {
   const identity = withoutExecutionSettings(config);
-  return shortHash(identity !== null && typeof identity === 'object' && !Array.isArray(identity) ? withFirstNames(identity as Record<string, unknown>) : identity);
+  if (identity === null || typeof identity !== 'object' || Array.isArray(identity)) return shortHash(identity);
+  return shortHash(withoutUnusedSlots(withFirstNames(identity as Record<string, unknown>)));
+}
+
+/** `config` less every slot that holds its `unusedValue`. */
+export function withoutUnusedSlots(config: Record<string, unknown>, slots: Readonly<Record<string, Pick<ConfigSlot, 'unusedValue'>>> = configSlots): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(config).filter(([key, value]) => {
+      const unused = slots[key]?.unusedValue;
+      return unused === undefined || canonicalJson(value) !== canonicalJson(unused);
+    }),
+  );
 }

@@ -40,6 +40,11 @@ export interface ConfigSlot<S extends z.ZodType = z.ZodType, K extends PluginKin
   readonly formerEngineKeys: Readonly<Record<string, string>>;
   /** An earlier name of the slot itself, still accepted. */
   readonly formerly?: string;
+  /**
+   * For a slot added after run ids were first computed: its value when a config does not use it
+   * (`{ id: 'none' }`, say), left out of the run id then, so such configs keep their run folders.
+   */
+  readonly unusedValue?: unknown;
 }
 
 function slot<K extends PluginKind, S extends z.ZodType>(kind: K, schema: S, more: Partial<Omit<ConfigSlot, 'kind' | 'schema'>> = {}): ConfigSlot<S, K> {

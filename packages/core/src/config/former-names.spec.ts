@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { withoutUnusedSlots } from './cell-id.ts';
 import { withCurrentNames, withFirstNames } from './former-names.ts';
 
 describe('earlier key names', () => {
@@ -13,5 +14,14 @@ describe('earlier key names', () => {
     const current = { packages: [], extractors: [{ id: 'e' }], metrics: [{ id: 'fd', extractor: 'e' }, { id: 'nll' }] };
     expect(withFirstNames(current)).toEqual({ plugins: [], features: [{ id: 'e' }], metrics: [{ id: 'fd', features: 'e' }, { id: 'nll' }] });
     expect(withCurrentNames(withFirstNames(current))).toEqual(current);
+  });
+});
+
+describe('slots added later', () => {
+  it('are left out of the run id while a config leaves them unused, and count once it uses them', () => {
+    const slots = { curator: { unusedValue: { id: 'none' } }, model: {} };
+    expect(withoutUnusedSlots({ model: { id: 'm' }, curator: { id: 'none' } }, slots)).toEqual({ model: { id: 'm' } });
+    expect(withoutUnusedSlots({ model: { id: 'm' }, curator: { id: 'none', keep: 0.5 } }, slots)).toEqual({ model: { id: 'm' }, curator: { id: 'none', keep: 0.5 } });
+    expect(withoutUnusedSlots({ model: { id: 'm' }, curator: { id: 'top-k' } }, slots)).toEqual({ model: { id: 'm' }, curator: { id: 'top-k' } });
   });
 });
