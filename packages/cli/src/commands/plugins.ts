@@ -1,6 +1,7 @@
 import { pluginKinds, PluginRegistry, type AnyPluginDefinition } from '@ouroboros/core';
 import { z } from 'zod';
-import type { CommandRun } from '../commands.ts';
+import { bool, flags } from '../options/flags.ts';
+import { withFlags } from '../options/parse-flags.ts';
 import { buildContainer } from '../composition-root.ts';
 
 interface JsonSchema {
@@ -18,8 +19,7 @@ interface JsonSchema {
 }
 
 /** `ouro plugins [--json]`: every plugin of every kind with its options. */
-export const plugins: CommandRun = async (_positionals, values, { stdout }) => {
-  const json = Boolean(values.json);
+export const plugins = withFlags(flags({ json: bool }), async (_positionals, { json }, { stdout }) => {
   const registry = (await buildContainer()).resolve(PluginRegistry);
   const listing = pluginKinds.map((kind) => ({
     kind,
@@ -37,7 +37,7 @@ export const plugins: CommandRun = async (_positionals, values, { stdout }) => {
     }
   }
   return 0;
-};
+});
 
 /** Plural headings that are not the kind with an s. */
 const headings: Record<string, string> = { features: 'feature extractors' };

@@ -34,8 +34,13 @@ export const bool = () =>
     .optional()
     .transform((value) => value === true);
 
+/** A whole number >= `min` (`--rows`). */
+export function atLeast(min: number): Flag<z.ZodType<number | undefined>> {
+  return checkedText((text) => (/^\d+$/.test(text) && Number(text) >= min ? Number(text) : null), `a whole number >= ${min}`);
+}
+
 /** A whole number >= 1 (`--jobs`, `--threads`, `--cpus`, `--timeout`, ...). */
-export const positiveInt = checkedText((text) => (/^\d+$/.test(text) && Number(text) >= 1 ? Number(text) : null), 'a whole number >= 1');
+export const positiveInt = atLeast(1);
 
 /** An integer, negative included (`--seed`). */
 export const integer = checkedText((text) => (text.trim() !== '' && Number.isInteger(Number(text)) ? Number(text) : null), 'an integer');

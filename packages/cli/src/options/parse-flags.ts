@@ -20,7 +20,7 @@ export function parseFlags<S extends FlagSchema>(schema: S, values: RawValues): 
   throw new UsageError(issue.code === 'custom' ? issue.message : `--${issue.path.join('.')}: ${issue.message}`);
 }
 
-/** A command whose options are read by `schema`: its implementation gets them typed. */
-export function withFlags<S extends FlagSchema>(schema: S, run: (positionals: string[], flags: z.output<S>, io: Streams, values: RawValues) => Promise<number>): CommandRun {
-  return (positionals, values, io) => run(positionals, parseFlags(schema, values), io, values);
+/** A command whose options are read by `schema`: its implementation gets them typed; `flags` is the schema, for checks against its help. */
+export function withFlags<S extends FlagSchema>(schema: S, run: (positionals: string[], flags: z.output<S>, io: Streams, values: RawValues) => Promise<number>): CommandRun & { readonly flags: S } {
+  return Object.assign((positionals: string[], values: RawValues, io: Streams) => run(positionals, parseFlags(schema, values), io, values), { flags: schema });
 }
