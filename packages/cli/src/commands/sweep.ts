@@ -23,7 +23,7 @@ const statusFlags = flags({ json: bool });
 /** `ouro sweep CONFIG`: plans the cells, then hands them to the executor `--executor` names (local: run here and report; slurm: submit). */
 export const sweep = withFlags(sweepFlags, async ([configPath], given, io, values) => {
   const executors = sweepExecutors();
-  const executor = executorNamed(given.executor ?? 'local', executors);
+  const executor = given.executor === undefined ? executors[0]! : executorNamed(given.executor, executors);
   const executorFlags = parseFlags(executor.flags, values);
   refuseForeignFlags(values, executor, executors);
   const note = (message: string) => io.stderr.write(`note: ${message}\n`);

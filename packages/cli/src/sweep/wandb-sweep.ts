@@ -10,7 +10,7 @@ const RETRY: Partial<RetryPolicy> = { maxAttempts: 3, initialMs: 1000, maxMs: 40
 /** The options of the first `wandb` tracker the cells log to, if any does. */
 function wandbTracker(planned: PlannedSweep): WandbOptions | null {
   for (const cell of planned.cells) {
-    const trackers = (cell.config as { trackers?: ReadonlyArray<Record<string, unknown>> }).trackers ?? [];
+    const trackers: ReadonlyArray<Record<string, unknown>> = cell.config.trackers;
     const entry = trackers.find((t) => t.id === 'wandb');
     if (!entry) continue;
     const { id: _id, ...options } = entry;
