@@ -60,6 +60,15 @@ describe('GaussianModel, exactly', () => {
     expect(seen).toEqual([[4096 / 4097, '4096/4097 samples'], [1, '4097/4097 samples']]);
   });
 
+  it('hands out copies of mu and Sigma: writing into them leaves the model as fitted', async () => {
+    const model = new GaussianModel([2]);
+    await model.fit(await trainingSet(fourPoints, 2), {}, testContext());
+    model.mean.fill(9);
+    model.covariance.fill(9);
+    expect(Array.from(model.mean)).toEqual([1, -1]);
+    expect(Array.from(model.covariance)).toEqual([2, 1, 1, 1]);
+  });
+
   it('samples nothing for n = 0 and refuses an n that is not a count', async () => {
     const model = new GaussianModel([2]);
     await model.fit(await trainingSet(fourPoints, 2), {}, testContext());
