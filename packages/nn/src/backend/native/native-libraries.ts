@@ -42,17 +42,22 @@ function openFirst<T>(kind: LibraryKind, env: NodeJS.ProcessEnv, open: (path: st
  * Xeon with AVX-512), so it is set for the load to the family the CPU's flags support, unless the
  * user set it.
  */
+/** `load()` with the environment variable `name` set to `value` while it runs (libraries read such settings when loaded). */
+function withEnvWhileLoading<T>(name: string, value: string, load: () => T): T {
+  process.env[name] = value;
+  try {
+    return load();
+  } finally {
+    delete process.env[name];
+  }
+}
+
 function withCoretype<T>(env: NodeJS.ProcessEnv, load: () => T): { result: T; coretype?: CoretypeChoice } {
   const set = env.OPENBLAS_CORETYPE?.trim();
   if (set) return { result: load(), coretype: { value: set, by: 'environment' } };
   const chosen = process.arch === 'x64' ? openBlasCoretypeFor(cpuFlags()) : undefined;
   if (!chosen) return { result: load() };
-  process.env.OPENBLAS_CORETYPE = chosen;
-  try {
-    return { result: load(), coretype: { value: chosen, by: 'ouroboros' } };
-  } finally {
-    delete process.env.OPENBLAS_CORETYPE;
-  }
+  return { result: withEnvWhileLoading('OPENBLAS_CORETYPE', chosen, load), coretype: { value: chosen, by: 'ouroboros' } };
 }
 
 /**
@@ -62,13 +67,7 @@ function withCoretype<T>(env: NodeJS.ProcessEnv, load: () => T): { result: T; co
  * The OpenMP runtime reads OMP_WAIT_POLICY when it is loaded, with oneDNN; a user's setting stands.
  */
 function withPassiveOpenMp<T>(env: NodeJS.ProcessEnv, load: () => T): T {
-  if (env.OMP_WAIT_POLICY?.trim()) return load();
-  process.env.OMP_WAIT_POLICY = 'PASSIVE';
-  try {
-    return load();
-  } finally {
-    delete process.env.OMP_WAIT_POLICY;
-  }
+  return env.OMP_WAIT_POLICY?.trim() ? load() : withEnvWhileLoading('OMP_WAIT_POLICY', 'PASSIVE', load);
 }
 
 /** Looks for a CBLAS and for oneDNN (see library-search.ts for where and how to override). */
