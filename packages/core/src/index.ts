@@ -14,6 +14,8 @@ export type { Metric, MetricEnv, MetricInput, MetricFeatures, MetricPlan, Featur
 export { FeatureExtractorPlugin } from './contracts/feature-extractor.ts';
 export type { FeatureExtractor, FeatureExtractorEnv, FeatureExtractorData } from './contracts/feature-extractor.ts';
 export { SchedulePlugin } from './contracts/schedule.ts';
+export { CuratorPlugin } from './contracts/curator.ts';
+export type { Curator, CuratorEnv, CurateInput, Curation } from './contracts/curator.ts';
 export type { MixingSchedule, ComposeInput, ScheduleEnv, SchedulePlan } from './contracts/schedule.ts';
 export { TrackerPlugin } from './contracts/tracker.ts';
 export type { Tracker, TrackerEnv, RunInfo, MetricRow } from './contracts/tracker.ts';
@@ -78,6 +80,9 @@ export { constantLambdaSchedule } from './mixing/constant-lambda.ts';
 export { fullySyntheticSchedule } from './mixing/fully-synthetic.ts';
 export { accumulateSchedule } from './mixing/accumulate.ts';
 export { accumulateSubsampleSchedule } from './mixing/accumulate-subsample.ts';
+export { noCurator } from './curation/no-curator.ts';
+export { likelihoodFilterCurator } from './curation/likelihood-filter.ts';
+export { selfCorrectCurator } from './curation/self-correct.ts';
 export { lanczos } from './theory/lanczos.ts';
 export type { LanczosResult } from './theory/lanczos.ts';
 export { certifiedLambda, contractionBound } from './theory/stability-certificate.ts';

@@ -3,6 +3,9 @@ import { CONTRACT_VERSION } from './contracts/plugin.ts';
 import { identityFeaturesPlugin } from './features/identity.ts';
 import { pixelFeaturesPlugin } from './features/pixels.ts';
 import { accumulateSchedule } from './mixing/accumulate.ts';
+import { likelihoodFilterCurator } from './curation/likelihood-filter.ts';
+import { noCurator } from './curation/no-curator.ts';
+import { selfCorrectCurator } from './curation/self-correct.ts';
 import { accumulateSubsampleSchedule } from './mixing/accumulate-subsample.ts';
 import { constantLambdaSchedule } from './mixing/constant-lambda.ts';
 import { freshRealSchedule } from './mixing/fresh-real.ts';
@@ -19,5 +22,6 @@ export const corePackage: PluginPackage = {
     registerPlugins(container, 'schedule', constantLambdaSchedule, fullySyntheticSchedule, accumulateSchedule, accumulateSubsampleSchedule, freshRealSchedule);
     registerPlugins(container, 'tracker', consoleTrackerPlugin, localTrackerPlugin);
     registerPlugins(container, 'features', identityFeaturesPlugin, pixelFeaturesPlugin);
+    registerPlugins(container, 'curator', noCurator, likelihoodFilterCurator, selfCorrectCurator);
   },
 };

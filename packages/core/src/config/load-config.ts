@@ -39,6 +39,7 @@ export interface ResolvedExperiment {
   readonly dataset: BoundPlugin<'dataset'>;
   readonly model: BoundModelPlugin;
   readonly schedule: BoundPlugin<'schedule'>;
+  readonly curator: BoundPlugin<'curator'>;
   readonly metrics: ReadonlyArray<{ readonly entry: MetricEntry; readonly bound: BoundPlugin<'metric'> }>;
   readonly trackers: ReadonlyArray<BoundPlugin<'tracker'>>;
   /** Extractors by id: those listed under `extractors`, and those metrics name with default options. */
@@ -106,6 +107,7 @@ export function resolveConfig(raw: Record<string, unknown>, registry: PluginRegi
     dataset: slots.dataset[0]!,
     model: slots.model[0] as BoundModelPlugin,
     schedule: slots.schedule[0]!,
+    curator: slots.curator[0]!,
     metrics: config.metrics.map((entry, i) => ({ entry, bound: slots.metrics[i]! })),
     trackers: slots.trackers,
     features,

@@ -2,7 +2,7 @@ import type { DependencyContainer, InjectionToken } from 'tsyringe';
 import type { z } from 'zod';
 
 /** The kinds of plugin the registry knows, each with its own DI token. */
-export type PluginKind = 'model' | 'dataset' | 'metric' | 'schedule' | 'tracker' | 'features';
+export type PluginKind = 'model' | 'dataset' | 'metric' | 'schedule' | 'tracker' | 'features' | 'curator';
 
 /**
  * One plugin: an id, a zod schema for its options and a factory. The registry parses a config's

@@ -183,6 +183,8 @@ describe('RetrainingEngine', () => {
     ['constant-lambda', ['schedule.id=constant-lambda', 'schedule.lambda=0.5']],
     ['accumulate', ['schedule.id=accumulate']],
     ['accumulate-subsample', ['schedule.id=accumulate-subsample', 'schedule.lambda=0.5']],
+    ['curator likelihood-filter', ['schedule.id=constant-lambda', 'schedule.lambda=0.5', 'curator.id=likelihood-filter']],
+    ['curator self-correct', ['schedule.id=constant-lambda', 'schedule.lambda=0.5', 'curator.id=self-correct', 'curator.langevin=true']],
     ['fresh-real', ['schedule.id=fresh-real', 'schedule.lambda=1']],
     ['from scratch', ['train.warmStart=false', 'schedule.id=constant-lambda', 'schedule.lambda=1']],
   ])('%s: a run stopped after generation k and resumed equals the uninterrupted run exactly', async (name, overrides) => {

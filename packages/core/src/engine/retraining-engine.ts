@@ -20,6 +20,7 @@ import { SampleJournal } from '../store/sample-journal.ts';
 import { SampleStore } from '../store/sample-store.ts';
 import { TrainingSet } from '../store/training-set.ts';
 import { writeTrainingSetManifest } from '../store/training-set-manifest.ts';
+import { CURATED_DIR, CURATION_FILE, curateSamples, type CurationRecord } from './curate-samples.ts';
 import { writeChunks } from '../store/write-chunks.ts';
 import { writeSharedSplit } from './shared-real-data.ts';
 import { FeatureCache } from './feature-cache.ts';
@@ -189,7 +190,7 @@ export class RetrainingEngine {
         features: new FeatureCache(folder, { train: real.train, cacheDir: join(dataCache, 'features'), seed: config.seed, note: (line) => parts.trackers.note(line) }),
         root,
         real,
-        synthetic: committed.map((t) => SampleStore.open(join(folder.generationDir(t), 'samples'))),
+        synthetic: committed.map((t) => trainingSamples(folder.generationDir(t))),
         sampleCount: sampleCount(config, parts, real.train.count),
         backend: backend.tfBackend,
         signal,
@@ -348,21 +349,56 @@ export class RetrainingEngine {
       checkFiniteValues({ train_loss: fit.trainLoss }, { generation: t, source: 'the fit', experiment: run.resolved });
       row.train_loss = fit.trainLoss;
     }
+    const curation = await this.curate(t, model, run, samples, work, ctx('curate'));
+    await stopIfAborted();
+    if (curation) {
+      parts.trackers.note(`generation ${t}: curator ${curation.curator} ${curation.reason}`);
+      row.curated_fraction = curation.kept / curation.drawn;
+      for (const [key, value] of Object.entries(curation.stats)) row[`curator_${key}`] = value;
+      checkFiniteValues(row, { generation: t, source: `curator ${curation.curator}`, experiment: run.resolved });
+    }
     row.seconds = (performance.now() - began) / 1000;
     // The checkpoint folder keeps every part until the commit: a failure from here on (a full disk,
     // a kill) loses nothing, and resume assembles the generation again.
     writeJsonAtomic(join(partial, 'metrics.json'), row);
     linkTree(keptFit(folder, t)!.modelDir, join(partial, 'model'));
     linkTree(samples.dir, join(partial, 'samples'));
+    if (curation) {
+      linkTree(join(work, CURATED_DIR), join(partial, CURATED_DIR));
+      linkTree(join(work, CURATION_FILE), join(partial, CURATION_FILE));
+    }
     if (existsSync(steps.path)) linkTree(steps.path, join(partial, 'steps.jsonl'));
     writeChecksums(partial);
     commitDir(partial, folder.generationDir(t));
     folder.removeCheckpoint(t);
-    run.synthetic[t] = SampleStore.open(join(folder.generationDir(t), 'samples'));
+    run.synthetic[t] = trainingSamples(folder.generationDir(t));
     run.files.appendHistory(row);
     parts.trackers.log(row, t);
     if (preview) parts.trackers.logImage('samples', preview, t);
     return row;
+  }
+
+  /** The curator's pass over generation t's samples (generation 0's model is the verifier); null when it leaves them as drawn. */
+  private async curate(t: number, model: GenerativeModel, run: RunState, samples: SampleStore, work: string, ctx: RunContext): Promise<CurationRecord | null> {
+    const { curator, codec, schedule } = run.parts;
+    const loaded: { verifier?: GenerativeModel } = {};
+    try {
+      return await curateSamples(run.resolved.curator.id, curator, {
+        generation: t,
+        samples,
+        needed: schedule.samplesNeeded(run.real.train.count),
+        real: run.real.train,
+        verifier: async () => {
+          if (t === 0) return model;
+          loaded.verifier ??= await run.resolved.model.load(join(run.folder.generationDir(0), 'model'), modelEnv(run.parts.dataset.info, run.root, 0));
+          return loaded.verifier;
+        },
+        codec,
+        ctx,
+      }, work);
+    } finally {
+      loaded.verifier?.dispose();
+    }
   }
 
   private compose(t: number, rng: Rng, partial: string, run: RunState): Promise<TrainingSet> {
@@ -455,4 +491,10 @@ function keptFit(folder: RunFolder, t: number): KeptFit | null {
     if (error instanceof DamagedCheckpoint) return null;
     throw error;
   }
+}
+
+/** The samples later generations train on: the curated ones when the generation was curated. */
+function trainingSamples(generationDir: string): SampleStore {
+  const curated = join(generationDir, CURATED_DIR);
+  return SampleStore.open(existsSync(curated) ? curated : join(generationDir, 'samples'));
 }

@@ -32,10 +32,12 @@ export function checkRunPlan(config: ExperimentConfig, parts: RunParts): number 
 
 /** Samples each generation draws: `sampling.count`, else |D| or what the schedule needs, whichever is more. */
 export function sampleCount(config: ExperimentConfig, parts: RunParts, realCount: number): number {
-  const needed = parts.schedule.samplesNeeded(realCount);
+  const taken = parts.schedule.samplesNeeded(realCount);
+  const needed = parts.curator.samplesToDraw(taken);
   const count = config.sampling.count ?? Math.max(realCount, needed);
   if (count < needed) {
-    throw new ConfigError(`sampling.count = ${count}: the schedule draws ${needed} samples per generation; expected at least ${needed}`);
+    const curated = needed > taken ? ` and the curator draws ${needed} to keep them` : '';
+    throw new ConfigError(`sampling.count = ${count}: the schedule ${curated ? `takes ${taken}` : `draws ${needed}`} samples per generation${curated}; expected at least ${needed}`);
   }
   return count;
 }

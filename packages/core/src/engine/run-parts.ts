@@ -4,6 +4,7 @@ import { defaultExtractorIds, type ResolvedExperiment } from '../config/load-con
 import type { Dataset } from '../contracts/dataset.ts';
 import type { Metric } from '../contracts/metric.ts';
 import type { MixingSchedule } from '../contracts/schedule.ts';
+import type { Curator } from '../contracts/curator.ts';
 import type { Tracker } from '../contracts/tracker.ts';
 import { dataCodec, type DataCodec } from '../codec/data-codec.ts';
 import { TrackerGroup } from '../trackers/tracker-group.ts';
@@ -15,6 +16,7 @@ export interface RunParts {
   readonly dataset: Dataset;
   readonly codec: DataCodec;
   readonly schedule: MixingSchedule;
+  readonly curator: Curator;
   readonly metrics: ReadonlyArray<{ readonly id: string; readonly entry: MetricEntry; readonly metric: Metric; readonly extractor: NamedExtractor }>;
   readonly extractors: readonly NamedExtractor[];
   readonly trackers: TrackerGroup;
@@ -34,12 +36,13 @@ export function buildRunParts(resolved: ResolvedExperiment, env: PartsEnv): RunP
   env.extraTrackers.forEach((tracker, i) => trackerList.push({ id: `extra-${i}`, tracker }));
   const trackers = new TrackerGroup(trackerList, undefined, env.trackerTimeoutMs);
   const note = (message: string) => trackers.note(message);
-  const bound = [resolved.dataset, resolved.model, resolved.schedule, ...resolved.metrics.map((m) => m.bound), ...resolved.trackers, ...resolved.features.values()];
+  const bound = [resolved.dataset, resolved.model, resolved.schedule, resolved.curator, ...resolved.metrics.map((m) => m.bound), ...resolved.trackers, ...resolved.features.values()];
   for (const line of bound.flatMap((b) => b.notes)) note(line);
 
   const dataset = resolved.dataset.create({ cacheDir: env.cacheDir, note });
   const data = dataset.info;
   const schedule = resolved.schedule.create({ canDrawFresh: typeof dataset.fresh === 'function' });
+  const curator = resolved.curator.create({ data });
 
   const extractors = new Map<string, NamedExtractor>();
   const extractorFor = (entry: MetricEntry, path: string): NamedExtractor => {
@@ -60,5 +63,5 @@ export function buildRunParts(resolved: ResolvedExperiment, env: PartsEnv): RunP
     metric: bound.create({ data, note }),
     extractor: extractorFor(entry, `metrics.${i}`),
   }));
-  return { dataset, codec: dataCodec(data), schedule, metrics, extractors: [...extractors.values()], trackers };
+  return { dataset, codec: dataCodec(data), schedule, curator, metrics, extractors: [...extractors.values()], trackers };
 }

@@ -1,4 +1,5 @@
 import type { DependencyContainer } from 'tsyringe';
+import { CuratorPlugin } from '../contracts/curator.ts';
 import { DatasetPlugin } from '../contracts/dataset.ts';
 import { FeatureExtractorPlugin } from '../contracts/feature-extractor.ts';
 import { MetricPlugin } from '../contracts/metric.ts';
@@ -15,6 +16,7 @@ export const pluginTokens: Record<PluginKind, symbol> = {
   schedule: SchedulePlugin,
   tracker: TrackerPlugin,
   features: FeatureExtractorPlugin,
+  curator: CuratorPlugin,
 };
 
 export const pluginKinds = Object.keys(pluginTokens) as PluginKind[];
@@ -27,6 +29,7 @@ export interface PluginByKind {
   schedule: SchedulePlugin;
   tracker: TrackerPlugin;
   features: FeatureExtractorPlugin;
+  curator: CuratorPlugin;
 }
 
 /**
