@@ -62,7 +62,7 @@ export const configSlots = {
   extractors: slot('features', z.array(pluginEntry).default([]).describe("Feature extractors with options (weights files, say), named by metrics' `extractor`."), { list: true, formerly: 'features' }),
   metrics: slot('metric', z.array(metricEntry).prefault([{ id: 'fd' }]), { list: true, engineKeys: ['every', 'reference', 'extractor'], formerEngineKeys: { features: 'extractor' } }),
   trackers: slot('tracker', z.array(pluginEntry).default([{ id: 'console' }]), { list: true }),
-  curator: slot('curator', pluginEntry.prefault({ id: 'none' }).describe('Acts on each generation\'s samples before the schedule mixes them; `none` by default.')),
+  curator: slot('curator', pluginEntry.prefault({ id: 'none' }).describe('Acts on each generation\'s samples before the schedule mixes them; `none` by default.'), { unusedValue: { id: 'none' } }),
 } as const;
 
 export type SlotKey = keyof typeof configSlots;
