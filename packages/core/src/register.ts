@@ -3,6 +3,8 @@ import { CONTRACT_VERSION } from './contracts/plugin.ts';
 import { identityFeaturesPlugin } from './features/identity.ts';
 import { pixelFeaturesPlugin } from './features/pixels.ts';
 import { accumulateSchedule } from './mixing/accumulate.ts';
+import { classifierFilterCurator } from './curation/classifier-filter.ts';
+import { functionCurator } from './curation/function-curator.ts';
 import { likelihoodFilterCurator } from './curation/likelihood-filter.ts';
 import { noCurator } from './curation/no-curator.ts';
 import { selfCorrectCurator } from './curation/self-correct.ts';
@@ -22,6 +24,6 @@ export const corePackage: PluginPackage = {
     registerPlugins(container, 'schedule', constantLambdaSchedule, fullySyntheticSchedule, accumulateSchedule, accumulateSubsampleSchedule, freshRealSchedule);
     registerPlugins(container, 'tracker', consoleTrackerPlugin, localTrackerPlugin);
     registerPlugins(container, 'features', identityFeaturesPlugin, pixelFeaturesPlugin);
-    registerPlugins(container, 'curator', noCurator, likelihoodFilterCurator, selfCorrectCurator);
+    registerPlugins(container, 'curator', noCurator, likelihoodFilterCurator, classifierFilterCurator, selfCorrectCurator, functionCurator);
   },
 };

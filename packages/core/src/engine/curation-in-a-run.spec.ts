@@ -68,6 +68,6 @@ describe('a curator in a run', () => {
   });
 
   it('names an unknown curator with the known ids', () => {
-    expect(() => resolveConfig({ ...base, curator: { id: 'likelihood-filtre' } }, registry)).toThrow('curator.id = "likelihood-filtre": unknown curator; known curator ids: likelihood-filter, none, self-correct, test-positive-first');
+    expect(() => resolveConfig({ ...base, curator: { id: 'likelihood-filtre' } }, registry)).toThrow('curator.id = "likelihood-filtre": unknown curator; known curator ids: classifier-filter, function, likelihood-filter, none, self-correct, test-positive-first');
   });
 });
