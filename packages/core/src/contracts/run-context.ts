@@ -26,4 +26,6 @@ export interface RunContext {
    * continues from it instead of from the beginning.
    */
   readonly checkpointDir: string;
+  /** Generation t − 1's saved model folder in this run (absent at generation 0 and outside a run). */
+  readonly previousModelDir?: string;
 }

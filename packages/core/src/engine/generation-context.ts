@@ -62,6 +62,7 @@ export interface ContextParts {
   readonly backend: string;
   readonly signal: AbortSignal;
   readonly checkpointDir: string;
+  readonly previousModelDir?: string;
   readonly progress: ProgressReporter;
   readonly log: (scalars: Record<string, number>, step: number) => void;
 }

@@ -291,6 +291,7 @@ export class RetrainingEngine {
         backend: run.backend,
         signal: run.signal,
         checkpointDir: join(work, phase),
+        ...(t > 0 && { previousModelDir: join(folder.generationDir(t - 1), 'model') }),
         progress: (fraction, detail) => parts.trackers.progress(t, phase, fraction, detail),
         log: (scalars, step) => {
           steps.append(step, scalars);

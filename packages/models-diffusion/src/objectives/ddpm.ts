@@ -8,6 +8,7 @@ import type { NoisePredictor, StepProgress } from '../samplers/sampler-types.ts'
 import { DdpmSchedule, type BetaScheduleName, type ReverseVariance } from '../schedules/ddpm-schedule.ts';
 import type { ConditionedNetwork, Objective } from './objective.ts';
 import { perRow } from './tensor-helpers.ts';
+import { standardNoise, type InitialNoise } from '../samplers/initial-noise.ts';
 
 export interface DdpmSettings {
   timesteps: number;              // T
@@ -64,9 +65,9 @@ export class DdpmObjective implements Objective {
     return (x, t) => net(x, tf.fill([x.shape[0]!], t) as tf.Tensor1D);
   }
 
-  async sample(net: ConditionedNetwork, shape: number[], rng: Rng, onStep?: StepProgress): Promise<tf.Tensor> {
+  async sample(net: ConditionedNetwork, shape: number[], rng: Rng, onStep?: StepProgress, noise: InitialNoise = standardNoise): Promise<tf.Tensor> {
     const { sampler, variance, clipDenoised, steps, eta } = this.settings;
-    const xT = seededNormalNoise(shape, rng.fork('x_T'));
+    const xT = noise(shape, rng.fork('x_T'));
     try {
       return await (sampler === 'ancestral'
         ? ancestralSample(this.predictor(net), this.schedule, xT, rng.fork('ancestral'), { variance, clipDenoised, onStep })

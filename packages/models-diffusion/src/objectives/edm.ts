@@ -5,6 +5,7 @@ import { edmSample } from '../samplers/edm-sampler.ts';
 import type { Denoiser, StepProgress } from '../samplers/sampler-types.ts';
 import type { ConditionedNetwork, Objective } from './objective.ts';
 import { perRow } from './tensor-helpers.ts';
+import { standardNoise, type InitialNoise } from '../samplers/initial-noise.ts';
 
 export interface EdmSettings {
   sigmaData: number;      // σ_data, the data's standard deviation the preconditioning assumes (0.5)
@@ -73,13 +74,13 @@ export class EdmObjective implements Objective {
     return (x, sigma) => this.denoise(net, x, new Float64Array(x.shape[0]!).fill(sigma));
   }
 
-  async sample(net: ConditionedNetwork, shape: number[], rng: Rng, onStep?: StepProgress): Promise<tf.Tensor> {
+  async sample(net: ConditionedNetwork, shape: number[], rng: Rng, onStep?: StepProgress, noise: InitialNoise = standardNoise): Promise<tf.Tensor> {
     const { sigmaMin, sigmaMax, rho, steps, sampler } = this.settings;
-    const noise = seededNormalNoise(shape, rng.fork('latents'));
+    const latents = noise(shape, rng.fork('latents'));
     try {
-      return await edmSample(this.denoiser(net), noise, { steps, sigmaMin, sigmaMax, rho, order: sampler === 'heun' ? 2 : 1, onStep });
+      return await edmSample(this.denoiser(net), latents, { steps, sigmaMin, sigmaMax, rho, order: sampler === 'heun' ? 2 : 1, onStep });
     } finally {
-      noise.dispose();
+      latents.dispose();
     }
   }
 }

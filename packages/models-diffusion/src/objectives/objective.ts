@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { LikelihoodKind, Rng } from '@ouroboros/core';
+import type { InitialNoise } from '../samplers/initial-noise.ts';
 import type { StepProgress } from '../samplers/sampler-types.ts';
 
 /**
@@ -22,8 +23,8 @@ export interface Objective {
   readonly likelihood?: LikelihoodKind;
   /** The training loss on clean samples x0: a scalar, the mean over elements. */
   loss(net: ConditionedNetwork, x0: tf.Tensor, rng: Rng): tf.Scalar;
-  /** Samples of `shape` ([rows, ...sampleShape]) drawn with the network; `onStep` is awaited after each step. */
-  sample(net: ConditionedNetwork, shape: number[], rng: Rng, onStep?: StepProgress): Promise<tf.Tensor>;
+  /** Samples of `shape` ([rows, ...sampleShape]) drawn with the network from `noise` (N(0, I) unless given); `onStep` is awaited after each step. */
+  sample(net: ConditionedNetwork, shape: number[], rng: Rng, onStep?: StepProgress, noise?: InitialNoise): Promise<tf.Tensor>;
   /** log p(x) in nats per row of x (a lower bound or an estimate, as `likelihood` says); `onStep` is awaited after each step. */
   logLikelihood?(net: ConditionedNetwork, x: tf.Tensor, rng: Rng, onStep?: StepProgress): Promise<Float64Array>;
 }

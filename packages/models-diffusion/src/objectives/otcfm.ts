@@ -8,6 +8,7 @@ import { fixedStepSolve } from '../samplers/flow-ode.ts';
 import type { StepProgress, VelocityField } from '../samplers/sampler-types.ts';
 import type { ConditionedNetwork, Objective } from './objective.ts';
 import { perRow } from './tensor-helpers.ts';
+import { standardNoise, type InitialNoise } from '../samplers/initial-noise.ts';
 
 export interface OtcfmSettings {
   sigma: number;                                  // σ of the Gaussian path around the straight line (0 in the paper)
@@ -77,9 +78,9 @@ export class OtcfmObjective implements Objective {
     return (x, t) => net(x, tf.fill([x.shape[0]!], t) as tf.Tensor1D);
   }
 
-  async sample(net: ConditionedNetwork, shape: number[], rng: Rng, onStep?: StepProgress): Promise<tf.Tensor> {
+  async sample(net: ConditionedNetwork, shape: number[], rng: Rng, onStep?: StepProgress, noise: InitialNoise = standardNoise): Promise<tf.Tensor> {
     const { sampler, steps, rtol, atol, clip } = this.settings;
-    const x0 = seededNormalNoise(shape, rng.fork('x_0'));
+    const x0 = noise(shape, rng.fork('x_0'));
     let x1: tf.Tensor;
     try {
       x1 = sampler === 'dopri5' ? (await dopri5(this.velocity(net), x0, 0, 1, { rtol, atol, onStep })).x : await fixedStepSolve(this.velocity(net), x0, 0, 1, steps, sampler, onStep);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import type { DataInfo, ModelPlugin, Rng } from '@ouroboros/core';
+import { pathOption, type DataInfo, type ModelEnv, type ModelPlugin, type RunContext } from '@ouroboros/core';
 import { trainedModelOptions, trainedModelPlugin, type TrainingOptions } from '@ouroboros/nn';
-import { DiffusionModel } from '../diffusion-model.ts';
+import { DiffusionModel, type SamplingBias } from '../diffusion-model.ts';
 import { buildNetwork, networkOptionsShape } from '../networks/network-options.ts';
 import type { Objective } from '../objectives/objective.ts';
 
@@ -13,6 +13,9 @@ export const diffusionOptions = trainedModelOptions(500, {
   classConditional: z.boolean().default(true).describe('Train and sample class-conditionally when the dataset has labels.'),
   labelDropout: z.number().min(0).lt(1).default(0.1).describe('Probability of training a row with the null label, so one net is also the unconditional model (0.1).'),
   guidance: z.number().min(0).default(1).describe('Classifier-free guidance scale s: F(x, ∅) + s (F(x, y) − F(x, ∅)); 1 is plain conditional sampling, 0 unconditional.'),
+  truncation: z.number().positive().optional().describe("Truncation trick (Brock et al. 2019) on the sampler's initial noise: each value from N(0, 1) conditioned on |z| ≤ ψ (unset: N(0, I), no truncation)."),
+  negativeGuidance: z.number().optional().describe('SIMS negative guidance weight w (Alemohammad et al. 2024): F + w (F − F_self), F_self the network of `selfModel` (unset or 0: none).'),
+  selfModel: pathOption().optional().describe("The self model of negative guidance, a saved model folder of this family and architecture (unset: the previous generation's model of this run; generation 0 then samples unguided)."),
 });
 
 export type DiffusionOptions = z.output<typeof diffusionOptions>;
@@ -20,11 +23,32 @@ export type DiffusionOptions = z.output<typeof diffusionOptions>;
 /** Earlier names of the options every diffusion family has: the sampler's steps were `steps`. */
 export const diffusionRenamedOptions = { steps: 'samplerSteps' } as const;
 
-/** A DiffusionModel from parsed options: the family's objective, the chosen network, the shared training options. */
-export function createDiffusionModel<O extends DiffusionOptions>(options: O, training: TrainingOptions, data: DataInfo, rng: Rng, objective: (options: O, data: DataInfo) => Objective): DiffusionModel {
+/** Loads a saved model of the family with the given options (the plugin's `load`). */
+type LoadModel<O> = (dir: string, options: O, env: ModelEnv) => Promise<DiffusionModel>;
+
+/** A DiffusionModel from parsed options: the family's objective, the chosen network, the shared training options, the sampling bias. */
+export function createDiffusionModel<O extends DiffusionOptions>(options: O, training: TrainingOptions, env: ModelEnv, objective: (options: O, data: DataInfo) => Objective, load?: LoadModel<O>): DiffusionModel {
+  const { data, rng } = env;
   const classes = options.classConditional ? (data.classes?.length ?? 0) : 0;
   const network = buildNetwork(options, data, classes, rng.fork('network'));
-  return new DiffusionModel(data, objective(options, data), network, training, { labelDropout: options.labelDropout, guidance: options.guidance }, options.sampleBatch);
+  return new DiffusionModel(data, objective(options, data), network, training, { labelDropout: options.labelDropout, guidance: options.guidance }, options.sampleBatch, samplingBias(options, env, load));
+}
+
+/** The truncation and negative guidance `options` ask for; the self model is loaded with these options less the guidance. */
+function samplingBias<O extends DiffusionOptions>(options: O, env: ModelEnv, load?: LoadModel<O>): SamplingBias {
+  const { truncation, negativeGuidance: weight, selfModel } = options;
+  const selfOptions: O = { ...options, negativeGuidance: undefined, selfModel: undefined };
+  const loadSelf = async (ctx: RunContext) => {
+    const dir = selfModel ?? ctx.previousModelDir;
+    if (dir === undefined) return null;
+    if (!load) throw new Error('diffusion: negative guidance needs a way to load the self model');
+    try {
+      return await load(dir, selfOptions, env);
+    } catch (error) {
+      throw new Error(`model.negativeGuidance: the self model (${selfModel === undefined ? "the previous generation's" : 'model.selfModel'}) does not load: ${(error as Error).message}`, { cause: error });
+    }
+  };
+  return { ...(truncation !== undefined && { truncation }), ...(weight !== undefined && weight !== 0 && { negativeGuidance: { weight, selfModel: loadSelf } }) };
 }
 
 /** A model plugin of one diffusion family, whose schema extends `diffusionOptions`. */
@@ -38,12 +62,13 @@ export function diffusionModelPlugin<O extends DiffusionOptions>(definition: {
   unstableOptions: readonly string[];
   objective: (options: O, data: DataInfo) => Objective;
 }): ModelPlugin<O> {
-  return trainedModelPlugin({
+  const plugin: ModelPlugin<O> = trainedModelPlugin({
     id: definition.id,
     description: definition.description,
     options: definition.options,
     renamedOptions: { ...diffusionRenamedOptions, ...definition.renamedOptions },
-    unstableOptions: [...definition.unstableOptions, 'lr'],
-    build: (options, training, env) => createDiffusionModel(options, training, env.data, env.rng, definition.objective),
+    unstableOptions: ['negativeGuidance', ...definition.unstableOptions, 'lr'],
+    build: (options, training, env) => createDiffusionModel(options, training, env, definition.objective, (dir, o, e) => plugin.load(dir, o, e) as Promise<DiffusionModel>),
   });
+  return plugin;
 }
