@@ -14,7 +14,7 @@ import { corePackage } from '../register.ts';
 import { diagonalGaussianModelPlugin, normalDatasetPlugin, tempDir } from '../testing/index.ts';
 import { cellId, shortHash } from './cell-id.ts';
 import { ConfigError } from './config-error.ts';
-import { configPackages, loadConfig, resolveConfig } from './load-config.ts';
+import { configPackages, loadConfig, pluginVersions, resolveConfig } from './load-config.ts';
 
 const scope = container.createChildContainer();
 corePackage.register(scope);
@@ -140,6 +140,13 @@ describe('paths in a config', () => {
     expect(resolveConfig({ generations: 0, dataset: { id: 'test-file', path: '~/data' }, model: { id: 'test-diagonal-gaussian' }, schedule: { id: 'fully-synthetic' }, metrics: [] }, fileRegistry).config.dataset).toMatchObject({
       path: join(homedir(), 'data'),
     });
+  });
+});
+
+describe('plugin versions', () => {
+  it('records every plugin a run uses, and no curator while the config leaves it at none, so older run folders still resume', () => {
+    expect(pluginVersions(resolveConfig(base(), registry))).toEqual({ 'dataset:test-normal': 1, 'model:test-diagonal-gaussian': 1, 'schedule:constant-lambda': 1, 'tracker:local': 1 });
+    expect(pluginVersions(resolveConfig({ ...base(), curator: { id: 'likelihood-filter' } }, registry))).toHaveProperty('curator:likelihood-filter');
   });
 });
 

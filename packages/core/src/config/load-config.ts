@@ -4,6 +4,7 @@ import type { z } from 'zod';
 import { parse as parseYaml } from 'yaml';
 import type { PluginKind } from '../contracts/plugin.ts';
 import type { BoundModelPlugin, BoundPlugin, PluginRegistry } from '../registry/plugin-registry.ts';
+import { withoutUnusedSlots } from './cell-id.ts';
 import { ConfigError, zodErrorLine } from './config-error.ts';
 import { configSlots, mapSlotEntries, slotEntries, slotKeys, type ConfigSlot, type MetricEntry, type PluginEntry, type SlotKey } from './config-slots.ts';
 import { experimentConfigSchema, type ExperimentConfig } from './experiment-config.ts';
@@ -128,9 +129,13 @@ function withNamedExtractors(config: ExperimentConfig, registry: PluginRegistry)
   return { ...config, extractors };
 }
 
-/** The options version of every plugin a resolved experiment uses, keyed `kind:id`. */
+/**
+ * The options version of every plugin a resolved experiment uses, keyed `kind:id`; a slot left at
+ * its `unusedValue` uses none, so run folders made before its kind came still resume.
+ */
 export function pluginVersions(resolved: ResolvedExperiment): Record<string, number> {
-  const all = Object.values(resolved.slots).flat() as Array<BoundPlugin<PluginKind>>;
+  const used = withoutUnusedSlots(resolved.config as unknown as Record<string, unknown>);
+  const all = slotKeys.filter((key) => key in used).flatMap((key) => resolved.slots[key] as ReadonlyArray<BoundPlugin<PluginKind>>);
   return Object.fromEntries(all.map((b) => [`${b.kind}:${b.id}`, b.version]).sort(([a], [b]) => String(a).localeCompare(String(b))));
 }
 
