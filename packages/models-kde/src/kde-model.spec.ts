@@ -236,6 +236,8 @@ describe('kde save and load', () => {
     await expect(KdeModel.load(dir, info(3), 'silverman')).rejects.toThrow(`${join(dir, 'kde.json')}: dims = 2 with 2 bandwidths; expected 3 for samples of shape [3]`);
     rmSync(join(dir, 'kde-points.f64'));
     await expect(KdeModel.load(dir, info(2), 'silverman')).rejects.toThrow(`${join(dir, 'kde-points.f64')}: missing; expected the kernel centres written by save()`);
+    writeFileSync(join(dir, 'kde.json'), JSON.stringify({ format: 'ouroboros.kde', version: 1, count: 50, dims: 2, bandwidth: [0.5] }));
+    await expect(KdeModel.load(dir, info(2), 'silverman')).rejects.toThrow(`${join(dir, 'kde.json')}: dims = 2 with 1 bandwidths; expected 2 for samples of shape [2]`);
   });
 });
 
