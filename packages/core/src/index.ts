@@ -91,6 +91,8 @@ export type { LanczosResult } from './theory/lanczos.ts';
 export { certifiedLambda, contractionBound } from './theory/stability-certificate.ts';
 export type { StabilityConstants } from './theory/stability-certificate.ts';
 export { expectedGaussianDynamics } from './theory/gaussian-dynamics.ts';
+export { simulateGaussianLoop } from './theory/gaussian-loop-simulation.ts';
+export type { SimulatedLoop } from './theory/gaussian-loop-simulation.ts';
 export type { GaussianSchedule, GaussianDynamicsPoint } from './theory/gaussian-dynamics.ts';
 export { freshRealSchedule } from './mixing/fresh-real.ts';
 export { ConsoleTracker, consoleTrackerPlugin, formatDuration, formatRow } from './trackers/console-tracker.ts';

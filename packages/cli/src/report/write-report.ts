@@ -9,6 +9,7 @@ import { describeShifts, generationZeroShifts } from './generation-zero-shifts.t
 import { chartSpec, renderSvg } from './metric-chart.ts';
 import { reportHtml, type PageChart, type PageTable } from './report-page.ts';
 import { readSweepResults, type CellResult } from './sweep-results.ts';
+import { theoryCharts } from './theory-chart.ts';
 
 export interface ReportOptions {
   /** The axis lines are coloured by; default the lambda axis, else the first matrix axis. */
@@ -52,6 +53,14 @@ export async function writeReport(dir: string, options: ReportOptions): Promise<
     const file = join('report', `${metric.replace(/[^A-Za-z0-9._-]/g, '_')}.svg`);
     writeFileAtomic(join(dir, file), svg);
     charts.push({ metric, svg, file });
+  }
+  const theory = theoryCharts(groups, lines);
+  if (theory.finding) findings.push(theory.finding);
+  for (const { title, spec } of theory.specs) {
+    const svg = await renderSvg(spec);
+    const file = join('report', `${title.replace(/[^A-Za-z0-9._-]/g, '_')}.svg`);
+    writeFileAtomic(join(dir, file), svg);
+    charts.push({ metric: title, svg, file });
   }
 
   const statuses: Partial<Record<CellStatus, number>> = {};

@@ -25,11 +25,18 @@ export function formatTheory(dir: string, report: TheoryReport): string {
     const g = report.gaussian;
     lines.push(
       `gaussian: exact expected dynamics with |D| = ${g.realCount} and ${g.syntheticCount} synthetic samples a generation (E[Sigma_t] = c_t S_D, Cov(mu_t) = p_t S_D):`,
-      '  gen  E[tr Sigma_t]  tr Sigma_t  E|mu_t - mu_0|^2  |mu_t - mu_0|^2',
-      ...g.curve.map((p) => `  ${String(p.generation).padStart(3)}  ${num(p.expectedTrace).padStart(13)}  ${(p.trace === undefined ? '-' : num(p.trace)).padStart(10)}  ${num(p.expectedMeanDrift).padStart(16)}  ${(p.meanDrift === undefined ? '-' : num(p.meanDrift)).padStart(15)}`),
+      '  gen  E[tr Sigma_t]  5%-95% of loops     tr Sigma_t  E|mu_t - mu_0|^2  5%-95% of loops     |mu_t - mu_0|^2',
+      ...g.curve.map(
+        (p) =>
+          `  ${String(p.generation).padStart(3)}  ${num(p.expectedTrace).padStart(13)}  ${band(p.traceBand).padEnd(18)}  ${(p.trace === undefined ? '-' : num(p.trace)).padStart(10)}  ${num(p.expectedMeanDrift).padStart(16)}  ${band(p.meanDriftBand).padEnd(18)}  ${(p.meanDrift === undefined ? '-' : num(p.meanDrift)).padStart(15)}`,
+      ),
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+function band(range: readonly [number, number] | undefined): string {
+  return range ? `${num(range[0])}..${num(range[1])}` : '-';
 }
 
 function num(x: number): string {

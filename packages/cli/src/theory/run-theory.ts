@@ -5,6 +5,7 @@ import {
   contractionBound,
   dataCodec,
   expectedGaussianDynamics,
+  simulateGaussianLoop,
   takeFloat32,
   trace,
   type DataInfo,
@@ -31,9 +32,16 @@ export interface GaussianCurvePoint {
   readonly expectedTrace: number;
   /** E||mu_t - mu_0||^2 = p_t tr S_D. */
   readonly expectedMeanDrift: number;
+  /** 5% and 95% quantiles of tr Sigma_t and ||mu_t - mu_0||^2 over simulated loops on the run's D (at most 64 dimensions). */
+  readonly traceBand?: readonly [number, number];
+  readonly meanDriftBand?: readonly [number, number];
   readonly trace?: number;
   readonly meanDrift?: number;
 }
+
+/** Loops simulated for the band. */
+const CHAINS = 200;
+const MAX_BAND_DIMS = 64;
 
 /** The certificate at generation 0's parameters and, for the Gaussian family, its exact expected dynamics against the run's. */
 export async function runTheory(dir: string, resolved: ResolvedExperiment, options: { rows: number; progress?: (line: string) => void }): Promise<TheoryReport> {
@@ -79,12 +87,18 @@ async function gaussianCurve(root: string, resolved: ResolvedExperiment, data: D
   const dim = data.sampleShape.reduce((a, b) => a * b, 1);
   const moments = new MomentAccumulator(dim);
   const codec = dataCodec(data);
-  for await (const batch of real.batches(4096)) moments.add(await takeFloat32(codec.encode(batch)));
+  const rows: Float32Array[] = [];
+  for await (const batch of real.batches(4096)) {
+    const values = await takeFloat32(codec.encode(batch));
+    moments.add(values);
+    if (dim <= MAX_BAND_DIMS) rows.push(values);
+  }
   const traceD = trace(moments.covariance(0), dim);
   const N = real.count;
   const M = resolved.schedule.create({ canDrawFresh: true }).samplesNeeded(N);
   const schedule = gaussianSchedule(resolved.schedule.id, M, resolved.schedule.options, N);
   const expected = expectedGaussianDynamics(schedule, N, resolved.config.generations);
+  const simulated = dim <= MAX_BAND_DIMS ? simulateGaussianLoop(Float64Array.from(rows.flatMap((r) => [...r])), dim, schedule, resolved.config.generations, CHAINS, Rng.from(resolved.config.seed, 'theory', 'band')) : null;
   const fittedAt = async (t: number) => {
     const dir = join(root, `gen-${String(t).padStart(3, '0')}`, 'model');
     return existsSync(dir) ? GaussianModel.load(dir) : null;
@@ -92,7 +106,12 @@ async function gaussianCurve(root: string, resolved: ResolvedExperiment, data: D
   const mean0 = (await fittedAt(0))?.mean;
   const curve: GaussianCurvePoint[] = [];
   for (const { generation, covariance, meanSpread } of expected) {
-    const point = { generation, expectedTrace: covariance * traceD, expectedMeanDrift: meanSpread * traceD };
+    const point = {
+      generation,
+      expectedTrace: covariance * traceD,
+      expectedMeanDrift: meanSpread * traceD,
+      ...(simulated ? { traceBand: quantiles(simulated.trace[generation]!), meanDriftBand: quantiles(simulated.meanDrift[generation]!) } : {}),
+    };
     const fitted = await fittedAt(generation);
     if (!fitted || !mean0) curve.push(point);
     else curve.push({ ...point, trace: trace(fitted.covariance, dim), meanDrift: fitted.mean.reduce((s, v, i) => s + (v - mean0[i]!) ** 2, 0) });
@@ -113,6 +132,13 @@ function gaussianSchedule(id: string, synthetic: number, options: Record<string,
     default:
       throw new Error(`schedule.id = "${id}": no closed-form Gaussian dynamics for this schedule; expected constant-lambda, fully-synthetic, accumulate, accumulate-subsample or fresh-real`);
   }
+}
+
+// The 5% and 95% quantiles (nearest rank).
+function quantiles(values: Float64Array): [number, number] {
+  const sorted = Float64Array.from(values).sort();
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+  return [at(0.05), at(0.95)];
 }
 
 function finiteOrNull(x: number): number | null {

@@ -33,6 +33,8 @@ describe('ouro theory', () => {
       expect(p.expectedTrace).toBeLessThan(first.expectedTrace);
       expect(p.trace).toBeGreaterThan(0);
       expect(p.expectedMeanDrift).toBeGreaterThan(0);
+      expect(p.traceBand[0]).toBeLessThan(p.expectedTrace);
+      expect(p.traceBand[1]).toBeGreaterThan(p.expectedTrace);
     }
     const summary = readJson(join(dir, 'summary.json'));
     expect(summary.status).toBe('finished');
