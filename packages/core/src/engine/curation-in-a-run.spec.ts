@@ -67,6 +67,14 @@ describe('a curator in a run', () => {
     expect(readHistory(dir).every((row) => !('curated_fraction' in row))).toBe(true);
   });
 
+  it('refuses a sampling.count below what the curator draws, before anything runs', async () => {
+    const dir = join(root.dir, 'too-few');
+    await expect(engine.run(resolveConfig({ ...base, curator: { id: 'test-positive-first' }, sampling: { count: 50 } }, registry), dir)).rejects.toThrow(
+      'sampling.count = 50: the schedule takes 20 samples per generation and the curator draws 60 to keep them; expected at least 60',
+    );
+    expect(existsSync(join(dir, 'gen-000'))).toBe(false);
+  });
+
   it('names an unknown curator with the known ids', () => {
     expect(() => resolveConfig({ ...base, curator: { id: 'likelihood-filtre' } }, registry)).toThrow('curator.id = "likelihood-filtre": unknown curator; known curator ids: classifier-filter, function, likelihood-filter, none, self-correct, test-positive-first');
   });
