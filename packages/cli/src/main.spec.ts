@@ -152,7 +152,8 @@ describe('ouro plugins', () => {
     expect(Object.keys(constant.options.properties ?? {})).toEqual(['lambda']);
     const text = await ouro('plugins');
     expect(text.stdout).toMatch(/constant-lambda .*\n\s+lambda: number >= 0 \(required\)/);
-    expect(text.stdout).toMatch(/kde .*\n\s+bandwidth: "scott"\|"silverman" \| number > 0, default "scott"\n/);
+    // an option of kde's, among its lines (each indented below the plugin's)
+    expect(text.stdout).toMatch(/\n  kde .*\n(?: {6,}.*\n)*? +bandwidth: "scott"\|"silverman" \| number > 0, default "scott"\n/);
     // nested options listed under their object, and every heading a word
     expect(text.stdout).toMatch(/\n(\s+)unet: object, default \{\}, with:\n\1  channels: integer > 0, default \d+\n/);
     expect(text.stdout).toMatch(/^feature extractors:$/m);
