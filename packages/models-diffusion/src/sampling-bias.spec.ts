@@ -136,6 +136,8 @@ describe('diffusion sampling bias options', () => {
     const bound = plan.cells.map((cell) => registry.bind('model', (cell.config as typeof base).model).options);
     expect(bound.map((o) => [o.negativeGuidance, o.truncation])).toEqual([[0, 1], [0, 2], [1.5, 1], [1.5, 2]]);
     expect(() => registry.bind('model', { id: 'ddpm', truncation: 0 })).toThrow(/^model\.truncation = 0: /);
+    // unset, they are absent from the resolved options, so a run's id (a hash of them) is what it was
+    expect(Object.keys(registry.bind('model', base.model).options).filter((key) => ['truncation', 'negativeGuidance', 'selfModel'].includes(key))).toEqual([]);
   });
 });
 
