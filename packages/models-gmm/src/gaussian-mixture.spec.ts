@@ -82,8 +82,9 @@ describe('the Gaussian mixture', () => {
   });
 
   it('k-means++: in 2-D the squared distance sums both coordinates, and points all on one spot take any rows', () => {
-    // From (0, 0): D^2 = 0, 1 + 1 = 2, 9 (total 11); u = 2.5 / 11 lands in (0, 3)'s share.
-    expect(kMeansPlusPlus(Float64Array.of(0, 0, 1, 1, 0, 3), 2, 2, scripted([0], [2.5 / 11]))).toEqual([0, 2]);
+    // From (0, 0): D^2 = 0, 2^2 + 1^2 = 5, 9 (total 14); u = 0.3 -> 4.2 lands in (2, 1)'s share, u = 0.4 -> 5.6 in (0, 3)'s.
+    expect(kMeansPlusPlus(Float64Array.of(0, 0, 2, 1, 0, 3), 2, 2, scripted([0], [0.3]))).toEqual([0, 1]);
+    expect(kMeansPlusPlus(Float64Array.of(0, 0, 2, 1, 0, 3), 2, 2, scripted([0], [0.4]))).toEqual([0, 2]);
     expect(kMeansPlusPlus(Float64Array.of(1, 1, 1), 1, 3, scripted([1, 0, 2]))).toEqual([1, 0, 2]);
   });
 
