@@ -132,9 +132,11 @@ describe('diffusion sampling bias options', () => {
     const base = { model: { id: 'ddpm' } };
     const set = applySetOverride(base, 'model.truncation=0.5') as { model: { id: string } };
     expect(registry.bind('model', set.model).options).toMatchObject({ truncation: 0.5 });
-    const plan = expandSweep({ ...base, matrix: { 'model.negativeGuidance': [0, 1.5], 'model.truncation': [1, 2] } });
+    // null in a matrix leaves the option unset: that cell is the unbiased run
+    const plan = expandSweep({ ...base, matrix: { 'model.negativeGuidance': [0, 1.5], 'model.truncation': [null, 2] } });
     const bound = plan.cells.map((cell) => registry.bind('model', (cell.config as typeof base).model).options);
-    expect(bound.map((o) => [o.negativeGuidance, o.truncation])).toEqual([[0, 1], [0, 2], [1.5, 1], [1.5, 2]]);
+    expect(bound.map((o) => [o.negativeGuidance, o.truncation])).toEqual([[0, undefined], [0, 2], [1.5, undefined], [1.5, 2]]);
+    expect('truncation' in bound[0]!).toBe(false);
     expect(() => registry.bind('model', { id: 'ddpm', truncation: 0 })).toThrow(/^model\.truncation = 0: /);
     // unset, they are absent from the resolved options, so a run's id (a hash of them) is what it was
     expect(Object.keys(registry.bind('model', base.model).options).filter((key) => ['truncation', 'negativeGuidance', 'selfModel'].includes(key))).toEqual([]);
