@@ -32,7 +32,7 @@ export const classifierFilterCurator: CuratorPlugin<z.infer<typeof options>> = {
         const reference = await inModelSpace(await real.gather(rows), codec);
         const fromLabels = real.labelled;
         const labels = fromLabels ? await real.gatherLabels(rows) : kMeansLabels(reference, opts.clusters, dims, ctx.rng.fork('k-means'));
-        const classes = Math.max(fromLabels ? (data.classes?.length ?? 0) : opts.clusters, ...Array.from(labels, (l) => l + 1));
+        const classes = labels.reduce((most, l) => Math.max(most, l + 1), fromLabels ? (data.classes?.length ?? 0) : opts.clusters);
         const votes = knnVotes(await inModelSpace(await samples.readAll(), codec), reference, labels, classes, opts.k, dims);
         const n = samples.count;
         const byConfidence = Array.from({ length: n }, (_, i) => i).sort((a, b) => votes.confidence[b]! - votes.confidence[a]! || a - b);
