@@ -27,7 +27,7 @@ function writeSweepConfig(dir: string, extra = ''): string {
   const path = join(dir, 'tiny-sweep.yaml');
   writeFileSync(
     path,
-    `${tinyGaussianYaml('tiny-sweep')}plugins: [ ./group-tracker.mjs ]
+    `${tinyGaussianYaml('tiny-sweep')}packages: [ ./group-tracker.mjs ]
 trackers: [ { id: console }, { id: group-file, path: ${join(dir, 'groups.txt')} } ]
 matrix:
   schedule.lambda: [0, 1]
