@@ -2,13 +2,13 @@ import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@ouroboros/core';
 import { seededNormalNoise } from '@ouroboros/nn';
 import { ddpmBound, type BoundOptions } from '../likelihood/ddpm-bound.ts';
+import { standardNoise, type InitialNoise } from '../samplers/initial-noise.ts';
 import { ancestralSample } from '../samplers/ancestral.ts';
 import { ddimSample } from '../samplers/ddim.ts';
 import type { NoisePredictor, StepProgress } from '../samplers/sampler-types.ts';
 import { DdpmSchedule, type BetaScheduleName, type ReverseVariance } from '../schedules/ddpm-schedule.ts';
 import type { ConditionedNetwork, Objective } from './objective.ts';
 import { perRow } from './tensor-helpers.ts';
-import { standardNoise, type InitialNoise } from '../samplers/initial-noise.ts';
 
 export interface DdpmSettings {
   timesteps: number;              // T

@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '@ouroboros/core';
 import { seededNormalNoise } from '@ouroboros/nn';
+import { standardNoise, type InitialNoise } from '../samplers/initial-noise.ts';
 import { edmSample } from '../samplers/edm-sampler.ts';
 import type { Denoiser, StepProgress } from '../samplers/sampler-types.ts';
 import type { ConditionedNetwork, Objective } from './objective.ts';
 import { perRow } from './tensor-helpers.ts';
-import { standardNoise, type InitialNoise } from '../samplers/initial-noise.ts';
 
 export interface EdmSettings {
   sigmaData: number;      // σ_data, the data's standard deviation the preconditioning assumes (0.5)

@@ -3,12 +3,12 @@ import type { Rng } from '@ouroboros/core';
 import { seededNormalNoise } from '@ouroboros/nn';
 import { flowLogLikelihood } from '../likelihood/flow-likelihood.ts';
 import { exactOtPairing } from '../ot/ot-pairing.ts';
+import { standardNoise, type InitialNoise } from '../samplers/initial-noise.ts';
 import { dopri5 } from '../samplers/dopri5.ts';
 import { fixedStepSolve } from '../samplers/flow-ode.ts';
 import type { StepProgress, VelocityField } from '../samplers/sampler-types.ts';
 import type { ConditionedNetwork, Objective } from './objective.ts';
 import { perRow } from './tensor-helpers.ts';
-import { standardNoise, type InitialNoise } from '../samplers/initial-noise.ts';
 
 export interface OtcfmSettings {
   sigma: number;                                  // σ of the Gaussian path around the straight line (0 in the paper)
