@@ -4,7 +4,7 @@ import { dirname, resolve } from 'node:path';
 import type { DependencyContainer } from 'tsyringe';
 import { z } from 'zod';
 import { buildContainer } from './composition-root.ts';
-import { configPlugins, type PluginAccess } from './plugin-loading/plugin-access.ts';
+import { checkCuratorModule, configPlugins, type PluginAccess } from './plugin-loading/plugin-access.ts';
 import { UsageError } from './usage-error.ts';
 
 /**
@@ -29,7 +29,9 @@ export async function resolveForRun(
     container = await buildContainer(configPackages(user, baseDir), baseDir, access);
     const registry = container.resolve(PluginRegistry);
     user = dropOptionsOfReplacedPlugins(withCurrentNames(user, note), sets, registry, note);
-    return { resolved: resolveConfig(user, registry, { baseDir }), container };
+    const resolved = resolveConfig(user, registry, { baseDir });
+    checkCuratorModule(resolved.config, access);
+    return { resolved, container };
   } catch (error) {
     if (!(error instanceof ConfigError) || error.message.startsWith(`${source}:`) || error.message.startsWith('--set')) throw error;
     // An error the file alone does not have was caused by a --set: say so instead of blaming the file.

@@ -25,3 +25,13 @@ export function refusal(name: string, access: PluginAccess, why: string): Error 
     `plugins: '${name}' ${why}; ${access.command} loads only packages installed with ouroboros (a config or run folder from someone else can name any code): pass --allow-plugins to load it if you trust it`,
   );
 }
+
+/**
+ * The `function` curator imports the module its options name, like a plugin package: under `access`
+ * that loads only installed packages (a resume, a dry run, a planned cell) it is refused the same way.
+ */
+export function checkCuratorModule(config: { readonly curator?: unknown }, access: PluginAccess): void {
+  const curator = config.curator as { id?: unknown; module?: unknown } | undefined;
+  if (access.trust !== 'installed' || curator?.id !== 'function') return;
+  throw refusal(`curator function module ${String(curator.module)}`, access, 'is code the config names');
+}

@@ -27,7 +27,7 @@ model: { id: gaussian }
 schedule: { id: fully-synthetic }
 metrics: [ ${metrics} ]
 trackers: [ { id: local } ]
-plugins: ${plugins}
+packages: ${plugins}
 `;
 
 /**
@@ -138,6 +138,33 @@ describe('which plugin code each command loads', () => {
       expect(existsSync(marker)).toBe(true);
       rmSync(marker);
     }
+  });
+
+  it("the function curator's module is code too: ouro run runs it, a resume or a dry run refuses it without --allow-plugins", async () => {
+    const folder = join(tmp.dir, 'curated');
+    mkdirSync(folder);
+    const marker = join(folder, 'loaded');
+    writeFileSync(
+      join(folder, 'curate.mjs'),
+      `import { writeFileSync } from 'node:fs';\nwriteFileSync(new URL('./loaded', import.meta.url), '');\nexport const curate = ({ count }) => ({ kept: Array.from({ length: count }, (_, i) => i), reason: 'kept every row' });\n`,
+    );
+    writeFileSync(join(folder, 'exp.yaml'), `${experiment('curated', '[]', '')}curator: { id: function, module: ./curate.mjs }\n`);
+    const run = await ouroBin(folder, ['run', 'exp.yaml', '--out', 'runs/curated']);
+    expect(run.code, run.stderr).toBe(0);
+    expect(existsSync(marker)).toBe(true);
+    rmSync(marker);
+    for (const [args, command] of [
+      [['resume', 'runs/curated'], 'ouro resume'],
+      [['run', 'exp.yaml', '--dry-run'], 'ouro run --dry-run'],
+    ] as const) {
+      const refused = await ouroBin(folder, args);
+      expect(refused.code).toBe(1);
+      const lines = refused.stderr.trim().split('\n');
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(new RegExp(`^ouro: plugins: 'curator function module \\S*curate\\.mjs' is code the config names; ${command} loads only packages installed with ouroboros .*: pass --allow-plugins to load it if you trust it$`));
+      expect((await ouroBin(folder, [...args, '--allow-plugins'])).code).toBe(0);
+    }
+    expect(existsSync(marker)).toBe(false);
   });
 
   it('ouro sweep runs the plugins its config names in every cell (the workers are allowed them)', async () => {
