@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import type { LikelihoodGradients } from '@ouroboros/core';
+import { concatFloat64, type LikelihoodGradients } from '@ouroboros/core';
 import type { Module } from '@ouroboros/nn';
 
 /**
@@ -14,7 +14,7 @@ export function moduleLikelihoodGradients(
   sampleShape: readonly number[],
 ): LikelihoodGradients {
   const variables = net.namedParameters().map(([, v]) => v);
-  const parameters = withWeights(() => concatenate(variables.map((v) => v.dataSync())));
+  const parameters = withWeights(() => concatFloat64(variables.map((v) => v.dataSync())));
   return {
     parameters,
     precision: 'float32',
@@ -31,7 +31,7 @@ export function moduleLikelihoodGradients(
           const { value, grads } = tf.variableGrads(() => tf.tidy(() => logProb(tf.tensor(x, [n, ...sampleShape], 'float32')).mean() as tf.Scalar), variables);
           const values = await Promise.all(variables.map((v) => grads[v.name]!.data()));
           tf.dispose([value, ...Object.values(grads)]);
-          return concatenate(values);
+          return concatFloat64(values);
         } finally {
           variables.forEach((v, i) => v.assign(saved[i]!));
           tf.dispose(saved);
@@ -40,12 +40,3 @@ export function moduleLikelihoodGradients(
   };
 }
 
-function concatenate(parts: ReadonlyArray<ArrayLike<number>>): Float64Array {
-  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}

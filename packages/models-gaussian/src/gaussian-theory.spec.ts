@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng, SampleStore, TrainingSet, constantLambdaSchedule, takeFloat32, trace, type RunContext, type SampleSource } from '@ouroboros/core';
-import { tempDir, testContext } from '@ouroboros/core/testing';
+import { Rng, SampleStore, TrainingSet, constantLambdaSchedule, takeFloat32, trace, type RunContext } from '@ouroboros/core';
+import { memorySource, tempDir, testContext } from '@ouroboros/core/testing';
 import { GaussianModel } from './gaussian-model.ts';
 
 // The warm-up example of Bertrand et al. (ICLR 2024, Section 3): refitting a Gaussian by maximum
@@ -30,24 +30,6 @@ function realData(n: number, rng: Rng): Float32Array {
   return out;
 }
 
-/**
- * 2-D float32 samples held in memory behind the SampleSource contract that a training set gives the
- * model: the 4,000 tiny training sets of the many-seed test would otherwise cost three fsyncs each.
- * The lambda test below goes through real stores and the real schedule.
- */
-function memorySource(data: Float32Array): SampleSource {
-  return {
-    ...layout,
-    count: data.length / 2,
-    labelled: false,
-    read: async (start, end) => data.slice(2 * start, 2 * end),
-    gather: async (indices) => Float32Array.from(Array.from(indices).flatMap((i) => [data[2 * i]!, data[2 * i + 1]!])),
-    gatherLabels: () => Promise.reject(new Error('unlabelled')),
-    async *batches(batchSize) {
-      for (let start = 0; 2 * start < data.length; start += batchSize) yield data.slice(2 * start, 2 * (start + batchSize));
-    },
-  };
-}
 
 async function collectSamples(samples: AsyncIterable<tf.Tensor>): Promise<Float32Array> {
   const parts: Float32Array[] = [];
@@ -76,11 +58,11 @@ describe('Gaussian retraining theory', () => {
     const ratios = Array.from({ length: generations }, () => new Float64Array(seeds));
     for (let seed = 0; seed < seeds; seed++) {
       const model = new GaussianModel([2]);
-      await model.fit(memorySource(realData(n, Rng.from(seed, 'gaussian-theory', 'real'))), {}, context(seed, 0));
+      await model.fit(memorySource(realData(n, Rng.from(seed, 'gaussian-theory', 'real')), [2]), {}, context(seed, 0));
       const trace0 = trace(model.covariance, 2);
       for (let t = 1; t <= generations; t++) {
         const newest = await collectSamples(model.sample(n, context(seed, t - 1)));
-        await model.fit(memorySource(newest), {}, context(seed, t));
+        await model.fit(memorySource(newest, [2]), {}, context(seed, t));
         ratios[t - 1]![seed] = trace(model.covariance, 2) / trace0;
       }
     }
@@ -100,9 +82,9 @@ describe('Gaussian retraining theory', () => {
     let collapsed = 0;
     for (let seed = 0; seed < seeds; seed++) {
       const model = new GaussianModel([2]);
-      await model.fit(memorySource(realData(n, Rng.from(seed, 'quickstart', 'real'))), {}, context(seed, 0));
+      await model.fit(memorySource(realData(n, Rng.from(seed, 'quickstart', 'real')), [2]), {}, context(seed, 0));
       const trace0 = trace(model.covariance, 2);
-      for (let t = 1; t <= 100; t++) await model.fit(memorySource(await collectSamples(model.sample(n, context(seed, t - 1)))), {}, context(seed, t));
+      for (let t = 1; t <= 100; t++) await model.fit(memorySource(await collectSamples(model.sample(n, context(seed, t - 1))), [2]), {}, context(seed, t));
       if (trace(model.covariance, 2) / trace0 < 0.1) collapsed++;
     }
     expect(collapsed / seeds).toBeGreaterThanOrEqual(0.97);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Rng, contractionBound, expectedGaussianDynamics, symmetricEigenvalues, takeFloat32, type SampleSource } from '@ouroboros/core';
-import { testContext } from '@ouroboros/core/testing';
+import { Rng, contractionBound, expectedGaussianDynamics, symmetricEigenvalues, takeFloat32 } from '@ouroboros/core';
+import { memorySource, testContext } from '@ouroboros/core/testing';
 import { GaussianModel } from '@ouroboros/models-gaussian';
 import { estimateStability, type StabilityEstimate } from './estimate-stability.ts';
 
@@ -13,20 +13,6 @@ const N = 100;
 const SEEDS = 60;
 const GENERATIONS = 16;
 
-function memorySource(data: Float32Array): SampleSource {
-  return {
-    dtype: 'float32',
-    sampleShape: [2],
-    count: data.length / 2,
-    labelled: false,
-    read: async (start, end) => data.slice(2 * start, 2 * end),
-    gather: async (indices) => Float32Array.from(Array.from(indices).flatMap((i) => [data[2 * i]!, data[2 * i + 1]!])),
-    gatherLabels: () => Promise.reject(new Error('unlabelled')),
-    async *batches(batchSize) {
-      for (let start = 0; 2 * start < data.length; start += batchSize) yield data.slice(2 * start, 2 * (start + batchSize));
-    },
-  };
-}
 
 async function draw(model: GaussianModel, n: number, rng: Rng): Promise<Float32Array> {
   const parts: Float32Array[] = [];
@@ -36,7 +22,7 @@ async function draw(model: GaussianModel, n: number, rng: Rng): Promise<Float32A
 
 async function fitted(rows: Float32Array): Promise<GaussianModel> {
   const model = new GaussianModel([2]);
-  await model.fit(memorySource(rows), {}, testContext());
+  await model.fit(memorySource(rows, [2]), {}, testContext());
   return model;
 }
 
@@ -51,7 +37,7 @@ beforeAll(async () => {
   await tf.ready();
   const truth = new GaussianModel([2]);
   const rng = Rng.from(3, 'truth');
-  await truth.fit(memorySource(Float32Array.from({ length: 4 * N }, () => 2 * rng.normal())), {}, testContext());
+  await truth.fit(memorySource(Float32Array.from({ length: 4 * N }, () => 2 * rng.normal()), [2]), {}, testContext());
   real = await draw(truth, N, Rng.from(4, 'real'));
   gen0 = await fitted(real);
   estimate = await estimateStability(gen0.likelihoodGradients(), real, await draw(gen0, N, Rng.from(5, 'samples')), 2, Rng.from(6, 'theory'));

@@ -43,7 +43,7 @@ export { findPython, runPython } from './python.ts';
 export { maxAbsDiff, randomSymmetric, randomSpd } from './matrices.ts';
 export { twoMoons, nearMoons } from './two-moons.ts';
 export { referenceFrechetDistance, fittedFrechetDistance, type MeanAndCovariance } from './reference-frechet.ts';
-export { vectorStore, vectorInfo, recordingEnv, identityFeatures, metricInput, unusedModel } from './metric-inputs.ts';
+export { memorySource, vectorStore, vectorInfo, recordingEnv, identityFeatures, metricInput, unusedModel } from './metric-inputs.ts';
 
 /** The rows of a run folder's history.jsonl. */
 export function readHistory(dir: string): Array<Record<string, number>> {

@@ -2,12 +2,38 @@ import type { DataInfo } from '../contracts/dataset.ts';
 import type { FeatureSet, MetricEnv, MetricInput } from '../contracts/metric.ts';
 import type { GenerativeModel } from '../contracts/model.ts';
 import { gaussianMoments, MomentAccumulator } from '../linalg/moments.ts';
-import { SampleStore } from '../store/sample-store.ts';
+import { SampleStore, type SampleSource } from '../store/sample-store.ts';
+
 
 /** A float32 store of `rows` (each a d-vector) under `dir`, for tests. */
 export async function vectorStore(dir: string, rows: number[][]): Promise<SampleStore> {
   const d = rows[0]!.length;
   return SampleStore.write(dir, { dtype: 'float32', sampleShape: [d] }, Float32Array.from(rows.flat()));
+}
+
+/**
+ * Float32 rows of `sampleShape` held in memory behind the SampleSource contract a training set gives
+ * a model: for tests that fit thousands of tiny sets, where real stores would cost fsyncs each.
+ */
+export function memorySource(data: Float32Array, sampleShape: readonly number[]): SampleSource {
+  const width = sampleShape.reduce((a, b) => a * b, 1);
+  const rows = (indices: ArrayLike<number>) => {
+    const out = new Float32Array(indices.length * width);
+    Array.from(indices).forEach((row, k) => out.set(data.subarray(row * width, (row + 1) * width), k * width));
+    return out;
+  };
+  return {
+    dtype: 'float32',
+    sampleShape: [...sampleShape],
+    count: data.length / width,
+    labelled: false,
+    read: async (start, end) => data.slice(width * start, width * end),
+    gather: async (indices) => rows(indices),
+    gatherLabels: () => Promise.reject(new Error('memorySource: unlabelled')),
+    async *batches(batchSize) {
+      for (let start = 0; width * start < data.length; start += batchSize) yield data.slice(width * start, width * (start + batchSize));
+    },
+  };
 }
 
 /** The DataInfo of float32 d-vectors. */

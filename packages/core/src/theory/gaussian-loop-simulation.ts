@@ -1,4 +1,5 @@
 import { cholesky } from '../linalg/cholesky.ts';
+import { concatFloat64 } from '../linalg/concat.ts';
 import type { Rng } from '../rng/rng.ts';
 import type { GaussianSchedule } from './gaussian-dynamics.ts';
 
@@ -33,11 +34,11 @@ export function simulateGaussianLoop(real: Float64Array, dim: number, schedule: 
       drawn.push(draw(model, M, dim, chain));
       const newest = drawn[t - 1]!;
       let rows: Float64Array;
-      if (schedule.id === 'constant-lambda') rows = concat([real, newest]);
+      if (schedule.id === 'constant-lambda') rows = concatFloat64([real, newest]);
       else if (schedule.id === 'fully-synthetic') rows = newest;
-      else if (schedule.id === 'fresh-real') rows = concat([draw(gen0, N, dim, chain), newest]);
+      else if (schedule.id === 'fresh-real') rows = concatFloat64([draw(gen0, N, dim, chain), newest]);
       else {
-        const pool = concat([real, ...drawn]);
+        const pool = concatFloat64([real, ...drawn]);
         rows = schedule.id === 'accumulate' ? pool : pick(pool, dim, chain.choose(pool.length / dim, schedule.size));
       }
       model = fitRows(rows, dim);
@@ -95,15 +96,6 @@ function draw({ mean, covariance }: Fit, count: number, dim: number, rng: Rng): 
   return out;
 }
 
-function concat(parts: readonly Float64Array[]): Float64Array {
-  const out = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    out.set(p, offset);
-    offset += p.length;
-  }
-  return out;
-}
 
 function pick(rows: Float64Array, dim: number, indices: Uint32Array): Float64Array {
   const out = new Float64Array(indices.length * dim);
