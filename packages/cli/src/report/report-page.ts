@@ -19,6 +19,8 @@ export interface ReportPage {
   /** What the curves show, one sentence a metric (generation-zero-shifts.ts). */
   readonly findings: readonly string[];
   readonly charts: readonly PageChart[];
+  /** `ouro theory`'s predictions over the measured curves, and how many measured values they hold; absent without theory results. */
+  readonly theory?: { readonly finding: string | null; readonly charts: readonly PageChart[] };
   readonly finals: PageTable;
   /** Rows of sample images: a label, then per generation column its preview (PNG bytes, and its path from the page) or null. */
   readonly samples: { readonly generations: readonly number[]; readonly rows: ReadonlyArray<{ readonly label: string; readonly images: ReadonlyArray<SamplePicture | null> }> };
@@ -68,9 +70,14 @@ export function reportHtml(page: ReportPage): string {
     `<table><thead><tr>${head.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr></thead><tbody>${rows
       .map((row) => `<tr>${row.map((cell, i) => `<td${numeric(i) ? ' class="num"' : cellClass(cell)}>${escapeHtml(cell)}</td>`).join('')}</tr>`)
       .join('\n')}</tbody></table>`;
-  const charts = page.charts
-    .map((c) => `<figure class="chart" data-metric="${escapeHtml(c.metric)}">${c.svg}<figcaption>${escapeHtml(c.metric)} against generation (also ${escapeHtml(c.file)})</figcaption></figure>`)
-    .join('\n');
+  const figures = (charts: readonly PageChart[]) =>
+    charts
+      .map((c) => `<figure class="chart" data-metric="${escapeHtml(c.metric)}">${c.svg}<figcaption>${escapeHtml(c.metric)} against generation (also ${escapeHtml(c.file)})</figcaption></figure>`)
+      .join('\n');
+  const charts = figures(page.charts);
+  const theory = page.theory?.charts.length
+    ? `<h2>Theory vs measurement</h2>\n${page.theory.finding ? `<p class="findings">${escapeHtml(page.theory.finding)}</p>\n` : ''}<div class="charts">\n${figures(page.theory.charts)}\n</div>\n`
+    : '';
   const sampleRows = page.samples.rows
     .map(
       (row) =>
@@ -96,7 +103,7 @@ ${page.findings.length ? page.findings.map((line) => `<p class="findings">${esca
 <div class="charts">
 ${charts || '<p>No cell has committed a generation yet.</p>'}
 </div>
-<h2>Final values</h2>
+${theory}<h2>Final values</h2>
 ${table(page.finals, (i) => i >= 3)}
 <h2>Samples per generation</h2>
 <table class="samples"><caption>${escapeHtml(SAMPLES_CAPTION)}</caption><thead><tr><th>cell</th>${page.samples.generations.map((g) => `<th>gen ${g}</th>`).join('')}</tr></thead><tbody>

@@ -55,12 +55,12 @@ export async function writeReport(dir: string, options: ReportOptions): Promise<
     charts.push({ metric, svg, file });
   }
   const theory = theoryCharts(groups, lines);
-  if (theory.finding) findings.push(theory.finding);
+  const theoryFigures: PageChart[] = [];
   for (const { title, spec } of theory.specs) {
     const svg = await renderSvg(spec);
     const file = join('report', `${title.replace(/[^A-Za-z0-9._-]/g, '_')}.svg`);
     writeFileAtomic(join(dir, file), svg);
-    charts.push({ metric: title, svg, file });
+    theoryFigures.push({ metric: title, svg, file });
   }
 
   const statuses: Partial<Record<CellStatus, number>> = {};
@@ -75,6 +75,7 @@ export async function writeReport(dir: string, options: ReportOptions): Promise<
     summary,
     findings,
     charts,
+    ...(theoryFigures.length ? { theory: { finding: theory.finding, charts: theoryFigures } } : {}),
     finals: finalsTable(groups, metrics, grouping.by, panels.length > 1 || panels[0] !== ''),
     samples: sampleGrid(groups, dir),
     cells: cellsTable(cells),
