@@ -61,6 +61,16 @@ describe('kde model', () => {
     expect(bandwidthFactor('scott', 1000, 2)).toBeCloseTo(1000 ** (-1 / 6), 12);
   });
 
+  it('scores more than 256 points with no run context (the progress lines need none)', async () => {
+    const model = new KdeModel(info(2), 0.5);
+    await model.fit(await store(Float32Array.of(0, 0, 2, 1), 2, 'many'), {}, testContext());
+    const x = tf.zeros([300, 2]);
+    const values = await model.logLikelihood(x);
+    x.dispose();
+    expect(values).toHaveLength(300);
+    expect(values.every((v) => v === values[0] && Number.isFinite(v))).toBe(true);
+  });
+
   it('gives the density of two kernels written out by hand, far points included', async () => {
     const model = new KdeModel(info(2), 0.5);
     await model.fit(await store(Float32Array.of(0, 0, 2, 1), 2, 'two'), {}, testContext());
@@ -69,6 +79,7 @@ describe('kde model', () => {
     const x = tf.tensor2d(points);
     const values = await model.logLikelihood(x);
     x.dispose();
+    expect(values).toHaveLength(points.length);
     points.forEach(([a, b], i) => {
       const e1 = -(a! ** 2 + b! ** 2) / (2 * 0.25);
       const e2 = -((a! - 2) ** 2 + (b! - 1) ** 2) / (2 * 0.25);
