@@ -78,7 +78,9 @@ export class RunLock {
         );
       }
       hooks.beforeTakeover?.();
-      moveAsideIfStill(path, seen);
+      // a taker that lost the move waits before competing again, so another loser's undo of a
+      // mistaken move (microseconds) is over before it tries to create the lock
+      if (!moveAsideIfStill(path, seen)) sleep(POLL_MS);
     }
     throw new ConfigError(`${path}: another process keeps taking the run lock; expected one ouro process per run folder`);
   }
@@ -118,20 +120,21 @@ function createLock(path: string): string | null {
 }
 
 /**
- * Renames the lock aside if it is still the file `stale` saw. Another taker may have replaced it
- * since it was judged: a lock moved aside that is another file is linked back (never over a lock
- * created meanwhile), and the caller looks again.
+ * Renames the lock aside if it is still the file `stale` saw; true when it was. Another taker may
+ * have replaced it since it was judged: a lock moved aside that is another file is linked back
+ * (never over a lock created meanwhile), and the caller looks again.
  */
-function moveAsideIfStill(path: string, stale: LockSighting): void {
+function moveAsideIfStill(path: string, stale: LockSighting): boolean {
   const aside = `${path}.stale-${process.pid}-${randomBytes(4).toString('hex')}`;
   try {
     renameSync(path, aside);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return; // another taker moved it first
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false; // another taker moved it first
     throw error;
   }
   const moved = sight(aside);
-  if (moved?.identity !== stale.identity || moved.text !== stale.text) {
+  const mistaken = moved?.identity !== stale.identity || moved.text !== stale.text;
+  if (mistaken) {
     try {
       linkSync(aside, path);
     } catch (error) {
@@ -139,6 +142,7 @@ function moveAsideIfStill(path: string, stale: LockSighting): void {
     }
   }
   unlinkSync(aside);
+  return !mistaken;
 }
 
 function sight(path: string): LockSighting | null {
