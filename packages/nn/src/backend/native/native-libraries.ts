@@ -36,12 +36,6 @@ function openFirst<T>(kind: LibraryKind, env: NodeJS.ProcessEnv, open: (path: st
   return { library: null, why: `no ${kind.label} found (${tried})` };
 }
 
-/**
- * OpenBLAS reads OPENBLAS_CORETYPE once, when it is loaded. Left unset, OpenBLAS 0.3.21 runs its
- * slowest (Prescott, SSE3) kernels on CPUs newer than itself (16 against 130 GFLOP/s measured on a
- * Xeon with AVX-512), so it is set for the load to the family the CPU's flags support, unless the
- * user set it.
- */
 /** `load()` with the environment variable `name` set to `value` while it runs (libraries read such settings when loaded). */
 function withEnvWhileLoading<T>(name: string, value: string, load: () => T): T {
   process.env[name] = value;
@@ -52,6 +46,12 @@ function withEnvWhileLoading<T>(name: string, value: string, load: () => T): T {
   }
 }
 
+/**
+ * OpenBLAS reads OPENBLAS_CORETYPE once, when it is loaded. Left unset, OpenBLAS 0.3.21 runs its
+ * slowest (Prescott, SSE3) kernels on CPUs newer than itself (16 against 130 GFLOP/s measured on a
+ * Xeon with AVX-512), so it is set for the load to the family the CPU's flags support, unless the
+ * user set it.
+ */
 function withCoretype<T>(env: NodeJS.ProcessEnv, load: () => T): { result: T; coretype?: CoretypeChoice } {
   const set = env.OPENBLAS_CORETYPE?.trim();
   if (set) return { result: load(), coretype: { value: set, by: 'environment' } };
