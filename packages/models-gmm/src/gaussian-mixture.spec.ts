@@ -65,6 +65,15 @@ describe('the Gaussian mixture', () => {
     expect(m.logDets[0]).toBeCloseTo(Math.log((8 / 9 + 0.1) * (56 / 81 + 0.1) - (8 / 27) ** 2), 12);
   });
 
+  it('M-step in 3-D: every entry of the covariance, the upper triangle mirrored from the lower', () => {
+    // The origin and the three unit points scaled by 2: mu = (1/2, 1/2, 1/2), Sigma = 3/4 on the diagonal, -1/4 off it.
+    const x = Float64Array.of(0, 0, 0, 2, 0, 0, 0, 2, 0, 0, 0, 2);
+    const m = maximization(x, 3, Float64Array.of(1, 1, 1, 1), 1, 0.1);
+    const [diagonal, off] = [3 / 4 + 0.1, -1 / 4];
+    expect(Array.from(m.means)).toEqual([0.5, 0.5, 0.5].map((v) => expect.closeTo(v, 12)));
+    expect(Array.from(m.covariances)).toEqual([diagonal, off, off, off, diagonal, off, off, off, diagonal].map((v) => expect.closeTo(v, 12)));
+  });
+
   it('M-step: a component that lost every sample keeps a finite mean (0), weight 0 and the ridge as covariance', () => {
     const m = maximization(Float64Array.of(1, 3, 5), 1, Float64Array.of(1, 0, 1, 0, 1, 0), 2, 0.5);
     expect(Array.from(m.weights)).toEqual([1, 0]);
