@@ -55,6 +55,14 @@ describe('ConsoleTracker', () => {
     expect(formatDuration(3.21)).toBe('3.2s');
     expect(formatDuration(185)).toBe('3m05s');
     expect(formatDuration(3 * 3600 + 120)).toBe('3h02m');
+  });
+
+  it('carries a rounded-up unit into the next one: never 60 seconds or 60 minutes in a field', () => {
+    expect(formatDuration(9.96)).toBe('10s');
+    expect(formatDuration(59.6)).toBe('1m00s');
+    expect(formatDuration(299.6)).toBe('5m00s');
+    expect(formatDuration(3599.7)).toBe('1h00m');
+    expect(formatDuration(2 * 3600 - 20)).toBe('2h00m');
     expect(formatRow({ generation: 3, fd: 0.5, precision: 1, seconds: 2 })).toBe('fd=0.5000 precision=1');
   });
 });
