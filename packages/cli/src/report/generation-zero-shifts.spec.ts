@@ -46,7 +46,7 @@ describe('the report: bands and what the curves show', () => {
     ]);
     expect(describeShifts('fd', shifts, format)).toBe(
       "fd: left generation 0's range over seeds: fully-synthetic rose (0.00600–0.00700 at generation 0, 0.900–1.10 at 2); 1 fell (0.900–1.00 at generation 0, 0.200–0.300 at 2). " +
-        'stayed within it: 0.5. one seed, no spread to compare: lonely (0.500 -> 0.700 at 1).',
+        'Stayed within it: 0.5. One seed, no spread to compare: lonely (0.500 -> 0.700 at 1).',
     );
     // touching ranges overlap: not a shift
     expect(generationZeroShifts(curve([group('edge', [[1, 2], [2, 3]])], 'fd'))[0]!.direction).toBe('within');

@@ -48,5 +48,6 @@ export function describeShifts(metric: string, shifts: readonly GenerationZeroSh
   }
   if (within.length) parts.push(`${moved.length ? 'stayed within it' : "every group stayed within generation 0's range over seeds"}: ${within.map(label).join(', ')}`);
   if (single.length) parts.push(`one seed, no spread to compare: ${single.map((s) => `${label(s)} (${format(s.start.mean)} -> ${format(s.end.mean)} at ${s.end.generation})`).join('; ')}`);
-  return `${metric}: ${parts.join('. ')}.`;
+  const sentences = parts.map((part, i) => (i === 0 ? part : part[0]!.toUpperCase() + part.slice(1)));
+  return `${metric}: ${sentences.join('. ')}.`;
 }
