@@ -75,7 +75,7 @@ export function nativeKernelTable(libs: NativeLibraries): KernelEntry[] {
       { kernelName: GROUP_NORM_SILU_GRAD, library: `${library} (swish) and wasm SIMD`, create: () => createGroupNormSiluBackward(eltwise) },
     );
     if (gemm) {
-      const mlpLibrary = `${gemm.library.replace(/ \(.*\)$/, '')} (sgemm, eltwise)`;
+      const mlpLibrary = `${gemm.library.replace(/\)$/, '; relu by wasm SIMD, tanh and silu by oneDNN eltwise)')}`;
       entries.push(
         { kernelName: MLP_FORWARD, library: mlpLibrary, create: () => createMlpForward(gemm.sgemm, eltwise) },
         { kernelName: MLP_BACKWARD, library: mlpLibrary, create: () => createMlpBackward(gemm.sgemm, eltwise) },
