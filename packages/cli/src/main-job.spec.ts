@@ -57,18 +57,22 @@ async function runMainJob(): Promise<Record<Regime, Final[]>> {
 
 describe('the main job (examples/two-moons-sweep.yaml) at CI scale', () => {
   // About 6 s a cell on one core with the native libraries (6 cells); several times that on wasm.
-  it('fully synthetic retraining ends with worse fd, recall and nll than lambda = 1 for every one of the 3 seeds: the regimes do not overlap', { timeout: 600_000 }, async () => {
+  it('fully synthetic retraining ends with worse recall and nll than lambda = 1 for every one of the 3 seeds, and a larger fd on average over them', { timeout: 600_000 }, async () => {
     const finals = await runMainJob();
     const synthetic = finals['fully-synthetic'];
     const mixed = finals['lambda=1'];
     expect([synthetic.length, mixed.length]).toEqual([3, 3]);
     const values = (rows: Final[], key: keyof Final) => rows.map((row) => row[key]);
     const detail = JSON.stringify(finals);
-    // The best seed of fully synthetic retraining is worse than the worst seed of lambda = 1. With the
-    // native libraries: recall 0.57-0.68 against 0.92-0.97, nll 5.3-9.6 against 1.30-1.44, fd
-    // 0.034-0.29 against 0.004-0.019 (fd by the smallest margin: it sees only the first two moments).
-    expect(Math.min(...values(synthetic, 'fd')), detail).toBeGreaterThan(Math.max(...values(mixed, 'fd')));
+    // Recall and nll see the moons' shape: the best seed of fully synthetic retraining is worse than
+    // the worst seed of lambda = 1 (with the native libraries: recall 0.60-0.69 against 0.94-0.97,
+    // nll 4.7-8.6 against 1.32-1.46). fd sees only the first two moments: a seed whose moons lost
+    // their shape but kept their mean and covariance ends with a small fd (0.011 against 0.005-0.020
+    // for lambda = 1, with the worst recall and nll of all), so fd is compared on the mean over seeds
+    // (0.11 against at most 0.020).
     expect(Math.max(...values(synthetic, 'recall')), detail).toBeLessThan(Math.min(...values(mixed, 'recall')));
     expect(Math.min(...values(synthetic, 'nll')), detail).toBeGreaterThan(Math.max(...values(mixed, 'nll')));
+    const mean = (v: number[]) => v.reduce((a, b) => a + b, 0) / v.length;
+    expect(mean(values(synthetic, 'fd')), detail).toBeGreaterThan(Math.max(...values(mixed, 'fd')));
   });
 });
