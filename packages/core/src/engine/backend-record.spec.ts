@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cellId } from '../config/cell-id.ts';
 import { resolveConfig } from '../config/load-config.ts';
@@ -58,5 +58,17 @@ describe('what computed a run', () => {
     expect(cellId(config(['threads=2']).config)).toBe(cellId(config().config));
     // A real difference is still refused.
     await expect(engine.run(config(['threads=2', 'seed=3']), dir, { resume: true })).rejects.toThrow(/holds a run of a different config \(seed: \(absent\) in the folder, 3 now\)/);
+  });
+});
+
+describe('summary.json across a resume', () => {
+  it("keeps ouro theory's findings, which are of generation 0 and the run's data, while the engine's own keys are rewritten", async () => {
+    const dir = join(root.dir, 'theory-kept');
+    await engine.run(config(), dir);
+    const theory = { certificate: { alpha: 0.5, lipschitz: 2, epsilon: 0.1 } };
+    writeFileSync(join(dir, 'summary.json'), JSON.stringify({ ...summaryOf(dir), status: 'stopped', theory }));
+    rmSync(join(dir, 'gen-002'), { recursive: true });
+    await engine.run(config(['threads=1']), dir, { resume: true });
+    expect(summaryOf(dir)).toMatchObject({ status: 'finished', completedGenerations: 3, threads: 1, theory });
   });
 });

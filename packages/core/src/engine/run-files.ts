@@ -109,6 +109,8 @@ export class RunFiles {
   /** summary.json: how the last process that ran here ended, and what computed its numbers. */
   writeSummary(summary: { name: string; runId: string; exitCode: number; generations: number; backend: ActiveBackend; error?: string }): void {
     const { backend } = summary;
+    // `ouro theory`'s findings are of generation 0 and the run's data, which a resume keeps
+    const { theory } = (readJsonOrNull(this.folder.summaryPath) ?? {}) as { theory?: unknown };
     writeJsonAtomic(this.folder.summaryPath, {
       name: summary.name,
       runId: summary.runId,
@@ -121,6 +123,7 @@ export class RunFiles {
       ...(backend.summary !== undefined ? { backendSummary: backend.summary } : {}),
       final: this.last,
       ...(summary.error ? { error: summary.error } : {}),
+      ...(theory !== undefined ? { theory } : {}),
       finishedAt: new Date().toISOString(),
     });
   }
