@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng, SampleStore, TrainingSet, takeFloat32, type RunContext } from '@ouroboros/core';
+import { Rng, SampleStore, concatFloat32, TrainingSet, takeFloat32, type RunContext } from '@ouroboros/core';
 import { tempDir, testContext } from '@ouroboros/core/testing';
 import { GaussianModel } from './gaussian-model.ts';
 
@@ -38,13 +38,7 @@ async function collect(samples: AsyncIterable<tf.Tensor>): Promise<{ values: Flo
     shapes.push(batch.shape);
     parts.push(await takeFloat32(batch));
   }
-  const values = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  let offset = 0;
-  for (const p of parts) {
-    values.set(p, offset);
-    offset += p.length;
-  }
-  return { values, shapes };
+  return { values: concatFloat32(parts), shapes };
 }
 
 beforeAll(async () => {

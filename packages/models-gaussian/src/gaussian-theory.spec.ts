@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Rng, SampleStore, TrainingSet, constantLambdaSchedule, takeFloat32, trace, type RunContext } from '@ouroboros/core';
+import { Rng, SampleStore, concatFloat32, TrainingSet, constantLambdaSchedule, takeFloat32, trace, type RunContext } from '@ouroboros/core';
 import { memorySource, tempDir, testContext } from '@ouroboros/core/testing';
 import { GaussianModel } from './gaussian-model.ts';
 
@@ -34,9 +34,7 @@ function realData(n: number, rng: Rng): Float32Array {
 async function collectSamples(samples: AsyncIterable<tf.Tensor>): Promise<Float32Array> {
   const parts: Float32Array[] = [];
   for await (const batch of samples) parts.push(await takeFloat32(batch));
-  const out = new Float32Array(parts.reduce((s, p) => s + p.length, 0));
-  parts.reduce((offset, p) => (out.set(p, offset), offset + p.length), 0);
-  return out;
+  return concatFloat32(parts);
 }
 
 async function sampleStore(model: GaussianModel, n: number, ctx: RunContext, dir: string): Promise<SampleStore> {

@@ -1,4 +1,5 @@
 import { deflateSync, inflateSync } from 'node:zlib';
+import { concatInto } from '../linalg/concat.ts';
 
 /** An 8-bit RGB image, row-major, 3 bytes a pixel. */
 export interface RgbImage {
@@ -47,13 +48,7 @@ export function encodePng(image: RgbImage): Uint8Array {
   const raw = new Uint8Array(height * (1 + width * 3));
   for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * width * 3, (y + 1) * width * 3), y * (1 + width * 3) + 1);
   const parts = [SIGNATURE, chunk('IHDR', header), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatInto((n) => new Uint8Array(n), parts);
 }
 
 /** Decodes the PNGs `encodePng` writes (8-bit RGB, filter 0), for tests and round trips. */

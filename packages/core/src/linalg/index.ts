@@ -6,4 +6,4 @@ export { cholesky, choleskyLogDet, solveLower, solveLowerTransposed, choleskyInv
 export { symmetricEigen, symmetricEigenvalues, tridiagonalEigenvalues } from './symmetric-eigen.ts';
 export type { SymmetricEigen } from './symmetric-eigen.ts';
 export { sqrtmPsd } from './sqrtm.ts';
-export { concatFloat64 } from './concat.ts';
+export { concatInto, concatFloat32, concatFloat64 } from './concat.ts';

@@ -1,4 +1,4 @@
-import type { Dataset, DatasetEnv, DatasetPlugin, SampleChunk } from '@ouroboros/core';
+import { concatFloat32, concatInto, type Dataset, type DatasetEnv, type DatasetPlugin, type SampleChunk } from '@ouroboros/core';
 
 /** Parses `options` with the plugin's schema (as the registry does) and creates the dataset. */
 export function createDataset<T>(plugin: DatasetPlugin<T>, options: Record<string, unknown> = {}, env: Partial<DatasetEnv> = {}): Dataset {
@@ -14,29 +14,14 @@ export async function collectImages(chunks: AsyncIterable<SampleChunk>): Promise
     values.push(chunk.values);
     if (chunk.labels) labels.push(chunk.labels);
   }
-  const join = <A extends Uint8Array | Int32Array>(parts: A[], make: (n: number) => A): A => {
-    const out = make(parts.reduce((n, p) => n + p.length, 0));
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    return out;
-  };
-  return { values: join(values, (n) => new Uint8Array(n)), labels: labels.length ? join(labels, (n) => new Int32Array(n)) : undefined };
+  return { values: concatInto((n) => new Uint8Array(n), values), labels: labels.length ? concatInto((n) => new Int32Array(n), labels) : undefined };
 }
 
 /** All chunks of `chunks` joined into one array. */
 export async function collect(chunks: AsyncIterable<SampleChunk>): Promise<Float32Array> {
   const parts: SampleChunk['values'][] = [];
   for await (const chunk of chunks) parts.push(chunk.values);
-  const out = new Float32Array(parts.reduce((total, part) => total + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
+  return concatFloat32(parts);
 }
 
 /** Rows of a flat array of 2-D points. */
