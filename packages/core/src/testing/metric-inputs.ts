@@ -4,7 +4,6 @@ import type { GenerativeModel } from '../contracts/model.ts';
 import { gaussianMoments, MomentAccumulator } from '../linalg/moments.ts';
 import { SampleStore, type SampleSource } from '../store/sample-store.ts';
 
-
 /** A float32 store of `rows` (each a d-vector) under `dir`, for tests. */
 export async function vectorStore(dir: string, rows: number[][]): Promise<SampleStore> {
   const d = rows[0]!.length;

@@ -96,7 +96,6 @@ function draw({ mean, covariance }: Fit, count: number, dim: number, rng: Rng): 
   return out;
 }
 
-
 function pick(rows: Float64Array, dim: number, indices: Uint32Array): Float64Array {
   const out = new Float64Array(indices.length * dim);
   indices.forEach((r, k) => out.set(rows.subarray(r * dim, (r + 1) * dim), k * dim));
